@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using Simulator.Core.Randomness;
+
+namespace Simulator.Core.Compute.Operators;
+
+/// <summary>
+/// Parameters of the ground-truth response model. Blittable, so it travels to GPU kernels by value.
+/// Utility v = InterestWeight &lt;interest, item&gt; + QualityWeight q.
+/// Choice over a slate with a no-click option (multinomial logit with position bias):
+/// P(j) = g^j e^(v_j/tau) / (e^(v0/tau) + sum_l g^l e^(v_l/tau)), j = 0-based slate position.
+/// Dwell of a click is log-normal: exp(DwellMu + DwellBeta v + DwellSigma eps).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct ChoiceParameters(
+    float InterestWeight,
+    float QualityWeight,
+    float Temperature,
+    float NoClickUtility,
+    float PositionDecay,
+    float DwellMu,
+    float DwellBeta,
+    float DwellSigma)
+{
+    public float InverseTemperature => 1f / Temperature;
+
+    /// <summary>ln of the per-position examination decay; 0 means no position bias.</summary>
+    public float LogPositionDecay => MathF.Log(PositionDecay);
+}
+
+/// <summary>
+/// Scalar reference of the response model. Kernels call these helpers; the engines' Choice
+/// operation is tested against <see cref="RespondUser"/>.
+/// </summary>
+public static class ChoiceMath
+{
+    /// <summary>True utility of an item for a user, without noise and without position bias.</summary>
+    public static float Utility(float interestDotItem, float quality, float interestWeight, float qualityWeight) =>
+        (interestWeight * interestDotItem) + (qualityWeight * quality);
+
+    /// <summary>Logit of showing an item of utility v at a 0-based slate position.</summary>
+    public static float Logit(float utility, int position, float inverseTemperature, float logPositionDecay) =>
+        (utility * inverseTemperature) + (position * logPositionDecay);
+
+    /// <summary>
+    /// The response of one user to one slate. Writes P(click at position j) into probabilities,
+    /// returns the chosen position (-1 for no click) and outputs the expected CTR 1 - P(no click)
+    /// and the dwell time of the click (0 without one). Noise is keyed by item, not position, so
+    /// the same item meets the same noise in every strategy's world.
+    /// </summary>
+    public static int RespondUser(
+        ReadOnlySpan<float> interest,
+        ReadOnlySpan<int> slate,
+        ReadOnlySpan<float> items,
+        ReadOnlySpan<float> quality,
+        int dim,
+        in ChoiceParameters p,
+        ulong seed,
+        uint user,
+        uint tick,
+        Span<float> probabilities,
+        out float expectedCtr,
+        out float dwell)
+    {
+        var invT = p.InverseTemperature;
+        var logDecay = p.LogPositionDecay;
+        var k = slate.Length;
+        var noClickLogit = p.NoClickUtility * invT;
+
+        // Logits and the max for a stable softmax; probabilities holds logits for now.
+        var max = noClickLogit;
+        for (var j = 0; j < k; j++)
+        {
+            var item = slate[j];
+            var dot = 0f;
+            var row = items.Slice(item * dim, dim);
+            for (var g = 0; g < dim; g++)
+            {
+                dot += interest[g] * row[g];
+            }
+
+            var logit = Logit(Utility(dot, quality[item], p.InterestWeight, p.QualityWeight), j, invT, logDecay);
+            probabilities[j] = logit;
+            max = MathF.Max(max, logit);
+        }
+
+        // Gumbel-max sampling on the same logits.
+        var best = -1;
+        var bestKey = noClickLogit + KeyedRandom.Gumbel(seed, RandomStreams.Choice, user, tick, KeyedRandom.NoItem);
+        for (var j = 0; j < k; j++)
+        {
+            var key = probabilities[j] + KeyedRandom.Gumbel(seed, RandomStreams.Choice, user, tick, (uint)slate[j]);
+            if (key > bestKey)
+            {
+                bestKey = key;
+                best = j;
+            }
+        }
+
+        var bestLogit = best >= 0 ? probabilities[best] : 0f;
+        var total = MathF.Exp(noClickLogit - max);
+        for (var j = 0; j < k; j++)
+        {
+            var e = MathF.Exp(probabilities[j] - max);
+            probabilities[j] = e;
+            total += e;
+        }
+
+        var inv = 1f / total;
+        var clickMass = 0f;
+        for (var j = 0; j < k; j++)
+        {
+            probabilities[j] *= inv;
+            clickMass += probabilities[j];
+        }
+
+        expectedCtr = clickMass;
+        dwell = 0f;
+        if (best >= 0)
+        {
+            // Recover the utility of the clicked item from its logit (position bias removed).
+            var utility = (bestLogit - (best * logDecay)) * p.Temperature;
+            var eps = KeyedRandom.Normal(seed, RandomStreams.Dwell, user, tick, (uint)slate[best]);
+            dwell = MathF.Exp(p.DwellMu + (p.DwellBeta * utility) + (p.DwellSigma * eps));
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,74 @@
+namespace Simulator.Core.Results;
+
+/// <summary>Mean of a metric across seeds with its 95% confidence interval (t interval; [mean, mean] for one seed).</summary>
+public sealed record MetricSummary(double Mean, double CiLow, double CiHigh, double StdDev, int Seeds);
+
+/// <summary>Where and how a run executed. Kept apart from the deterministic results.</summary>
+public sealed record RunEnvironment(
+    string Engine,
+    string DeviceName,
+    string Runtime,
+    string OperatingSystem,
+    int ProcessorCount,
+    double WallSeconds,
+    DateTimeOffset StartedUtc,
+    string SimulatorVersion);
+
+/// <summary>
+/// A finished run, read-only: everything exporters and reports consume. Built by the runner or
+/// read back from a run folder, so reports can be redrawn without re-running.
+/// </summary>
+public sealed class RunResult
+{
+    /// <summary>Scenario name (also the results sub-folder).</summary>
+    public required string ScenarioName { get; init; }
+
+    /// <summary>The fully resolved scenario as JSON (defaults filled in).</summary>
+    public required string ScenarioJson { get; init; }
+
+    public required int Users { get; init; }
+
+    public required int Items { get; init; }
+
+    public required int Dim { get; init; }
+
+    public required int SlateSize { get; init; }
+
+    public required int Ticks { get; init; }
+
+    public required IReadOnlyList<ulong> Seeds { get; init; }
+
+    /// <summary>Strategy names in scenario order (the first is the default reference).</summary>
+    public required IReadOnlyList<string> Strategies { get; init; }
+
+    /// <summary>Metric names, e.g. ndcg@10, expected_ctr, regret.</summary>
+    public required IReadOnlyList<string> Metrics { get; init; }
+
+    /// <summary>Ticks at which population-wide drift events happened (marked on time plots).</summary>
+    public required IReadOnlyList<int> DriftEventTicks { get; init; }
+
+    /// <summary>Per (strategy, seed, tick, metric) values.</summary>
+    public required MetricSeries Series { get; init; }
+
+    /// <summary>Summary[strategy][metric]: across-seed mean and CI of each seed's time-averaged metric.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricSummary>> Summary { get; init; }
+
+    public required RunEnvironment Environment { get; init; }
+
+    public int StrategyIndex(string name) => IndexOf(Strategies, name);
+
+    public int MetricIndex(string name) => IndexOf(Metrics, name);
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
