@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Simulator.Core.Compute.Operators;
+
+namespace Simulator.Core.Compute;
+
+public sealed partial class CpuEngine
+{
+    private const int MlpChunkUsers = 64;
+
+    /// <summary>
+    /// MLP forward in chunks of users: each layer is a [chunk x In] x [In x Out] product on the
+    /// 4 x 16 micro-kernel with bias and activation fused into the store. Hidden activations live
+    /// in two per-chunk scratch buffers (chunk x widest layer), so memory stays bounded whatever N.
+    /// </summary>
+    public void MlpForward(in MlpOperands op)
+    {
+        if (!Vector256.IsHardwareAccelerated || op.Layers.Any(l => l.Out % 16 != 0))
+        {
+            // Widths that are not multiples of 16 take the scalar path; the canonical model (32-64-32) never does.
+            _scalar.MlpForward(op);
+            return;
+        }
+
+        var operands = op;
+        var width = op.Layers.Max(l => Math.Max(l.In, l.Out));
+        ForEachChunk(op.Users, MlpChunkUsers, (start, end) => MlpRows(operands, width, start, end));
+    }
+
+    private static unsafe void MlpRows(in MlpOperands op, int width, int start, int end)
+    {
+        var count = end - start;
+        var scratchA = GC.AllocateUninitializedArray<float>(MlpChunkUsers * width, pinned: true);
+        var scratchB = GC.AllocateUninitializedArray<float>(MlpChunkUsers * width, pinned: true);
+        fixed (float* input = op.Input.Host)
+        fixed (float* output = op.Output.Host)
+        fixed (float* sa = scratchA)
+        fixed (float* sb = scratchB)
+        {
+            var source = input + ((long)start * op.Layers[0].In);
+            var spare = sa;
+            for (var l = 0; l < op.Layers.Count; l++)
+            {
+                var layer = op.Layers[l];
+                var last = l == op.Layers.Count - 1;
+                var destination = last ? output + ((long)start * layer.Out) : spare;
+                fixed (float* w = layer.Weights.Host)
+                fixed (float* bias = layer.Bias.Host)
+                {
+                    DenseLayer(source, layer.In, w, bias, layer.Out, layer.Activation, destination, count);
+                }
+
+                source = destination;
+                spare = destination == sa ? sb : sa;
+            }
+        }
+    }
+
+    private static unsafe void DenseLayer(float* x, int inDim, float* w, float* bias, int outDim, Activation activation, float* y, int rows)
+    {
+        for (var r = 0; r < rows; r += 4)
+        {
+            var valid = Math.Min(4, rows - r);
+            var a0 = x + ((long)r * inDim);
+            var a1 = x + ((long)(r + Math.Min(1, valid - 1)) * inDim);
+            var a2 = x + ((long)(r + Math.Min(2, valid - 1)) * inDim);
+            var a3 = x + ((long)(r + Math.Min(3, valid - 1)) * inDim);
+            var epilogue = new DenseEpilogue(bias, y, outDim, activation, r, valid);
+            for (var column = 0; column < outDim; column += 16)
+            {
+                Tile4x16.Multiply(a0, a1, a2, a3, w + column, outDim, inDim, column, ref epilogue);
+            }
+        }
+    }
+
+    /// <summary>Adds bias, applies the activation and stores the valid rows of a tile.</summary>
+    private unsafe struct DenseEpilogue(float* bias, float* y, int outDim, Activation activation, int firstRow, int validRows) : ITileEpilogue
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Row(int row, int column, Vector256<float> low, Vector256<float> high)
+        {
+            if (row >= validRows)
+            {
+                return;
+            }
+
+            var target = y + ((long)(firstRow + row) * outDim) + column;
+            Activate(low + Vector256.Load(bias + column)).Store(target);
+            Activate(high + Vector256.Load(bias + column + 8)).Store(target + 8);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly Vector256<float> Activate(Vector256<float> x)
+        {
+            switch (activation)
+            {
+                case Activation.Relu:
+                    return Vector256.Max(x, Vector256<float>.Zero);
+                case Activation.Sigmoid:
+                    return Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+                case Activation.Tanh:
+                    // tanh x = 2 sigmoid(2x) - 1
+                    var two = Vector256.Create(2f);
+                    return (two / (Vector256<float>.One + Vector256.Exp(-two * x))) - Vector256<float>.One;
+                default:
+                    return x;
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Simulator.Core.Scenarios;
+
+/// <summary>
+/// Reads the fields of one JSON object with path-aware errors: every read records the field as
+/// known, and <see cref="Finish"/> reports the fields nobody asked for (typos), with a suggestion.
+/// </summary>
+internal sealed class JsonObjectReader
+{
+    private readonly JsonElement _element;
+    private readonly List<ScenarioError> _errors;
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+
+    public JsonObjectReader(JsonElement element, string path, List<ScenarioError> errors)
+    {
+        _element = element;
+        Path = path;
+        _errors = errors;
+        IsObject = element.ValueKind == JsonValueKind.Object;
+        if (!IsObject)
+        {
+            errors.Add(new ScenarioError(path, $"expected an object, found {Describe(element)}"));
+        }
+    }
+
+    public string Path { get; }
+
+    public bool IsObject { get; }
+
+    public static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => $"the string \"{e.GetString()}\"",
+        JsonValueKind.Number => $"the number {e.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => $"the boolean {e.GetRawText()}",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    public string Child(string name) => $"{Path}.{name}";
+
+    public void Error(string field, string message) => _errors.Add(new ScenarioError(Child(field), message));
+
+    public bool TryGet(string name, out JsonElement value)
+    {
+        _known.Add(name);
+        if (IsObject && _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    public string String(string name, string fallback)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return fallback;
+        }
+
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            Error(name, $"expected a string, found {Describe(v)}");
+            return fallback;
+        }
+
+        return v.GetString()!;
+    }
+
+    public int Int(string name, int fallback, int min, int max)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return fallback;
+        }
+
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d != Math.Floor(d))
+        {
+            Error(name, $"expected an integer in [{min}, {max}], found {Describe(v)}");
+            return fallback;
+        }
+
+        if (d < min || d > max)
+        {
+            Error(name, $"expected an integer in [{min}, {max}], found {v.GetRawText()}");
+            return fallback;
+        }
+
+        return (int)d;
+    }
+
+    public ulong ULong(string name, ulong fallback)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return fallback;
+        }
+
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetUInt64(out var value))
+        {
+            Error(name, $"expected a non-negative integer, found {Describe(v)}");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    /// <summary>A number in [min, max]; exclusive bounds are expressed by the caller's choice of min/max.</summary>
+    public float Float(string name, float fallback, double min, double max, bool minExclusive = false) =>
+        (float)Double(name, fallback, min, max, minExclusive);
+
+    /// <summary>A number in [min, max] kept in double precision (strategy hyper-parameters).</summary>
+    public double Double(string name, double fallback, double min, double max, bool minExclusive = false)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return fallback;
+        }
+
+        var range = $"{(minExclusive ? "(" : "[")}{Format(min)}, {Format(max)}]";
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || !double.IsFinite(d))
+        {
+            Error(name, $"expected a number in {range}, found {Describe(v)}");
+            return fallback;
+        }
+
+        if (d < min || d > max || (minExclusive && d == min))
+        {
+            Error(name, $"expected a number in {range}, found {v.GetRawText()}");
+            return fallback;
+        }
+
+        return d;
+    }
+
+    public TEnum Enum<TEnum>(string name, TEnum fallback, IReadOnlyDictionary<string, TEnum> names)
+        where TEnum : struct
+    {
+        if (!TryGet(name, out var v))
+        {
+            return fallback;
+        }
+
+        if (v.ValueKind == JsonValueKind.String && names.TryGetValue(v.GetString()!, out var value))
+        {
+            return value;
+        }
+
+        var found = Describe(v);
+        var hint = v.ValueKind == JsonValueKind.String ? Suggest.DidYouMean(v.GetString()!, names.Keys) : string.Empty;
+        Error(name, $"expected one of {string.Join(", ", names.Keys.Select(k => $"\"{k}\""))}, found {found}{hint}");
+        return fallback;
+    }
+
+    /// <summary>Reports every field of this object that no read asked for.</summary>
+    public void Finish()
+    {
+        if (!IsObject)
+        {
+            return;
+        }
+
+        foreach (var property in _element.EnumerateObject())
+        {
+            if (!_known.Contains(property.Name) && property.Name != "$schema")
+            {
+                _errors.Add(new ScenarioError(
+                    Child(property.Name),
+                    $"unknown field \"{property.Name}\"; expected one of {string.Join(", ", _known)}{Suggest.DidYouMean(property.Name, _known)}"));
+            }
+        }
+    }
+
+    private static string Format(double x) =>
+        double.IsPositiveInfinity(x) ? "inf" : x.ToString("G", CultureInfo.InvariantCulture);
+}
+
+/// <summary>"Did you mean" suggestions by edit distance.</summary>
+public static class Suggest
+{
+    /// <summary>Returns " (did you mean "x"?)" for the closest candidate within a small edit distance, else "".</summary>
+    public static string DidYouMean(string found, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var c in candidates)
+        {
+            var distance = Levenshtein(found.ToUpperInvariant(), c.ToUpperInvariant());
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                best = c;
+            }
+        }
+
+        return best is not null && bestDistance <= Math.Max(2, found.Length / 3) ? $" (did you mean \"{best}\"?)" : string.Empty;
+    }
+
+    public static int Levenshtein(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

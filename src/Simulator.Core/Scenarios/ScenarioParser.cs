@@ -1,0 +1,388 @@
+using System.Text.Json;
+using Simulator.Core.Compute.Operators;
+using Simulator.Core.Metrics;
+using Simulator.Core.Strategies;
+
+namespace Simulator.Core.Scenarios;
+
+/// <summary>
+/// Scenario text -> validated <see cref="Scenario"/>. JSON with comments and trailing commas.
+/// Collects every problem with its JSON path and throws one <see cref="ScenarioException"/>.
+/// Limits keep a typo from asking for a machine-sized allocation before the memory guard runs.
+/// </summary>
+public static class ScenarioParser
+{
+    public const int MaxUsers = 100_000_000;
+    public const int MaxItems = 10_000_000;
+    public const int MaxTopics = 1024;
+    public const int MaxTicks = 1_000_000;
+    public const int MaxSeeds = 1000;
+    public const int MaxSlate = 256;
+
+    public static readonly IReadOnlyDictionary<string, ForgettingCurve> Curves = new Dictionary<string, ForgettingCurve>
+    {
+        ["exponential"] = ForgettingCurve.Exponential,
+        ["sigmoid"] = ForgettingCurve.Sigmoid,
+        ["power-law"] = ForgettingCurve.PowerLaw,
+    };
+
+    public static readonly IReadOnlyDictionary<string, DriftKind> DriftKinds = new Dictionary<string, DriftKind>
+    {
+        ["stationary"] = DriftKind.Stationary,
+        ["abrupt"] = DriftKind.Abrupt,
+        ["ornstein-uhlenbeck"] = DriftKind.OrnsteinUhlenbeck,
+    };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 32,
+    };
+
+    /// <summary>Parses and validates; <paramref name="fallbackName"/> names a scenario without a "name".</summary>
+    public static Scenario Parse(string json, string fallbackName)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is long line ? $" at line {line + 1}, column {e.BytePositionInLine + 1}" : string.Empty;
+            throw new ScenarioException([new ScenarioError("$", $"not valid JSON{where}: {FirstSentence(e.Message)}")]);
+        }
+
+        using (document)
+        {
+            var errors = new List<ScenarioError>();
+            var scenario = Read(document.RootElement, fallbackName, errors);
+            if (errors.Count > 0)
+            {
+                throw new ScenarioException(errors);
+            }
+
+            return scenario;
+        }
+    }
+
+    private static Scenario Read(JsonElement root, string fallbackName, List<ScenarioError> errors)
+    {
+        var r = new JsonObjectReader(root, "$", errors);
+        var name = r.String("name", fallbackName);
+        if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            r.Error("name", $"expected letters, digits, '-', '_' or '.', found \"{name}\"");
+        }
+
+        var description = r.String("description", string.Empty);
+        var seed = r.ULong("seed", 42);
+        var seeds = r.Int("seeds", 3, 1, MaxSeeds);
+        var ticks = r.Int("ticks", 50, 1, MaxTicks);
+        var tickLength = r.Float("tickLength", 1f, 0, 1e6, minExclusive: true);
+        var shards = r.Int("shards", 8, 1, 4096);
+        var slate = r.Int("slateSize", 10, 1, MaxSlate);
+        var population = ReadPopulation(r, errors);
+        var forgetting = ReadForgetting(r, errors);
+        var catalog = ReadCatalog(r, errors);
+        var drift = ReadDrift(r, errors, ticks);
+        var choice = ReadChoice(r, errors);
+        var strategies = ReadStrategies(r, errors);
+        var metrics = ReadMetrics(r, errors, slate);
+        r.Finish();
+
+        if (catalog.Items < slate && r.IsObject)
+        {
+            errors.Add(new ScenarioError("$.slateSize", $"slate size {slate} is larger than the catalog ({catalog.Items} items); expected at most {catalog.Items}"));
+        }
+
+        return new Scenario(name, description, seed, seeds, ticks, tickLength, shards, slate, population, forgetting, catalog, drift, choice, strategies, metrics);
+    }
+
+    private static PopulationSpec ReadPopulation(JsonObjectReader parent, List<ScenarioError> errors)
+    {
+        var fallback = new PopulationSpec(2000, 16, 1.5f, 1f);
+        if (!parent.TryGet("population", out var e))
+        {
+            return fallback;
+        }
+
+        var r = new JsonObjectReader(e, parent.Child("population"), errors);
+        var spec = new PopulationSpec(
+            r.Int("users", fallback.Users, 1, MaxUsers),
+            r.Int("topics", fallback.Topics, 1, MaxTopics),
+            r.Float("logitScale", fallback.LogitScale, 0, 20),
+            r.Float("activity", fallback.Activity, 0, 1, minExclusive: true));
+        r.Finish();
+        return spec;
+    }
+
+    private static ForgettingSpec ReadForgetting(JsonObjectReader parent, List<ScenarioError> errors)
+    {
+        var fallback = new ForgettingSpec(ForgettingCurve.Sigmoid, 10f, 3f, 0.3f, 0.1f, 0.6f);
+        if (!parent.TryGet("forgetting", out var e))
+        {
+            return fallback;
+        }
+
+        var r = new JsonObjectReader(e, parent.Child("forgetting"), errors);
+        var curve = r.Enum("curve", fallback.Curve, Curves);
+        float p1;
+        float p2;
+        switch (curve)
+        {
+            case ForgettingCurve.Exponential:
+                p1 = r.Float("halfLife", 8f, 0, 1e6, minExclusive: true);
+                p2 = 0f;
+                break;
+            case ForgettingCurve.PowerLaw:
+                p1 = r.Float("tau", 4f, 0, 1e6, minExclusive: true);
+                p2 = r.Float("exponent", 0.8f, 0, 100, minExclusive: true);
+                break;
+            default:
+                p1 = r.Float("midpoint", fallback.Parameter1, 0, 1e6);
+                p2 = r.Float("width", fallback.Parameter2, 0, 1e6, minExclusive: true);
+                break;
+        }
+
+        var spec = new ForgettingSpec(
+            curve,
+            p1,
+            p2,
+            r.Float("heterogeneity", fallback.Heterogeneity, 0, 3),
+            r.Float("baseline", fallback.Baseline, 0, 1),
+            r.Float("reinforcement", fallback.Reinforcement, 0, 1));
+        r.Finish();
+        return spec;
+    }
+
+    private static CatalogSpec ReadCatalog(JsonObjectReader parent, List<ScenarioError> errors)
+    {
+        var fallback = new CatalogSpec(500, 0.7f, 0.5f);
+        if (!parent.TryGet("catalog", out var e))
+        {
+            return fallback;
+        }
+
+        var r = new JsonObjectReader(e, parent.Child("catalog"), errors);
+        var spec = new CatalogSpec(
+            r.Int("items", fallback.Items, 1, MaxItems),
+            r.Float("focus", fallback.Focus, 0, 1),
+            r.Float("qualitySd", fallback.QualitySd, 0, 100));
+        r.Finish();
+        return spec;
+    }
+
+    private static DriftSpec ReadDrift(JsonObjectReader parent, List<ScenarioError> errors, int ticks)
+    {
+        var fallback = new DriftSpec(DriftKind.Abrupt, 0.02f, 1f, [], 0.05f, 0.3f);
+        if (!parent.TryGet("drift", out var e))
+        {
+            return fallback;
+        }
+
+        var r = new JsonObjectReader(e, parent.Child("drift"), errors);
+        var kind = r.Enum("kind", fallback.Kind, DriftKinds);
+        var events = new List<int>();
+        var rate = 0f;
+        var shift = 1f;
+        var kappa = fallback.Kappa;
+        var sigma = fallback.Sigma;
+        switch (kind)
+        {
+            case DriftKind.Abrupt:
+                rate = r.Float("rate", fallback.Rate, 0, 1);
+                shift = r.Float("shift", fallback.Shift, 0, 1, minExclusive: true);
+                if (r.TryGet("events", out var list))
+                {
+                    ReadEvents(list, r.Child("events"), ticks, events, errors);
+                }
+
+                break;
+            case DriftKind.OrnsteinUhlenbeck:
+                kappa = r.Float("kappa", fallback.Kappa, 0, 1);
+                sigma = r.Float("sigma", fallback.Sigma, 0, 10);
+                break;
+        }
+
+        r.Finish();
+        return new DriftSpec(kind, rate, shift, events, kappa, sigma);
+    }
+
+    private static void ReadEvents(JsonElement list, string path, int ticks, List<int> events, List<ScenarioError> errors)
+    {
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new ScenarioError(path, $"expected an array of tick numbers, found {JsonObjectReader.Describe(list)}"));
+            return;
+        }
+
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var tick) || tick < 1 || tick >= ticks)
+            {
+                errors.Add(new ScenarioError($"{path}[{i}]", $"expected a tick number in [1, {ticks - 1}], found {JsonObjectReader.Describe(item)}"));
+            }
+            else if (!events.Contains(tick))
+            {
+                events.Add(tick);
+            }
+
+            i++;
+        }
+
+        events.Sort();
+    }
+
+    private static ChoiceParameters ReadChoice(JsonObjectReader parent, List<ScenarioError> errors)
+    {
+        var fallback = new ChoiceParameters(12f, 0.5f, 1f, 1.5f, 0.9f, 2f, 0.3f, 0.5f);
+        if (!parent.TryGet("choice", out var e))
+        {
+            return fallback;
+        }
+
+        var r = new JsonObjectReader(e, parent.Child("choice"), errors);
+        var p = new ChoiceParameters(
+            r.Float("interestWeight", fallback.InterestWeight, 0, 1000, minExclusive: true),
+            r.Float("qualityWeight", fallback.QualityWeight, -1000, 1000),
+            r.Float("temperature", fallback.Temperature, 0, 1000, minExclusive: true),
+            r.Float("noClickUtility", fallback.NoClickUtility, -1000, 1000),
+            r.Float("positionDecay", fallback.PositionDecay, 0, 1, minExclusive: true),
+            r.Float("dwellMu", fallback.DwellMu, -20, 20),
+            r.Float("dwellBeta", fallback.DwellBeta, -10, 10),
+            r.Float("dwellSigma", fallback.DwellSigma, 0, 10));
+        r.Finish();
+        return p;
+    }
+
+    private static List<StrategySpec> ReadStrategies(JsonObjectReader parent, List<ScenarioError> errors)
+    {
+        var result = new List<StrategySpec>();
+        var path = parent.Child("strategies");
+        if (!parent.TryGet("strategies", out var list))
+        {
+            foreach (var d in StrategyCatalog.All)
+            {
+                result.Add(new StrategySpec(d.Name, d.Parameters.ToDictionary(p => p.Name, p => p.Default)));
+            }
+
+            return result;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            errors.Add(new ScenarioError(path, $"expected a non-empty array of strategy names or objects, found {JsonObjectReader.Describe(list)}"));
+            return result;
+        }
+
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var itemPath = $"{path}[{i++}]";
+            var spec = ReadStrategy(item, itemPath, errors);
+            if (spec is null)
+            {
+                continue;
+            }
+
+            if (result.Any(s => s.Name == spec.Name))
+            {
+                errors.Add(new ScenarioError(itemPath, $"strategy \"{spec.Name}\" is listed twice; expected each strategy once"));
+                continue;
+            }
+
+            result.Add(spec);
+        }
+
+        return result;
+    }
+
+    private static StrategySpec? ReadStrategy(JsonElement item, string path, List<ScenarioError> errors)
+    {
+        var names = StrategyCatalog.All.Select(d => d.Name).ToArray();
+        string? name;
+        JsonObjectReader? r = null;
+        if (item.ValueKind == JsonValueKind.String)
+        {
+            name = item.GetString();
+        }
+        else if (item.ValueKind == JsonValueKind.Object)
+        {
+            r = new JsonObjectReader(item, path, errors);
+            name = r.String("name", string.Empty);
+            if (name.Length == 0)
+            {
+                errors.Add(new ScenarioError($"{path}.name", "expected a strategy name"));
+                return null;
+            }
+        }
+        else
+        {
+            errors.Add(new ScenarioError(path, $"expected a strategy name or an object with \"name\", found {JsonObjectReader.Describe(item)}"));
+            return null;
+        }
+
+        var descriptor = StrategyCatalog.Find(name!);
+        if (descriptor is null)
+        {
+            errors.Add(new ScenarioError(
+                r is null ? path : $"{path}.name",
+                $"unknown strategy \"{name}\"; expected one of {string.Join(", ", names)}{Suggest.DidYouMean(name!, names)}"));
+            return null;
+        }
+
+        var parameters = new Dictionary<string, double>();
+        foreach (var p in descriptor.Parameters)
+        {
+            parameters[p.Name] = r is null ? p.Default : r.Double(p.Name, p.Default, p.Min, p.Max);
+        }
+
+        r?.Finish();
+        return new StrategySpec(descriptor.Name, parameters);
+    }
+
+    private static List<string> ReadMetrics(JsonObjectReader parent, List<ScenarioError> errors, int k)
+    {
+        var available = MetricCatalog.For(k).Select(m => m.Name).ToList();
+        if (!parent.TryGet("metrics", out var list))
+        {
+            return available;
+        }
+
+        var path = parent.Child("metrics");
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            errors.Add(new ScenarioError(path, $"expected a non-empty array of metric names, found {JsonObjectReader.Describe(list)}"));
+            return available;
+        }
+
+        var result = new List<string>();
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var itemPath = $"{path}[{i++}]";
+            var name = item.ValueKind == JsonValueKind.String ? item.GetString()! : null;
+            if (name is null || !available.Contains(name))
+            {
+                var hint = name is null ? string.Empty : Suggest.DidYouMean(name, available);
+                errors.Add(new ScenarioError(itemPath, $"unknown metric {JsonObjectReader.Describe(item)}; expected one of {string.Join(", ", available)}{hint}"));
+            }
+            else if (!result.Contains(name))
+            {
+                result.Add(name);
+            }
+        }
+
+        // Metrics come out in catalog order whatever order the file lists them.
+        return available.Where(result.Contains).ToList();
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..(cut + 1)] : message;
+    }
+}

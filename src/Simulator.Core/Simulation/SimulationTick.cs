@@ -1,0 +1,179 @@
+using Simulator.Core.Compute;
+using Simulator.Core.Metrics;
+using Simulator.Core.Randomness;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Strategies;
+using Simulator.Core.World;
+
+namespace Simulator.Core.Simulation;
+
+/// <summary>
+/// One seed's simulation: the shared population and catalog, and one world per strategy.
+/// <see cref="Step"/> advances every world by one fixed tick.
+/// </summary>
+internal sealed class SimulationTick : IDisposable
+{
+    private readonly Scenario _scenario;
+    private readonly IComputeEngine _engine;
+    private readonly ParallelOptions _parallel;
+    private readonly ShardLayout _shards;
+    private readonly Population _population;
+    private readonly Catalog _catalog;
+    private readonly StrategyWorld[] _worlds;
+    private readonly IColumn<float> _idealBias;
+
+    public SimulationTick(Scenario scenario, IComputeEngine engine, ParallelOptions parallel, ulong seed)
+    {
+        _scenario = scenario;
+        _engine = engine;
+        _parallel = parallel;
+        _shards = new ShardLayout(scenario.Population.Users, scenario.Shards);
+        _population = new Population(engine, scenario, seed);
+        _catalog = new Catalog(engine, scenario.Catalog, scenario.Dim, seed);
+
+        // The oracle ranks by <interest, x> + (beta2/beta1) q, which orders items exactly as the true utility does.
+        var ratio = scenario.Choice.QualityWeight / scenario.Choice.InterestWeight;
+        _idealBias = engine.Bind(_catalog.Quality.Host.Select(q => q * ratio).ToArray());
+        _idealBias.Upload();
+
+        var context = new StrategyContext(
+            scenario.Population.Users, scenario.Dim, scenario.SlateSize, _catalog, engine, seed, _shards, parallel);
+        _worlds = scenario.Strategies
+            .Select(spec => new StrategyWorld(
+                StrategyCatalog.Find(spec.Name)!.Create(context, spec),
+                new WorldState(engine, scenario.Population.Users, scenario.Dim, scenario.SlateSize)))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Advances one tick. The stages run in this order, each over every world:
+    /// 1. Arrive — decide which users are active this tick (keyed draw per user).
+    /// 2. Drift — true interest logits move (shared by all worlds); preferences are refreshed.
+    /// 3. Forget — interest strength decays with time since last engagement; interest = preference x strength.
+    /// 4. Recommend — the world computes the oracle's ideal slate, then the strategy builds its slate.
+    /// 5. Respond — users choose from their slate under the true choice model (Gumbel-max, keyed noise).
+    /// 6. Learn — the strategy updates from what it showed and observed.
+    /// 7. Reinforce — consumption restores the consumed topic's strength.
+    /// 8. Score — metrics against ground truth, summed per shard and merged in shard order.
+    /// The catalog is static in this version: items neither arrive nor age.
+    /// </summary>
+    /// <returns>The metric sums of each world for this tick, in strategy order.</returns>
+    public MetricSums[] Step(int tick)
+    {
+        Arrive(tick);
+        Drift(tick);
+        ForEachWorld(w => Forget(w.State, tick));
+        ForEachWorld(w => Recommend(w, tick));
+        ForEachWorld(w => Respond(w.State, tick));
+        ForEachWorld(w => Learn(w, tick));
+        ForEachWorld(w => Reinforce(w.State, tick));
+        return _worlds.Select(w => Score(w.State)).ToArray();
+    }
+
+    public void Dispose()
+    {
+        foreach (var world in _worlds)
+        {
+            world.Dispose();
+        }
+
+        _idealBias.Dispose();
+        _catalog.Dispose();
+        _population.Dispose();
+    }
+
+    /// <summary>Worlds run one after another: each engine operation already uses every core.</summary>
+    private void ForEachWorld(Action<StrategyWorld> stage)
+    {
+        foreach (var world in _worlds)
+        {
+            stage(world);
+        }
+    }
+
+    private void Arrive(int tick)
+    {
+        var active = _population.Active.Host;
+        var rate = _scenario.Population.Activity;
+        var seed = _population.Seed;
+        _shards.ForEach(_parallel, (start, end) =>
+        {
+            for (var u = start; u < end; u++)
+            {
+                active[u] = rate >= 1f || KeyedRandom.Uniform(seed, RandomStreams.Activity, (uint)u, (uint)tick, 0) < rate ? (byte)1 : (byte)0;
+            }
+        });
+        _population.Active.Upload();
+    }
+
+    private void Drift(int tick)
+    {
+        var changed = 0;
+        _shards.ForEach(_parallel, (start, end) =>
+        {
+            if (DriftStage.Apply(_population, _scenario, tick, start, end))
+            {
+                _population.RefreshPreference(start, end);
+                Interlocked.Exchange(ref changed, 1);
+            }
+        });
+        if (changed != 0)
+        {
+            _population.Preference.Upload();
+        }
+    }
+
+    private void Forget(WorldState world, int tick)
+    {
+        var f = _scenario.Forgetting;
+        _engine.Decay(new DecayOperands(
+            world.Users, world.Dim, f.Curve, world.Peak, world.LastEngaged, _population.CurveP1, _population.CurveP2,
+            _population.Preference, world.Interest, f.Baseline, tick, _scenario.TickLength));
+        world.Interest.Download();
+    }
+
+    private void Recommend(StrategyWorld world, int tick)
+    {
+        var state = world.State;
+        _engine.ScoreTopK(new ScoreTopKOperands(
+            state.Users, _catalog.Count, state.Dim, state.K, state.Interest, _catalog.Items, _idealBias, state.IdealSlates, state.IdealScores));
+        state.IdealSlates.Download();
+        world.Strategy.Recommend(new RecommendContext(
+            tick, _population.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest)));
+        state.Slates.Upload();
+    }
+
+    private void Respond(WorldState world, int tick)
+    {
+        _engine.Choice(new ChoiceOperands(
+            world.Users, _catalog.Count, world.Dim, world.K, world.Interest, world.Slates, _catalog.Items, _catalog.Quality,
+            _population.Active, _scenario.Choice, _population.Seed, tick, world.ChosenPosition, world.ExpectedCtr, world.Probabilities, world.Dwell));
+        world.ChosenPosition.Download();
+        world.Dwell.Download();
+        world.Probabilities.Download();
+    }
+
+    private void Learn(StrategyWorld world, int tick) =>
+        world.Strategy.Learn(new FeedbackContext(
+            tick, _population.Active.Host, world.State.Slates.Host, world.State.ChosenPosition.Host, world.State.Dwell.Host));
+
+    private void Reinforce(WorldState world, int tick)
+    {
+        var f = _scenario.Forgetting;
+        _engine.Reinforce(new ReinforceOperands(
+            world.Users, world.Dim, world.K, f.Curve, world.Peak, world.LastEngaged, _population.CurveP1, _population.CurveP2,
+            world.Slates, world.ChosenPosition, _catalog.Topic, f.Baseline, f.Reinforcement, tick, _scenario.TickLength));
+    }
+
+    private MetricSums Score(WorldState world)
+    {
+        var p = _scenario.Choice;
+        return _shards.Reduce(
+            _parallel,
+            (start, end) => TickScorer.Score(
+                start, end, world.Dim, world.K, world.Interest.Host, _catalog.Items.Host, _catalog.Quality.Host,
+                _population.Active.Host, world.Slates.Host, world.IdealSlates.Host, world.ChosenPosition.Host, p),
+            new MetricSums(),
+            (total, part) => total.Add(part));
+    }
+}

@@ -1,0 +1,40 @@
+using Simulator.Core.Compute;
+using Simulator.Core.World;
+
+namespace Simulator.Core.Strategies;
+
+/// <summary>
+/// A recommendation strategy acting in its own world. It sees the catalog, the slates it showed
+/// and the responses to them; only oracles may read <see cref="RecommendContext.Truth"/>.
+/// Per-user work must not depend on thread count; cross-user state (counts) is merged in shard order.
+/// </summary>
+public interface IStrategy : IDisposable
+{
+    string Name { get; }
+
+    /// <summary>Writes a slate of k distinct items per user into <see cref="RecommendContext.Slates"/> (host array).</summary>
+    void Recommend(RecommendContext context);
+
+    /// <summary>Updates from the observed responses of this tick.</summary>
+    void Learn(FeedbackContext context);
+}
+
+/// <summary>What a strategy is built with: sizes, the shared catalog, the engine and its seed.</summary>
+public sealed record StrategyContext(
+    int Users,
+    int Dim,
+    int K,
+    Catalog Catalog,
+    IComputeEngine Engine,
+    ulong Seed,
+    ShardLayout Shards,
+    ParallelOptions Parallel);
+
+/// <summary>Ground truth of one world at recommendation time. Oracles only.</summary>
+public sealed record GroundTruth(IColumn<int> IdealSlates, IColumn<float> Interest);
+
+/// <summary>The recommend call: tick, active users and the slate column to fill.</summary>
+public sealed record RecommendContext(int Tick, byte[] Active, IColumn<int> Slates, GroundTruth Truth);
+
+/// <summary>The learn call: what was shown and what the users did (position -1 = no click).</summary>
+public sealed record FeedbackContext(int Tick, byte[] Active, int[] Slates, int[] ChosenPosition, float[] Dwell);

@@ -1,0 +1,21 @@
+namespace Simulator.Core.Strategies;
+
+/// <summary>
+/// oracle: shows the top-k items by true utility in its own world (the upper bound). It reads the
+/// ideal slate the world computes for scoring, so its NDCG is exactly 1 and its regret exactly 0.
+/// </summary>
+public sealed class OracleStrategy : IStrategy
+{
+    public string Name => "oracle";
+
+    public void Recommend(RecommendContext ctx) =>
+        ctx.Truth.IdealSlates.Host.AsSpan().CopyTo(ctx.Slates.Host);
+
+    public void Learn(FeedbackContext context)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}

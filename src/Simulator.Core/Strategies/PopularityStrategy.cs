@@ -1,0 +1,71 @@
+using Simulator.Core.Compute.Operators;
+
+namespace Simulator.Core.Strategies;
+
+/// <summary>
+/// popularity: everyone gets the k items with the most clicks so far (ties: smaller index).
+/// Update rule: count[i] += 1 for every click on i. Counts are summed per shard and merged in
+/// shard order (integers, so the result is exact whatever the schedule).
+/// </summary>
+public sealed class PopularityStrategy(StrategyContext context) : IStrategy
+{
+    private readonly long[] _counts = new long[context.Catalog.Count];
+
+    public string Name => "popularity";
+
+    public void Recommend(RecommendContext ctx)
+    {
+        var k = context.K;
+        Span<int> top = stackalloc int[k];
+        Span<float> scores = stackalloc float[k];
+        TopKMath.Clear(top, scores);
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            TopKMath.Offer(top, scores, _counts[i], i);
+        }
+
+        var slates = ctx.Slates.Host;
+        for (var u = 0; u < context.Users; u++)
+        {
+            top.CopyTo(slates.AsSpan(u * k, k));
+        }
+    }
+
+    public void Learn(FeedbackContext ctx)
+    {
+        var k = context.K;
+        var perShard = context.Shards.Reduce(
+            context.Parallel,
+            (start, end) =>
+            {
+                var clicks = new List<int>();
+                for (var u = start; u < end; u++)
+                {
+                    var position = ctx.ChosenPosition[u];
+                    if (position >= 0)
+                    {
+                        clicks.Add(ctx.Slates[(u * k) + position]);
+                    }
+                }
+
+                return clicks;
+            },
+            new List<List<int>>(),
+            (all, part) =>
+            {
+                all.Add(part);
+                return all;
+            });
+        foreach (var clicks in perShard)
+        {
+            foreach (var item in clicks)
+            {
+                _counts[item]++;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,46 @@
+using Simulator.Core.Randomness;
+
+namespace Simulator.Core.Strategies;
+
+/// <summary>
+/// random: k distinct items drawn uniformly per user and tick (keyed draws, rejection of repeats).
+/// Learns nothing. The floor every other strategy must beat.
+/// </summary>
+public sealed class RandomStrategy(StrategyContext context) : IStrategy
+{
+    public string Name => "random";
+
+    public void Recommend(RecommendContext ctx)
+    {
+        var slates = ctx.Slates.Host;
+        var k = context.K;
+        var m = (uint)context.Catalog.Count;
+        context.Shards.ForEach(context.Parallel, (start, end) =>
+        {
+            for (var u = start; u < end; u++)
+            {
+                var slate = slates.AsSpan(u * k, k);
+                var draw = 0u;
+                for (var j = 0; j < k; j++)
+                {
+                    int item;
+                    do
+                    {
+                        item = (int)(KeyedRandom.Bits(context.Seed, RandomStreams.StrategyRandom, (uint)u, (uint)ctx.Tick, draw++) % m);
+                    }
+                    while (slate[..j].Contains(item));
+
+                    slate[j] = item;
+                }
+            }
+        });
+    }
+
+    public void Learn(FeedbackContext context)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}

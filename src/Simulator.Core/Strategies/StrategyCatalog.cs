@@ -1,0 +1,33 @@
+using Simulator.Core.Scenarios;
+
+namespace Simulator.Core.Strategies;
+
+/// <summary>A hyper-parameter: name, default, allowed range and meaning.</summary>
+public sealed record StrategyParameter(string Name, double Default, double Min, double Max, string Description);
+
+/// <summary>A strategy kind the scenario file can name.</summary>
+public sealed record StrategyDescriptor(
+    string Name,
+    string Description,
+    bool ReadsGroundTruth,
+    IReadOnlyList<StrategyParameter> Parameters,
+    Func<StrategyContext, StrategySpec, IStrategy> Create);
+
+/// <summary>Every strategy the simulator ships, by scenario name.</summary>
+public static class StrategyCatalog
+{
+    public static IReadOnlyList<StrategyDescriptor> All { get; } =
+    [
+        new("random", "k distinct items uniformly at random; learns nothing (the floor).", false, [], (c, _) => new RandomStrategy(c)),
+        new("popularity", "the k most-clicked items so far, the same slate for everyone.", false, [], (c, _) => new PopularityStrategy(c)),
+        new(
+            "ema",
+            "user vector = exponential moving average of clicked item embeddings: e <- (1-alpha) e + alpha x.",
+            false,
+            [new StrategyParameter("alpha", 0.3, 0.0, 1.0, "weight of the newest click")],
+            (c, s) => new EmaStrategy(c, s["alpha"])),
+        new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
+    ];
+
+    public static StrategyDescriptor? Find(string name) => All.FirstOrDefault(d => d.Name == name);
+}

@@ -1,0 +1,70 @@
+using Simulator.Core.Compute;
+using Simulator.Core.Randomness;
+using Simulator.Core.Scenarios;
+
+namespace Simulator.Core.World;
+
+/// <summary>
+/// The item catalog, shared read-only by every strategy's world (held once per seed).
+/// Layout: Items is row-major [M x d] (one contiguous embedding per item), which is what the
+/// engines' scoring transposes or tiles; Quality [M]; Topic [M] is each item's primary topic.
+/// </summary>
+public sealed class Catalog : IDisposable
+{
+    public Catalog(IComputeEngine engine, CatalogSpec spec, int dim, ulong seed)
+    {
+        Count = spec.Items;
+        Dim = dim;
+        var items = new float[Count * dim];
+        var quality = new float[Count];
+        var topic = new int[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            var primary = (int)(KeyedRandom.Bits(seed, RandomStreams.CatalogEmbedding, 0, 0, (uint)i) % (ulong)dim);
+            topic[i] = primary;
+            var row = items.AsSpan(i * dim, dim);
+
+            // Focus mass on the primary topic; the rest spread by random positive weights.
+            var rest = 0f;
+            for (var g = 0; g < dim; g++)
+            {
+                var w = g == primary ? 0f : KeyedRandom.Uniform(seed, RandomStreams.CatalogEmbedding, 1 + (uint)g, 0, (uint)i);
+                row[g] = w;
+                rest += w;
+            }
+
+            var scale = rest > 0f ? (1f - spec.Focus) / rest : 0f;
+            for (var g = 0; g < dim; g++)
+            {
+                row[g] *= scale;
+            }
+
+            row[primary] = dim == 1 ? 1f : spec.Focus;
+            quality[i] = spec.QualitySd * KeyedRandom.Normal(seed, RandomStreams.CatalogQuality, 0, 0, (uint)i);
+        }
+
+        Items = engine.Bind(items);
+        Quality = engine.Bind(quality);
+        Topic = engine.Bind(topic);
+        Items.Upload();
+        Quality.Upload();
+        Topic.Upload();
+    }
+
+    public int Count { get; }
+
+    public int Dim { get; }
+
+    public IColumn<float> Items { get; }
+
+    public IColumn<float> Quality { get; }
+
+    public IColumn<int> Topic { get; }
+
+    public void Dispose()
+    {
+        Items.Dispose();
+        Quality.Dispose();
+        Topic.Dispose();
+    }
+}

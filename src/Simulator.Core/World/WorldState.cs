@@ -1,0 +1,87 @@
+using Simulator.Core.Compute;
+
+namespace Simulator.Core.World;
+
+/// <summary>
+/// One strategy's counterfactual world: only what differs between worlds, because what a
+/// strategy recommends changes its users. Shared, read-only state (catalog, preferences,
+/// forgetting parameters) lives in <see cref="Population"/> and <see cref="Catalog"/>.
+/// Layout: N x d and N x k columns row-major per user.
+/// </summary>
+public sealed class WorldState : IDisposable
+{
+    public WorldState(IComputeEngine engine, int users, int dim, int k)
+    {
+        Users = users;
+        Dim = dim;
+        K = k;
+        var peak = new float[users * dim];
+        Array.Fill(peak, 1f);
+        Peak = engine.Bind(peak);
+        LastEngaged = engine.Bind(new int[users * dim]);
+        Interest = engine.Bind(new float[users * dim]);
+        Slates = engine.Bind(new int[users * k]);
+        SlateScores = engine.Bind(new float[users * k]);
+        IdealSlates = engine.Bind(new int[users * k]);
+        IdealScores = engine.Bind(new float[users * k]);
+        ChosenPosition = engine.Bind(new int[users]);
+        ExpectedCtr = engine.Bind(new float[users]);
+        Probabilities = engine.Bind(new float[users * k]);
+        Dwell = engine.Bind(new float[users]);
+        Peak.Upload();
+        LastEngaged.Upload();
+    }
+
+    public int Users { get; }
+
+    public int Dim { get; }
+
+    public int K { get; }
+
+    /// <summary>Interest strength right after the last engagement, per user x topic.</summary>
+    public IColumn<float> Peak { get; }
+
+    /// <summary>Tick of the last engagement per user x topic (time since = tick - value).</summary>
+    public IColumn<int> LastEngaged { get; }
+
+    /// <summary>True interest this tick: preference x forgetting strength (output of Forget).</summary>
+    public IColumn<float> Interest { get; }
+
+    /// <summary>The strategy's slate per user, best first.</summary>
+    public IColumn<int> Slates { get; }
+
+    /// <summary>The strategy's own scores for its slate (where it has scores).</summary>
+    public IColumn<float> SlateScores { get; }
+
+    /// <summary>The oracle's slate in this world: top-k by true utility (for metrics and the oracle strategy).</summary>
+    public IColumn<int> IdealSlates { get; }
+
+    /// <summary>The oracle's scores (true utility divided by the interest weight).</summary>
+    public IColumn<float> IdealScores { get; }
+
+    public IColumn<int> ChosenPosition { get; }
+
+    public IColumn<float> ExpectedCtr { get; }
+
+    public IColumn<float> Probabilities { get; }
+
+    public IColumn<float> Dwell { get; }
+
+    /// <summary>Bytes held by this world's columns (for memory estimates).</summary>
+    public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 5) + (4L * 3);
+
+    public void Dispose()
+    {
+        Peak.Dispose();
+        LastEngaged.Dispose();
+        Interest.Dispose();
+        Slates.Dispose();
+        SlateScores.Dispose();
+        IdealSlates.Dispose();
+        IdealScores.Dispose();
+        ChosenPosition.Dispose();
+        ExpectedCtr.Dispose();
+        Probabilities.Dispose();
+        Dwell.Dispose();
+    }
+}
