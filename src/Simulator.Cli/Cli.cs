@@ -1,0 +1,93 @@
+using Simulator.Cli.Commands;
+using Simulator.Cli.Infrastructure;
+
+namespace Simulator.Cli;
+
+/// <summary>The command dispatcher, callable in-process (tests) with any writers.</summary>
+public static class Cli
+{
+    public const string Help = """
+        simulator - a forgetting-aware recommender simulator scored against ground truth
+
+        Usage: simulator <command> [options]
+
+        Commands:
+          run <scenario.json>     run every strategy over the scenario's seeds; write a run folder
+          validate <file>...      check scenario files without running them
+          bench                   measure engine throughput on the canonical tick-1M workload
+          list [topic]            strategies, metrics, drift processes, forgetting curves, devices
+
+        Global options:
+          --help, -h              help for the command
+          --quiet                 no progress output
+
+        Exit codes: 0 success, 1 runtime failure, 2 invalid input, 130 interrupted.
+
+        Examples:
+          simulator run scenarios/quickstart.json
+          simulator run scenarios/quickstart.json --seeds 5 --users 5000 --ticks 40
+          simulator validate scenarios/*.json
+          simulator bench --users 1000000 --items 1000
+          simulator list strategies
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            stdout.WriteLine(Help);
+            return args.Length == 0 ? ExitCodes.InvalidInput : ExitCodes.Success;
+        }
+
+        var command = args[0];
+        var reader = new ArgumentReader(args.Skip(1));
+        try
+        {
+            if (reader.Flag("help"))
+            {
+                stdout.WriteLine(CommandHelp(command));
+                return ExitCodes.Success;
+            }
+
+            return command switch
+            {
+                "run" => RunCommand.Execute(reader, stdout, stderr, cancel),
+                "validate" => ValidateCommand.Execute(reader, stdout, stderr),
+                "bench" => BenchCommand.Execute(reader, stdout, stderr, cancel),
+                "list" => ListCommand.Execute(reader, stdout),
+                _ => throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, Commands)}; see simulator --help"),
+            };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("interrupted: stopped between ticks; no run folder was written");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"error: unexpected failure: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+    }
+
+    private static readonly string[] Commands = ["run", "validate", "bench", "list"];
+
+    private static string CommandHelp(string command) => command switch
+    {
+        "run" => RunCommand.Help,
+        "validate" => ValidateCommand.Help,
+        "bench" => BenchCommand.Help,
+        "list" => ListCommand.Help,
+        _ => Help,
+    };
+}

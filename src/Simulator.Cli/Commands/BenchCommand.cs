@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Simulator.Cli.Bench;
+using Simulator.Cli.Infrastructure;
+
+namespace Simulator.Cli.Commands;
+
+/// <summary>`simulator bench`: per-stage throughput of the canonical tick and the machine's own limits.</summary>
+public static class BenchCommand
+{
+    public const string Help = """
+        simulator bench [options]
+
+        Times the canonical tick (DESIGN section 5: tick-1M = 1,000,000 users, 1,000 items, d = 32,
+        k = 10, MLP 32-64-32) stage by stage, after a warm-up, and measures the machine's copy
+        bandwidth and FMA rate in the same run. Writes bench.json and bench.md to the output folder
+        (default results/bench/<timestamp>); the last stdout line is that folder.
+
+        Options:
+          --users LIST    users, or a comma list for a sweep (1e6 notation allowed; default 1e6)
+          --items LIST    items, or a comma list (default 1000)
+          --dim D         interest dimension (default 32)
+          --k K           slate size (default 10)
+          --reps R        timed repetitions after one warm-up (default 5)
+          --device D      auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
+          --threads N     CPU worker threads (default: all cores)
+          --out DIR       output folder
+          --quiet         no progress on stderr
+
+        Examples:
+          simulator bench
+          simulator bench --users 1e4,1e5,1e6 --reps 3
+          simulator bench --device cuda --users 1e7 --items 1e4
+        """;
+
+    public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var users = ReadList(args, "users", [1_000_000], 100_000_000);
+        var items = ReadList(args, "items", [1000], 10_000_000);
+        var dim = args.Int("dim", 1, 1024) ?? 32;
+        var k = args.Int("k", 1, 256) ?? 10;
+        var reps = args.Int("reps", 1, 1000) ?? 5;
+        var device = args.Choice("device", "auto", EngineSelector.Devices);
+        var threads = args.Int("threads", 1, 1024);
+        var output = args.String("out");
+        var quiet = args.Flag("quiet");
+        args.Finish(0);
+        if (k > items.Min())
+        {
+            throw new UsageException($"option --k: slate size {k} is larger than the smallest catalog ({items.Min()} items)");
+        }
+
+        using var engine = EngineSelector.Create(device, threads, stderr);
+        var available = Math.Min(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, engine.Info.MemoryBytes);
+        foreach (var n in users)
+        {
+            foreach (var m in items)
+            {
+                var needed = BenchWorkload.EstimateBytes(n, m, dim, k);
+                if (needed > available * 0.9)
+                {
+                    throw new UsageException(
+                        $"bench at {n} users x {m} items x d={dim} needs about {needed / 1e9:F1} GB, but {engine.Info.Kind} has {available / 1e9:F1} GB available; choose a smaller --users");
+                }
+            }
+        }
+
+        var workers = engine.Info.Kind == "cpu" ? engine.Info.Parallelism : Environment.ProcessorCount;
+        Log(stderr, quiet, $"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
+        var probes = MeasureProbes(engine, workers, reps);
+        Log(stderr, quiet, string.Create(CultureInfo.InvariantCulture, $"probes: copy {probes.CopyGbPerSecond:F1} GB/s, FMA {probes.GflopPerSecond:F1} GFLOP/s"));
+
+        var sizes = new List<SizeResult>();
+        foreach (var m in items)
+        {
+            foreach (var n in users)
+            {
+                Log(stderr, quiet, $"measuring {n} users x {m} items ...");
+                using var workload = new BenchWorkload(engine, n, m, dim, k);
+                sizes.Add(BenchRunner.Measure(workload, reps, cancel));
+            }
+        }
+
+        var peakRss = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        var json = BenchJson.Write(engine.Info, probes, sizes, reps, peakRss);
+        var markdown = BenchMarkdown.Render(engine.Info, probes, sizes, peakRss);
+        using var folder = RunFolder.Create(output, "results", "bench", DateTimeOffset.UtcNow);
+        var utf8 = new UTF8Encoding(false);
+        File.WriteAllText(folder.File("bench.json"), json, utf8);
+        File.WriteAllText(folder.File("bench.md"), markdown, utf8);
+        folder.Commit();
+        stdout.WriteLine(markdown);
+        stdout.WriteLine(folder.FinalPath);
+        return ExitCodes.Success;
+    }
+
+    private static BenchProbes MeasureProbes(Core.Compute.IComputeEngine engine, int workers, int reps)
+    {
+        if (engine is Gpu.IlgpuEngine gpu)
+        {
+            return new BenchProbes(gpu.MeasureCopyGbPerSecond(1L << 30, Math.Max(3, reps)), null, "device-to-device copy of 1 GiB (read + write)", "none on this device");
+        }
+
+        var copy = CpuProbes.CopyGbPerSecond(workers, 256L << 20, Math.Max(3, reps));
+        var flops = CpuProbes.FmaGflopPerSecond(workers, Math.Max(3, reps));
+        return new BenchProbes(copy, flops, $"parallel copy of 256 MiB on {workers} threads (read + write)", $"Vector256 FMA, 12 chains, {workers} threads");
+    }
+
+    private static List<int> ReadList(ArgumentReader args, string name, List<int> fallback, int max)
+    {
+        var text = args.String(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || d != Math.Floor(d) || d < 1 || d > max)
+            {
+                throw new UsageException($"option --{name}: expected integers in [1, {max}] separated by commas (1e6 allowed), found \"{part}\"");
+            }
+
+            values.Add((int)d);
+        }
+
+        return values;
+    }
+
+    private static void Log(TextWriter stderr, bool quiet, string message)
+    {
+        if (!quiet)
+        {
+            stderr.WriteLine(message);
+        }
+    }
+}

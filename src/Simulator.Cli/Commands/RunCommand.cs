@@ -1,0 +1,111 @@
+using System.Text;
+using Simulator.Cli.Infrastructure;
+using Simulator.Core.Results;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
+using Simulator.Reporting;
+using Simulator.Reporting.RunFiles;
+
+namespace Simulator.Cli.Commands;
+
+/// <summary>`simulator run`: validate, check memory, simulate every strategy and seed, write the run folder.</summary>
+public static class RunCommand
+{
+    public const string Help = """
+        simulator run <scenario.json> [options]
+
+        Runs every strategy of the scenario over its seeds and writes a run folder with
+        scenario.json, summary.json, metrics.csv, environment.json, report.html, report.md, plots/.
+        The last line on stdout is the run folder's path.
+
+        Options:
+          --out DIR          write exactly into DIR (must not exist or be empty)
+          --results DIR      parent of run folders when --out is not given (default: results)
+          --seeds N          override the number of seeds
+          --users N          override population.users
+          --ticks N          override ticks
+          --set PATH=VALUE   override any scenario field, e.g. --set drift.rate=0.05 (repeatable)
+          --device D         auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
+          --threads N        CPU worker threads (default: all cores)
+          --quiet            no progress on stderr
+
+        Examples:
+          simulator run scenarios/quickstart.json
+          simulator run scenarios/quickstart.json --seeds 5 --out /tmp/qs
+          simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
+        """;
+
+    public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var settings = RunSettings.Read(args);
+        var scenario = LoadScenario(settings);
+        GuardMemory(scenario);
+
+        using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
+        stderr.WriteLine($"scenario {scenario.Name}: {scenario.Population.Users} users, {scenario.Catalog.Items} items, d={scenario.Dim}, " +
+                         $"{scenario.Ticks} ticks, {scenario.SeedCount} seeds, {scenario.Strategies.Count} strategies");
+        stderr.WriteLine($"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
+
+        using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
+        var run = SimulationRunner.Run(scenario, engine, new RunOptions
+        {
+            Threads = settings.Threads,
+            Progress = new ProgressPrinter(stderr, settings.Quiet),
+            Cancellation = cancel,
+        });
+
+        Write(run, folder);
+        folder.Commit();
+        stdout.WriteLine(ConsoleTable.Render(run));
+        stdout.WriteLine(folder.FinalPath);
+        return ExitCodes.Success;
+    }
+
+    public static Scenario LoadScenario(RunSettings settings)
+    {
+        try
+        {
+            return ScenarioFiles.Load(settings.ScenarioPath, text => ScenarioOverrides.Apply(text, settings.Overrides));
+        }
+        catch (ScenarioException e)
+        {
+            throw new UsageException(ScenarioFiles.Format(settings.ScenarioPath, e));
+        }
+    }
+
+    /// <summary>Writes every file of a run folder from the finished result.</summary>
+    public static void Write(RunResult run, RunFolder folder)
+    {
+        var utf8 = new UTF8Encoding(false);
+        File.WriteAllText(folder.File(RunFileNames.Scenario), run.ScenarioJson, utf8);
+        File.WriteAllText(folder.File(RunFileNames.Summary), SummaryJson.Write(run), utf8);
+        File.WriteAllText(folder.File(RunFileNames.Environment), EnvironmentJson.Write(run.Environment), utf8);
+        using (var csv = new StreamWriter(folder.File(RunFileNames.Metrics), false, utf8))
+        {
+            MetricsCsv.Write(run, csv);
+        }
+
+        var figures = ReportFigures.RenderAll(run);
+        foreach (var figure in figures)
+        {
+            File.WriteAllBytes(folder.File(Path.Combine(RunFileNames.Plots, figure.Name + ".png")), figure.Png);
+            File.WriteAllText(folder.File(Path.Combine(RunFileNames.Plots, figure.Name + ".svg")), figure.Svg, utf8);
+        }
+
+        File.WriteAllText(folder.File(RunFileNames.Html), HtmlReport.Render(run, figures), utf8);
+        File.WriteAllText(folder.File(RunFileNames.Markdown), MarkdownReport.Render(run, figures), utf8);
+    }
+
+    private static void GuardMemory(Scenario scenario)
+    {
+        var needed = MemoryEstimate.Bytes(scenario);
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > available)
+        {
+            throw new UsageException(
+                $"scenario {scenario.Name} needs about {needed / (1024.0 * 1024 * 1024):F1} GiB " +
+                $"({scenario.Population.Users} users x {scenario.Strategies.Count} strategies), but only {available / (1024.0 * 1024 * 1024):F1} GiB is available; " +
+                "reduce population.users, the number of strategies or topics");
+        }
+    }
+}

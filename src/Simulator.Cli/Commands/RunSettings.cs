@@ -1,0 +1,90 @@
+using Simulator.Cli.Infrastructure;
+
+namespace Simulator.Cli.Commands;
+
+/// <summary>Settings of `simulator run`, read from the command line; cross-field rules in <see cref="Validate"/>.</summary>
+public sealed record RunSettings
+{
+    public required string ScenarioPath { get; init; }
+
+    public string? Out { get; init; }
+
+    public string ResultsRoot { get; init; } = "results";
+
+    public int? Seeds { get; init; }
+
+    public int? Users { get; init; }
+
+    public int? Ticks { get; init; }
+
+    public int? Threads { get; init; }
+
+    public string Device { get; init; } = "auto";
+
+    public bool Quiet { get; init; }
+
+    /// <summary>Scenario overrides: --set path=value, plus --seeds/--users/--ticks as shorthands.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Overrides { get; init; } = [];
+
+    public static RunSettings Read(ArgumentReader args)
+    {
+        var settings = new RunSettings
+        {
+            Out = args.String("out"),
+            ResultsRoot = args.String("results") ?? "results",
+            Seeds = args.Int("seeds", 1, 1000),
+            Users = args.Int("users", 1, 100_000_000),
+            Ticks = args.Int("ticks", 1, 1_000_000),
+            Threads = args.Int("threads", 1, 1024),
+            Device = args.Choice("device", "auto", EngineSelector.Devices),
+            Quiet = args.Flag("quiet"),
+            ScenarioPath = string.Empty,
+        };
+        settings = settings with { Overrides = ReadOverrides(args, settings) };
+        args.Finish(1);
+        if (args.Positionals.Count == 0)
+        {
+            throw new UsageException("run needs a scenario file, e.g. `simulator run scenarios/quickstart.json`");
+        }
+
+        settings = settings with { ScenarioPath = args.Positionals[0] };
+        settings.Validate();
+        return settings;
+    }
+
+    private static List<KeyValuePair<string, string>> ReadOverrides(ArgumentReader args, RunSettings settings)
+    {
+        var overrides = new List<KeyValuePair<string, string>>();
+        foreach (var set in args.Strings("set"))
+        {
+            var eq = set.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new UsageException($"option --set: expected path=value (e.g. population.users=5000), found \"{set}\"");
+            }
+
+            overrides.Add(new(set[..eq], set[(eq + 1)..]));
+        }
+
+        void Add(string path, int? value)
+        {
+            if (value is not null)
+            {
+                overrides.Add(new(path, value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        Add("seeds", settings.Seeds);
+        Add("population.users", settings.Users);
+        Add("ticks", settings.Ticks);
+        return overrides;
+    }
+
+    public void Validate()
+    {
+        if (Out is not null && Out.Trim().Length == 0)
+        {
+            throw new UsageException("option --out: expected a folder path, found an empty string");
+        }
+    }
+}

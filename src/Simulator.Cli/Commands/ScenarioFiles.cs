@@ -1,0 +1,71 @@
+using System.Text;
+using Simulator.Cli.Infrastructure;
+using Simulator.Core.Scenarios;
+
+namespace Simulator.Cli.Commands;
+
+/// <summary>Reads scenario files and turns every problem into a message naming the file.</summary>
+public static class ScenarioFiles
+{
+    /// <summary>Largest scenario file accepted; scenarios are small hand-written files.</summary>
+    public const long MaxBytes = 4 * 1024 * 1024;
+
+    public static Scenario Load(string path, Func<string, string>? edit = null)
+    {
+        var text = ReadText(path);
+        if (edit is not null)
+        {
+            text = edit(text);
+        }
+
+        try
+        {
+            return ScenarioParser.Parse(text, Path.GetFileNameWithoutExtension(path));
+        }
+        catch (ScenarioException e)
+        {
+            throw new UsageException(Format(path, e));
+        }
+    }
+
+    public static string Format(string path, ScenarioException e)
+    {
+        var lines = e.Errors.Select(error => $"{path}: {error.Path}: {error.Message}");
+        return $"invalid scenario {path} ({e.Errors.Count} problem{(e.Errors.Count == 1 ? string.Empty : "s")}):{Environment.NewLine}  " +
+               string.Join(Environment.NewLine + "  ", lines);
+    }
+
+    public static string ReadText(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"{path}: is a folder; expected a scenario .json file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"{path}: no such file");
+        }
+
+        var info = new FileInfo(path);
+        if (info.Length > MaxBytes)
+        {
+            throw new UsageException($"{path}: {info.Length} bytes is too large for a scenario file (at most {MaxBytes})");
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length == 0)
+        {
+            throw new UsageException($"{path}: $: the file is empty; expected a JSON object");
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new UsageException($"{path}: $: not UTF-8 text; expected a JSON scenario file");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Simulator.Cli.Infrastructure;
+
+namespace Simulator.Cli.Commands;
+
+/// <summary>`simulator validate`: checks scenario files without running them.</summary>
+public static class ValidateCommand
+{
+    public const string Help = """
+        simulator validate <file>...
+
+        Checks scenario files without running them. Every problem names the file, the JSON path,
+        what was found and what was expected. Exit code 0 when all files are valid, 2 otherwise.
+
+        Example:
+          simulator validate scenarios/*.json
+        """;
+
+    public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr)
+    {
+        args.Finish(int.MaxValue);
+        if (args.Positionals.Count == 0)
+        {
+            throw new UsageException("validate needs at least one scenario file");
+        }
+
+        var failures = 0;
+        foreach (var path in args.Positionals)
+        {
+            try
+            {
+                var scenario = ScenarioFiles.Load(path);
+                stdout.WriteLine($"{path}: valid ({scenario.Name}: {scenario.Population.Users} users, {scenario.Strategies.Count} strategies)");
+            }
+            catch (UsageException e)
+            {
+                stderr.WriteLine(e.Message);
+                failures++;
+            }
+        }
+
+        return failures == 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Simulator.Core.Scenarios;
+
+/// <summary>
+/// Command-line overrides (`--set population.users=5000`) applied to the scenario text before
+/// validation, so an override is checked exactly like a value written in the file.
+/// </summary>
+public static class ScenarioOverrides
+{
+    private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
+
+    /// <summary>
+    /// Sets each dotted path (object fields only; missing objects are created) to a value parsed
+    /// as JSON when it is valid JSON, else taken as a string. Invalid scenario JSON is returned
+    /// unchanged so the parser reports it.
+    /// </summary>
+    public static string Apply(string json, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    {
+        if (overrides.Count == 0)
+        {
+            return json;
+        }
+
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: Options);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+
+        if (root is not JsonObject rootObject)
+        {
+            return json;
+        }
+
+        foreach (var (path, text) in overrides)
+        {
+            var parts = path.Split('.');
+            if (parts.Any(p => p.Length == 0))
+            {
+                throw new ScenarioException([new ScenarioError($"$.{path}", "override path must be dot-separated field names, e.g. population.users")]);
+            }
+
+            var node = rootObject;
+            for (var i = 0; i < parts.Length - 1; i++)
+            {
+                var next = node[parts[i]];
+                if (next is null)
+                {
+                    next = new JsonObject();
+                    node[parts[i]] = next;
+                }
+
+                if (next is not JsonObject obj)
+                {
+                    throw new ScenarioException([new ScenarioError($"$.{string.Join('.', parts[..(i + 1)])}", $"cannot set {path}: this field is not an object")]);
+                }
+
+                node = obj;
+            }
+
+            node[parts[^1]] = ParseValue(text);
+        }
+
+        return rootObject.ToJsonString();
+    }
+
+    private static JsonNode? ParseValue(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+}
