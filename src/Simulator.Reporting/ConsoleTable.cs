@@ -23,7 +23,8 @@ public static class ConsoleTable
             for (var m = 0; m < run.Metrics.Count; m++)
             {
                 var cell = SummaryCells.MeanPlusMinus(SummaryCells.Get(run, strategy, run.Metrics[m]));
-                row[m + 1] = cell + (SummaryCells.IsBest(run, strategy, run.Metrics[m], best[m]) ? " *" : "  ");
+                // Marker in front keeps right-aligned cells free of trailing spaces.
+                row[m + 1] = (SummaryCells.IsBest(run, strategy, run.Metrics[m], best[m]) ? "* " : string.Empty) + cell;
             }
 
             rows.Add(row);

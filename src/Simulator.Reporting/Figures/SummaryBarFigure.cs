@@ -12,7 +12,7 @@ public static class SummaryBarFigure
     /// <summary>Renders <c>summary_&lt;metric-slug&gt;</c>.</summary>
     public static RenderedFigure Render(RunResult run, string metric)
     {
-        var plot = new Plot();
+        var plot = FigureStyle.CreatePlot();
         try
         {
             var n = run.Strategies.Count;

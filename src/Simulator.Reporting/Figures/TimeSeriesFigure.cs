@@ -44,7 +44,7 @@ public static class TimeSeriesFigure
     public static RenderedFigure Render(
         RunResult run, string name, string title, string yLabel, string caption, Func<int, int, double[]> seriesOf)
     {
-        var plot = new Plot();
+        var plot = FigureStyle.CreatePlot();
         try
         {
             var xs = Enumerable.Range(0, run.Series.Ticks).Select(t => (double)t).ToArray();
