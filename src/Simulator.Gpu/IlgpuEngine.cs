@@ -1,0 +1,433 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Runtime;
+using Simulator.Core.Compute;
+using Simulator.Gpu.Kernels;
+
+namespace Simulator.Gpu;
+
+/// <summary>
+/// <see cref="IComputeEngine"/> on an ILGPU accelerator (CUDA, OpenCL or the CPU simulator).
+/// Every operation launches one of our kernels (see the Kernels folder) on the accelerator's
+/// default stream, so operations are asynchronous but ordered; <see cref="Synchronize"/> waits.
+/// Columns must be bound to this engine (<see cref="Bind{T}"/>): operations read and write their
+/// device copies, never the host arrays.
+/// </summary>
+public sealed class IlgpuEngine : IComputeEngine
+{
+    /// <summary>Widest MLP layer accepted (the device scratch is sized by the widest layer).</summary>
+    public const int MaxMlpWidth = 256;
+
+    // Device memory kept free for the runtime, kernels' local memory and the driver.
+    private const double ReservedFraction = 0.05;
+
+    private readonly IlgpuSession session;
+    private readonly Lock sync = new();
+    private long allocatedBytes;
+
+    private Action<KernelConfig, DecayViews, DecayScalars>? decay;
+    private Action<KernelConfig, MlpLayerViews, MlpLayerScalars>? mlp;
+    private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars>? scoreTopK;
+    private Action<KernelConfig, ChoiceViews, ChoiceScalars>? choice;
+    private Action<KernelConfig, ReinforceViews, ReinforceScalars>? reinforce;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>>? copy;
+
+    // One spare element each: stands in for optional columns that are absent.
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> dummyFloat;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense> dummyByte;
+    private MemoryBuffer1D<float, Stride1D.Dense>? scratchA;
+    private MemoryBuffer1D<float, Stride1D.Dense>? scratchB;
+    private bool disposed;
+
+    internal IlgpuEngine(IlgpuSession session)
+    {
+        this.session = session;
+        var a = session.Accelerator;
+        Info = new EngineInfo(session.Kind, a.Name, a.MemorySize, a.NumMultiprocessors);
+        dummyFloat = a.Allocate1D<float>(1);
+        dummyByte = a.Allocate1D<byte>(1);
+        dummyFloat.MemSetToZero();
+        dummyByte.MemSetToZero();
+    }
+
+    public EngineInfo Info { get; }
+
+    /// <summary>The accelerator the kernels run on (for diagnostics and benchmarks).</summary>
+    public Accelerator Accelerator => session.Accelerator;
+
+    /// <summary>Bytes of device memory currently held by this engine's columns and scratch.</summary>
+    public long AllocatedBytes => Interlocked.Read(ref allocatedBytes);
+
+    /// <summary>Device memory this engine may still allocate (total minus a reserve minus what it holds).</summary>
+    public long AvailableBytes => (long)(Info.MemoryBytes * (1 - ReservedFraction)) - AllocatedBytes;
+
+    internal AcceleratorStream Stream => session.Accelerator.DefaultStream;
+
+    public IColumn<T> Bind<T>(T[] host)
+        where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var length = Math.Max(1, host.Length);
+        var bytes = (long)length * Unsafe.SizeOf<T>();
+        var buffer = Allocate<T>(length, bytes, $"a column of {host.Length} {typeof(T).Name}");
+        return new DeviceColumn<T>(this, host, buffer);
+    }
+
+    /// <summary>Throws a readable <see cref="InvalidOperationException"/> when <paramref name="bytes"/> more would not fit.</summary>
+    public void EnsureFits(long bytes, string what)
+    {
+        if (bytes > AvailableBytes)
+        {
+            throw new InvalidOperationException(
+                $"Not enough device memory on {Info.DeviceName} for {what}: needs {Mib(bytes)} MiB, " +
+                $"{Mib(Math.Max(0, AvailableBytes))} MiB available ({Mib(Info.MemoryBytes)} MiB total, {Mib(AllocatedBytes)} MiB in use).");
+        }
+    }
+
+    public void Decay(in DecayOperands op)
+    {
+        if (op.Users == 0 || op.Dim == 0)
+        {
+            return;
+        }
+
+        var n = (long)op.Users * op.Dim;
+        var views = new DecayViews
+        {
+            Peak = ViewOf(op.Peak, n, nameof(op.Peak)),
+            LastEngaged = ViewOf(op.LastEngaged, n, nameof(op.LastEngaged)),
+            CurveP1 = ViewOf(op.CurveP1, op.Users, nameof(op.CurveP1)),
+            CurveP2 = ViewOf(op.CurveP2, op.Users, nameof(op.CurveP2)),
+            Preference = op.Preference is null ? dummyFloat.View : ViewOf(op.Preference, n, nameof(op.Preference)),
+            Output = ViewOf(op.Output, n, nameof(op.Output)),
+        };
+        var scalars = new DecayScalars
+        {
+            Users = op.Users,
+            Dim = op.Dim,
+            Curve = op.Curve,
+            HasPreference = op.Preference is null ? 0 : 1,
+            Baseline = op.Baseline,
+            Tick = op.Tick,
+            TickLength = op.TickLength,
+        };
+        decay ??= Accelerator.LoadStreamKernel<DecayViews, DecayScalars>(DecayKernel.Kernel);
+        decay(StrideConfig(n), views, scalars);
+    }
+
+    public void MlpForward(in MlpOperands op)
+    {
+        var layers = op.Layers;
+        if (layers.Count == 0)
+        {
+            throw new ArgumentException("An MLP needs at least one layer.", nameof(op));
+        }
+
+        var maxWidth = 0;
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            if (layer.In < 1 || layer.Out < 1 || layer.In > MaxMlpWidth || layer.Out > MaxMlpWidth)
+            {
+                throw new NotSupportedException($"MLP layer {l} is {layer.In}->{layer.Out}; the ILGPU engine supports widths 1..{MaxMlpWidth}.");
+            }
+
+            if (l > 0 && layers[l - 1].Out != layer.In)
+            {
+                throw new ArgumentException($"MLP layer {l} takes {layer.In} inputs but layer {l - 1} produces {layers[l - 1].Out}.", nameof(op));
+            }
+
+            if (l < layers.Count - 1)
+            {
+                maxWidth = Math.Max(maxWidth, layer.Out);
+            }
+        }
+
+        if (op.Users == 0)
+        {
+            return;
+        }
+
+        var input = ViewOf(op.Input, (long)op.Users * layers[0].In, nameof(op.Input));
+        var output = ViewOf(op.Output, (long)op.Users * layers[^1].Out, nameof(op.Output));
+        if (layers.Count > 1)
+        {
+            EnsureScratch((long)op.Users * maxWidth);
+        }
+
+        mlp ??= Accelerator.LoadStreamKernel<MlpLayerViews, MlpLayerScalars>(MlpKernel.Kernel);
+        var current = input;
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            var last = l == layers.Count - 1;
+            var target = last ? output : (l % 2 == 0 ? scratchA! : scratchB!).View.AsContiguous();
+            var views = new MlpLayerViews
+            {
+                Input = current,
+                Weights = ViewOf(layer.Weights, (long)layer.In * layer.Out, $"Layers[{l}].Weights"),
+                Bias = ViewOf(layer.Bias, layer.Out, $"Layers[{l}].Bias"),
+                Output = target,
+            };
+            var scalars = new MlpLayerScalars { Users = op.Users, In = layer.In, Out = layer.Out, Activation = layer.Activation };
+            mlp(StrideConfig((long)op.Users * layer.Out), views, scalars);
+            current = target;
+        }
+    }
+
+    public void ScoreTopK(in ScoreTopKOperands op)
+    {
+        if (op.Dim < 1 || op.Dim > ScoreTopKKernel.MaxDim)
+        {
+            throw new NotSupportedException($"ScoreTopK supports embedding dimensions 1..{ScoreTopKKernel.MaxDim} on the ILGPU engine; got {op.Dim}.");
+        }
+
+        if (op.K < 1 || op.K > ScoreTopKKernel.MaxK)
+        {
+            throw new NotSupportedException($"ScoreTopK supports k in 1..{ScoreTopKKernel.MaxK} on the ILGPU engine; got {op.K}.");
+        }
+
+        if (op.Users == 0)
+        {
+            return;
+        }
+
+        var views = new ScoreTopKViews
+        {
+            UserVectors = ViewOf(op.UserVectors, (long)op.Users * op.Dim, nameof(op.UserVectors)),
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items), allowEmpty: true),
+            ItemBias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias), allowEmpty: true),
+            TopItems = ViewOf(op.TopItems, (long)op.Users * op.K, nameof(op.TopItems)),
+            TopScores = ViewOf(op.TopScores, (long)op.Users * op.K, nameof(op.TopScores)),
+        };
+        var scalars = new ScoreTopKScalars
+        {
+            Users = op.Users,
+            ItemCount = op.ItemCount,
+            Dim = op.Dim,
+            K = op.K,
+            HasBias = op.ItemBias is null ? 0 : 1,
+            TileItems = ScoreTopKKernel.TileItemsFor(op.Dim),
+        };
+        var group = ScoreTopKKernel.GroupSizeFor(op.Dim, Accelerator.MaxNumThreadsPerGroup);
+        var blockUsers = (long)group * ScoreTopKKernel.UsersPerThread;
+        var blocks = (int)Math.Min((op.Users + blockUsers - 1) / blockUsers, Accelerator.MaxGridSize.X);
+        scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars>(ScoreTopKKernel.Kernel);
+        scoreTopK(new KernelConfig(blocks, group), views, scalars);
+    }
+
+    public void Choice(in ChoiceOperands op)
+    {
+        if (op.Users == 0)
+        {
+            return;
+        }
+
+        var views = new ChoiceViews
+        {
+            Interest = ViewOf(op.Interest, (long)op.Users * op.Dim, nameof(op.Interest)),
+            Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates)),
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items), allowEmpty: true),
+            Quality = ViewOf(op.Quality, op.ItemCount, nameof(op.Quality), allowEmpty: true),
+            Active = op.Active is null ? dummyByte.View : ViewOf(op.Active, op.Users, nameof(op.Active)),
+            ChosenPosition = ViewOf(op.ChosenPosition, op.Users, nameof(op.ChosenPosition)),
+            ExpectedCtr = ViewOf(op.ExpectedCtr, op.Users, nameof(op.ExpectedCtr)),
+            Probabilities = ViewOf(op.Probabilities, (long)op.Users * op.K, nameof(op.Probabilities), allowEmpty: true),
+            Dwell = ViewOf(op.Dwell, op.Users, nameof(op.Dwell)),
+        };
+        var scalars = new ChoiceScalars
+        {
+            Users = op.Users,
+            Dim = op.Dim,
+            K = op.K,
+            HasActive = op.Active is null ? 0 : 1,
+            Seed = op.Seed,
+            Tick = op.Tick,
+            Parameters = op.Parameters,
+        };
+        choice ??= Accelerator.LoadStreamKernel<ChoiceViews, ChoiceScalars>(ChoiceKernel.Kernel);
+        choice(StrideConfig(op.Users), views, scalars);
+    }
+
+    public void Reinforce(in ReinforceOperands op)
+    {
+        if (op.Users == 0)
+        {
+            return;
+        }
+
+        var n = (long)op.Users * op.Dim;
+        var views = new ReinforceViews
+        {
+            Peak = ViewOf(op.Peak, n, nameof(op.Peak)),
+            LastEngaged = ViewOf(op.LastEngaged, n, nameof(op.LastEngaged)),
+            CurveP1 = ViewOf(op.CurveP1, op.Users, nameof(op.CurveP1)),
+            CurveP2 = ViewOf(op.CurveP2, op.Users, nameof(op.CurveP2)),
+            Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates), allowEmpty: true),
+            ChosenPosition = ViewOf(op.ChosenPosition, op.Users, nameof(op.ChosenPosition)),
+            ItemTopic = ViewOf(op.ItemTopic, 0, nameof(op.ItemTopic), allowEmpty: true),
+        };
+        var scalars = new ReinforceScalars
+        {
+            Users = op.Users,
+            Dim = op.Dim,
+            K = op.K,
+            Curve = op.Curve,
+            Baseline = op.Baseline,
+            Eta = op.Eta,
+            Tick = op.Tick,
+            TickLength = op.TickLength,
+        };
+        reinforce ??= Accelerator.LoadStreamKernel<ReinforceViews, ReinforceScalars>(ReinforceKernel.Kernel);
+        reinforce(StrideConfig(op.Users), views, scalars);
+    }
+
+    public void Synchronize() => Accelerator.Synchronize();
+
+    /// <summary>
+    /// Device-to-device copy bandwidth with our own grid-stride copy kernel: GB/s (10^9 bytes)
+    /// counting bytes read plus bytes written, the median of <paramref name="repetitions"/> timed
+    /// launches after one warm-up launch (which also pays the kernel compile).
+    /// </summary>
+    public double MeasureCopyGbPerSecond(long bytes, int repetitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 4L);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var floats = bytes / sizeof(float);
+        var actualBytes = floats * sizeof(float);
+        using var source = Allocate<float>(floats, actualBytes, "the copy probe's source");
+        try
+        {
+            using var target = Allocate<float>(floats, actualBytes, "the copy probe's target");
+            try
+            {
+                source.MemSetToZero();
+                copy ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>>(CopyKernel.Kernel);
+                var config = StrideConfig(floats);
+                copy(config, source.View, target.View);
+                Accelerator.Synchronize();
+                var seconds = new double[repetitions];
+                for (var r = 0; r < repetitions; r++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    copy(config, source.View, target.View);
+                    Accelerator.Synchronize();
+                    seconds[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                }
+
+                Array.Sort(seconds);
+                var median = repetitions % 2 == 1
+                    ? seconds[repetitions / 2]
+                    : 0.5 * (seconds[(repetitions / 2) - 1] + seconds[repetitions / 2]);
+                return 2.0 * actualBytes / 1e9 / median;
+            }
+            finally
+            {
+                Release(actualBytes);
+            }
+        }
+        finally
+        {
+            Release(actualBytes);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        scratchA?.Dispose();
+        scratchB?.Dispose();
+        dummyFloat.Dispose();
+        dummyByte.Dispose();
+        session.Dispose();
+    }
+
+    internal void Release(long bytes) => Interlocked.Add(ref allocatedBytes, -bytes);
+
+    private static long Mib(long bytes) => bytes / (1024 * 1024);
+
+    private MemoryBuffer1D<T, Stride1D.Dense> Allocate<T>(long length, long bytes, string what)
+        where T : unmanaged
+    {
+        lock (sync)
+        {
+            EnsureFits(bytes, what);
+            MemoryBuffer1D<T, Stride1D.Dense> buffer;
+            try
+            {
+                buffer = Accelerator.Allocate1D<T>(length);
+            }
+            catch (Exception ex) when (ex is not InvalidOperationException)
+            {
+                throw new InvalidOperationException($"Device allocation of {Mib(bytes)} MiB for {what} failed on {Info.DeviceName}: {ex.Message}", ex);
+            }
+
+            allocatedBytes += bytes;
+            return buffer;
+        }
+    }
+
+    private void EnsureScratch(long floats)
+    {
+        if (scratchA is not null && scratchA.Length >= floats)
+        {
+            return;
+        }
+
+        if (scratchA is not null)
+        {
+            Release(scratchA.LengthInBytes);
+            scratchA.Dispose();
+            scratchA = null;
+        }
+
+        if (scratchB is not null)
+        {
+            Release(scratchB.LengthInBytes);
+            scratchB.Dispose();
+            scratchB = null;
+        }
+
+        EnsureFits(2 * floats * sizeof(float), $"the MLP's hidden activations ({floats} floats, twice)");
+        scratchA = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
+        scratchB = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
+    }
+
+    /// <summary>The device view of a column bound to this engine, checked for length.</summary>
+    private ArrayView<T> ViewOf<T>(IColumn<T> column, long minLength, string name, bool allowEmpty = false)
+        where T : unmanaged
+    {
+        if (column is not DeviceColumn<T> device || !ReferenceEquals(device.Owner, this))
+        {
+            throw new ArgumentException($"Column {name} is not bound to this ILGPU engine; create it with IlgpuEngine.Bind.", name);
+        }
+
+        if (device.Length < minLength)
+        {
+            throw new ArgumentException($"Column {name} has {device.Length} elements but the operation needs {minLength}.", name);
+        }
+
+        // Empty columns still pass a one-element buffer: kernels never read it, but a zero-length
+        // view is not something every backend is happy to bind.
+        _ = allowEmpty;
+        return device.KernelView;
+    }
+
+    /// <summary>Launch shape of a grid-stride loop: enough groups to fill the device a few times over, no more.</summary>
+    private KernelConfig StrideConfig(long elements)
+    {
+        var a = Accelerator;
+        var group = Math.Min(256, a.MaxNumThreadsPerGroup);
+        var perMultiprocessor = Math.Max(1, a.MaxNumThreadsPerMultiprocessor / group);
+        var cap = (long)Math.Max(1, a.NumMultiprocessors) * perMultiprocessor * 4;
+        var needed = Math.Max(1, (elements + group - 1) / group);
+        var grid = (int)Math.Min(Math.Min(needed, cap), a.MaxGridSize.X);
+        return new KernelConfig(grid, group);
+    }
+}

@@ -1,0 +1,59 @@
+using Simulator.Core.Results;
+
+namespace Simulator.Reporting.Figures;
+
+/// <summary>
+/// The standard figure set of a run: every metric over time, cumulative regret (when the run
+/// has a <c>regret</c> metric), and one summary bar chart per metric.
+/// </summary>
+public static class ReportFigures
+{
+    /// <summary>Name of the per-tick regret metric that gets a cumulative figure.</summary>
+    public const string RegretMetric = "regret";
+
+    /// <summary>Renders all figures in memory, in a stable order (time series, cumulative, summaries).</summary>
+    public static IReadOnlyList<RenderedFigure> RenderAll(RunResult run)
+    {
+        var figures = new List<RenderedFigure>(2 * run.Metrics.Count + 1);
+        foreach (var metric in run.Metrics)
+        {
+            figures.Add(TimeSeriesFigure.RenderMetric(run, metric));
+        }
+
+        if (run.MetricIndex(RegretMetric) >= 0)
+        {
+            figures.Add(TimeSeriesFigure.RenderCumulative(run, RegretMetric));
+        }
+
+        foreach (var metric in run.Metrics)
+        {
+            figures.Add(SummaryBarFigure.Render(run, metric));
+        }
+
+        return figures;
+    }
+
+    /// <summary>
+    /// Writes each figure as <c>&lt;directory&gt;/plots/&lt;name&gt;.png</c> and <c>.svg</c>;
+    /// returns the figures so the caller can also build reports from them.
+    /// </summary>
+    public static IReadOnlyList<RenderedFigure> WriteAll(RunResult run, string directory)
+    {
+        var figures = RenderAll(run);
+        Write(figures, Path.Combine(directory, "plots"));
+        return figures;
+    }
+
+    /// <summary>Writes already rendered figures into <paramref name="plotsDirectory"/> (created if missing).</summary>
+    public static void Write(IReadOnlyList<RenderedFigure> figures, string plotsDirectory)
+    {
+        Directory.CreateDirectory(plotsDirectory);
+        foreach (var figure in figures)
+        {
+            File.WriteAllBytes(Path.Combine(plotsDirectory, figure.PngFileName), figure.Png);
+
+            // UTF-8 without BOM so the SVG bytes are the same everywhere.
+            File.WriteAllText(Path.Combine(plotsDirectory, figure.SvgFileName), figure.Svg, new System.Text.UTF8Encoding(false));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+
+namespace Simulator.Reporting;
+
+/// <summary>
+/// Naming rules shared by every report: file slugs, which direction is "better", and axis
+/// labels with units. Kept in one place so figures, tables and file names never disagree.
+/// </summary>
+public static class MetricNames
+{
+    /// <summary>
+    /// File-name slug: lowercase, <c>@</c> becomes <c>_at_</c>, any other non-alphanumeric
+    /// becomes <c>_</c> (so <c>ndcg@10</c> -> <c>ndcg_at_10</c>).
+    /// </summary>
+    public static string Slug(string metric)
+    {
+        var sb = new StringBuilder(metric.Length + 4);
+        foreach (var c in metric)
+        {
+            if (c == '@')
+            {
+                sb.Append("_at_");
+            }
+            else if (char.IsAsciiLetterOrDigit(c))
+            {
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append('_');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// True for metrics where a smaller value is better. By naming convention: anything
+    /// containing <c>regret</c>, <c>error</c> or <c>gini</c> (exposure inequality).
+    /// </summary>
+    public static bool IsLowerBetter(string metric) =>
+        metric.Contains("regret", StringComparison.OrdinalIgnoreCase)
+        || metric.Contains("error", StringComparison.OrdinalIgnoreCase)
+        || metric.Contains("gini", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Y-axis label with the metric's unit or range. Unknown metrics fall back to their raw
+    /// name, so a new metric can be plotted before anyone teaches this table about it.
+    /// </summary>
+    public static string AxisLabel(string metric)
+    {
+        var m = metric.ToLowerInvariant();
+        if (m.StartsWith("cumulative_regret", StringComparison.Ordinal))
+        {
+            return "cumulative regret (expected reward lost vs oracle, summed over ticks)";
+        }
+
+        if (m.Contains("regret", StringComparison.Ordinal))
+        {
+            return $"{metric} (expected reward lost vs oracle, per tick)";
+        }
+
+        if (m.StartsWith("ndcg", StringComparison.Ordinal) || m.StartsWith("recall", StringComparison.Ordinal)
+            || m.StartsWith("hitrate", StringComparison.Ordinal) || m.StartsWith("mrr", StringComparison.Ordinal)
+            || m.Contains("gini", StringComparison.Ordinal))
+        {
+            return $"{metric} (unitless, 0-1)";
+        }
+
+        if (m.Contains("ctr", StringComparison.Ordinal))
+        {
+            return $"{metric} (click probability per slate, 0-1)";
+        }
+
+        if (m.Contains("coverage", StringComparison.Ordinal))
+        {
+            return $"{metric} (fraction of catalog, 0-1)";
+        }
+
+        if (m.Contains("tracking_error", StringComparison.Ordinal))
+        {
+            return $"{metric} (1 - cosine, 0-2)";
+        }
+
+        return $"{metric} (metric units)";
+    }
+
+    /// <summary>Compact invariant-culture number for tables: 4 significant digits, "n/a" for NaN.</summary>
+    public static string Format(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "n/a";
+        }
+
+        // Fixed notation for the usual magnitudes reads better in tables than G4's exponents.
+        var abs = Math.Abs(value);
+        if (abs == 0)
+        {
+            return "0";
+        }
+
+        if (abs >= 1e-3 && abs < 1e6)
+        {
+            var decimals = Math.Clamp(3 - (int)Math.Floor(Math.Log10(abs)), 0, 6);
+            return value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        }
+
+        return value.ToString("0.###e+0", CultureInfo.InvariantCulture);
+    }
+}

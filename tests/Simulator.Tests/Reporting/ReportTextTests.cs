@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+using Simulator.Reporting;
+using Simulator.Reporting.Figures;
+
+namespace Simulator.Tests.Reporting;
+
+public sealed class ReportTextTests
+{
+    private static readonly Lazy<(Simulator.Core.Results.RunResult Run, IReadOnlyList<RenderedFigure> Figures)> Data = new(() =>
+    {
+        var run = SyntheticRun.Create();
+        return (run, ReportFigures.RenderAll(run));
+    });
+
+    [Fact]
+    public void Html_embeds_every_figure_and_references_nothing_external()
+    {
+        var (run, figures) = Data.Value;
+        var html = HtmlReport.Render(run, figures);
+        foreach (var f in figures)
+        {
+            Assert.Contains("data:image/png;base64," + Convert.ToBase64String(f.Png), html, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("http://", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("src=\"//", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<details>", html, StringComparison.Ordinal);
+        Assert.Contains("a &lt; b &amp; c", html, StringComparison.Ordinal); // scenario JSON is escaped
+        foreach (var expected in new[] { "test-cpu", "0.1.0-test", "2026-01-02 03:04:05Z", "1.25 s", "synthetic-drift" })
+        {
+            Assert.Contains(expected, html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Html_highlights_one_best_cell_per_metric_with_lower_better_for_regret()
+    {
+        var (run, figures) = Data.Value;
+        var html = HtmlReport.Render(run, figures);
+        Assert.Equal(run.Metrics.Count, Regex.Matches(html, "class=\"best\"").Count);
+
+        // Synthetic data: strategy 0 is best on everything, including the lowest regret.
+        var oracleRow = html[html.IndexOf("<tr><td>oracle</td>", StringComparison.Ordinal)..];
+        oracleRow = oracleRow[..oracleRow.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Equal(run.Metrics.Count, Regex.Matches(oracleRow, "class=\"best\"").Count);
+    }
+
+    [Fact]
+    public void Html_escapes_strategy_names()
+    {
+        var run = SyntheticRun.Create(strategies: ["<script>alert(1)</script>", "a&b"], ticks: 5);
+        var html = HtmlReport.Render(run, []);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("a&amp;b", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Markdown_has_table_and_image_links()
+    {
+        var (run, figures) = Data.Value;
+        var md = MarkdownReport.Render(run, figures);
+        foreach (var s in run.Strategies)
+        {
+            Assert.Contains("| " + s + " |", md, StringComparison.Ordinal);
+        }
+
+        foreach (var m in run.Metrics)
+        {
+            Assert.Contains(m, md, StringComparison.Ordinal);
+        }
+
+        foreach (var f in figures)
+        {
+            Assert.Contains("](plots/" + f.Name + ".png)", md, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("](figs/regret.png)", MarkdownReport.Render(run, figures, "figs/"), StringComparison.Ordinal);
+        Assert.Equal(run.Metrics.Count, Regex.Matches(md, @"\*\*[0-9.]+ \[").Count);
+    }
+
+    [Fact]
+    public void Console_table_is_aligned_and_complete()
+    {
+        var (run, _) = Data.Value;
+        var text = ConsoleTable.Render(run);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var tableLines = lines.Take(2 + run.Strategies.Count).ToArray();
+        Assert.All(tableLines, l => Assert.Equal(tableLines[0].Length, l.Length));
+        foreach (var s in run.Strategies)
+        {
+            Assert.Contains(tableLines, l => l.StartsWith(s + " ", StringComparison.Ordinal));
+        }
+
+        foreach (var m in run.Metrics)
+        {
+            Assert.Contains(m, tableLines[0], StringComparison.Ordinal);
+        }
+
+        Assert.Contains("±", text, StringComparison.Ordinal);
+        Assert.Contains("regret (lower)", tableLines[0], StringComparison.Ordinal);
+    }
+}
