@@ -53,12 +53,12 @@ public static class MetricNames
         var m = metric.ToLowerInvariant();
         if (m.StartsWith("cumulative_regret", StringComparison.Ordinal))
         {
-            return "cumulative regret (expected reward lost vs oracle, summed over ticks)";
+            return "cumulative regret (reward lost vs oracle)";
         }
 
         if (m.Contains("regret", StringComparison.Ordinal))
         {
-            return $"{metric} (expected reward lost vs oracle, per tick)";
+            return $"{metric} (reward lost vs oracle)";
         }
 
         if (m.StartsWith("ndcg", StringComparison.Ordinal) || m.StartsWith("recall", StringComparison.Ordinal)
@@ -70,7 +70,7 @@ public static class MetricNames
 
         if (m.Contains("ctr", StringComparison.Ordinal))
         {
-            return $"{metric} (click probability per slate, 0-1)";
+            return $"{metric} (click probability, 0-1)";
         }
 
         if (m.Contains("coverage", StringComparison.Ordinal))
