@@ -53,12 +53,12 @@ public static class MetricNames
         var m = metric.ToLowerInvariant();
         if (m.StartsWith("cumulative_regret", StringComparison.Ordinal))
         {
-            return "cumulative regret (expected reward lost vs oracle, summed over ticks)";
+            return "cumulative regret (reward lost vs oracle)";
         }
 
         if (m.Contains("regret", StringComparison.Ordinal))
         {
-            return $"{metric} (expected reward lost vs oracle, per tick)";
+            return $"{metric} (reward lost vs oracle)";
         }
 
         if (m.StartsWith("ndcg", StringComparison.Ordinal) || m.StartsWith("recall", StringComparison.Ordinal)
@@ -70,7 +70,7 @@ public static class MetricNames
 
         if (m.Contains("ctr", StringComparison.Ordinal))
         {
-            return $"{metric} (click probability per slate, 0-1)";
+            return $"{metric} (click probability, 0-1)";
         }
 
         if (m.Contains("coverage", StringComparison.Ordinal))
@@ -87,26 +87,35 @@ public static class MetricNames
     }
 
     /// <summary>Compact invariant-culture number for tables: 4 significant digits, "n/a" for NaN.</summary>
-    public static string Format(double value)
+    public static string Format(double value) => FormatLike(value, value);
+
+    /// <summary>
+    /// Formats <paramref name="value"/> with the decimals that <paramref name="reference"/> would
+    /// get, so an interval or half-width lines up with its mean (0.1379 ± 0.0006, not 6.455e-4).
+    /// </summary>
+    public static string FormatLike(double value, double reference)
     {
         if (double.IsNaN(value))
         {
             return "n/a";
         }
 
-        // Fixed notation for the usual magnitudes reads better in tables than G4's exponents.
+        var decimals = FixedDecimals(reference) ?? FixedDecimals(value);
+        return decimals is int d
+            ? value.ToString("F" + d.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+            : value.ToString("0.###e+0", CultureInfo.InvariantCulture);
+    }
+
+    // Fixed notation for the usual magnitudes reads better in tables than exponents; null means
+    // the magnitude is outside that range (or zero/NaN) and needs another rule.
+    private static int? FixedDecimals(double value)
+    {
         var abs = Math.Abs(value);
-        if (abs == 0)
+        if (!double.IsFinite(abs) || abs == 0)
         {
-            return "0";
+            return abs == 0 ? 4 : null;
         }
 
-        if (abs >= 1e-3 && abs < 1e6)
-        {
-            var decimals = Math.Clamp(3 - (int)Math.Floor(Math.Log10(abs)), 0, 6);
-            return value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        }
-
-        return value.ToString("0.###e+0", CultureInfo.InvariantCulture);
+        return abs is >= 1e-3 and < 1e6 ? Math.Clamp(3 - (int)Math.Floor(Math.Log10(abs)), 0, 6) : null;
     }
 }

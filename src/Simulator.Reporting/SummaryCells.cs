@@ -42,9 +42,9 @@ internal static class SummaryCells
 
     /// <summary><c>mean [lo, hi]</c>, or <c>n/a</c> when the summary is missing.</summary>
     public static string MeanWithInterval(MetricSummary? s) =>
-        s is null ? "n/a" : $"{MetricNames.Format(s.Mean)} [{MetricNames.Format(s.CiLow)}, {MetricNames.Format(s.CiHigh)}]";
+        s is null ? "n/a" : $"{MetricNames.Format(s.Mean)} [{MetricNames.FormatLike(s.CiLow, s.Mean)}, {MetricNames.FormatLike(s.CiHigh, s.Mean)}]";
 
     /// <summary><c>mean ± halfwidth</c>, or <c>n/a</c> when the summary is missing.</summary>
     public static string MeanPlusMinus(MetricSummary? s) =>
-        s is null ? "n/a" : $"{MetricNames.Format(s.Mean)} ± {MetricNames.Format((s.CiHigh - s.CiLow) / 2)}";
+        s is null ? "n/a" : $"{MetricNames.Format(s.Mean)} ± {MetricNames.FormatLike((s.CiHigh - s.CiLow) / 2, s.Mean)}";
 }

@@ -20,6 +20,25 @@ public static class StrategyPalette
     /// <summary>Colour of the strategy at this index (wraps after <see cref="Count"/>).</summary>
     public static Color ColorOf(int strategyIndex) => Color.FromHex(Hex[strategyIndex % Hex.Length]);
 
+    /// <summary>
+    /// Line pattern by palette cycle: solid for the first <see cref="Count"/> strategies, then
+    /// dashed, then dotted, so strategies that share a colour still differ.
+    /// </summary>
+    public static LinePattern PatternOf(int strategyIndex) => (strategyIndex / Hex.Length % 3) switch
+    {
+        0 => LinePattern.Solid,
+        1 => LinePattern.Dashed,
+        _ => LinePattern.Dotted,
+    };
+
+    /// <summary>Bar fill hatch by palette cycle (none, stripes, dots), for the same reason as <see cref="PatternOf"/>.</summary>
+    public static IHatch? HatchOf(int strategyIndex) => (strategyIndex / Hex.Length % 3) switch
+    {
+        0 => null,
+        1 => new ScottPlot.Hatches.Striped(),
+        _ => new ScottPlot.Hatches.Dots(),
+    };
+
     /// <summary>The same colour as a CSS hex string, for the HTML report.</summary>
     public static string HexOf(int strategyIndex) => Hex[strategyIndex % Hex.Length];
 }

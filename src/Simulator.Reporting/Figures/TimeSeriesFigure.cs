@@ -72,6 +72,7 @@ public static class TimeSeriesFigure
                 var (lx, ly) = Finite(xs, estimates[s], e => e.Mean);
                 var line = plot.Add.ScatterLine(lx, ly, StrategyPalette.ColorOf(s));
                 line.LineWidth = 2;
+                line.LinePattern = StrategyPalette.PatternOf(s);
                 line.MarkerSize = 0;
                 line.LegendText = run.Strategies[s];
             }

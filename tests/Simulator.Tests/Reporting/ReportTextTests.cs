@@ -103,4 +103,21 @@ public sealed class ReportTextTests
         Assert.Contains("±", text, StringComparison.Ordinal);
         Assert.Contains("regret (lower)", tableLines[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Markdown_escapes_table_breaking_characters()
+    {
+        var run = SyntheticRun.Create(strategies: ["a|b", "c"], ticks: 5);
+        var md = MarkdownReport.Render(run, []);
+        Assert.Contains("| a\\|b |", md, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.13789, 0.13789, "0.1379")]
+    [InlineData(0.000645, 0.13789, "0.0006")]
+    [InlineData(12.3456, 12.3456, "12.35")]
+    [InlineData(double.NaN, 1.0, "n/a")]
+    [InlineData(1.5e-7, 1.5e-7, "1.5e-7")]
+    public void Numbers_use_the_reference_precision(double value, double reference, string expected) =>
+        Assert.Equal(expected, MetricNames.FormatLike(value, reference));
 }
