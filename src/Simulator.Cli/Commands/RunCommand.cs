@@ -4,6 +4,7 @@ using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
 using Simulator.Reporting;
+using Simulator.Reporting.Figures;
 using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Cli.Commands;

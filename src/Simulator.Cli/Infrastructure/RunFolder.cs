@@ -31,7 +31,7 @@ public sealed class RunFolder : IDisposable
         if (explicitOut is not null)
         {
             finalPath = Path.GetFullPath(explicitOut);
-            if (File.Exists(finalPath) || (Directory.Exists(finalPath) && Directory.EnumerateFileSystemEntries(finalPath).Any()))
+            if (System.IO.File.Exists(finalPath) || (Directory.Exists(finalPath) && Directory.EnumerateFileSystemEntries(finalPath).Any()))
             {
                 throw new UsageException($"--out {explicitOut}: the folder already exists and is not empty; choose a new folder so no earlier results are overwritten");
             }

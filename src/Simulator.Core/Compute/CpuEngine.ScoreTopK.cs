@@ -101,24 +101,35 @@ public sealed partial class CpuEngine
 
             // Items arrive in increasing index order, so an equal score never outranks a kept
             // item (ties go to the smaller index): strictly greater is the exact filter.
-            if (Vector256.GreaterThanAny(low, threshold))
+            var lowMask = Vector256.GreaterThan(low, threshold).ExtractMostSignificantBits();
+            var highMask = Vector256.GreaterThan(high, threshold).ExtractMostSignificantBits();
+            if ((lowMask | highMask) != 0)
             {
-                Offer(row, column, low);
-            }
-
-            if (Vector256.GreaterThanAny(high, threshold))
-            {
-                Offer(row, column + 8, high);
+                Offer(row, column, low, lowMask);
+                Offer(row, column + 8, high, highMask);
             }
         }
 
-        private readonly void Offer(int row, int column, Vector256<float> values)
+        /// <summary>Offers only the lanes flagged in mask, re-checking each against the rising threshold.</summary>
+        private readonly void Offer(int row, int column, Vector256<float> values, uint mask)
         {
+            if (mask == 0)
+            {
+                return;
+            }
+
             var rowScores = new Span<float>(scores + (row * k), k);
             var rowItems = new Span<int>(items + (row * k), k);
-            for (var lane = 0; lane < Vector256<float>.Count; lane++)
+            var lanes = stackalloc float[Vector256<float>.Count];
+            values.Store(lanes);
+            while (mask != 0)
             {
-                TopKMath.Offer(rowItems, rowScores, values.GetElement(lane), column + lane);
+                var lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                if (lanes[lane] > rowScores[k - 1])
+                {
+                    TopKMath.Offer(rowItems, rowScores, lanes[lane], column + lane);
+                }
             }
         }
     }

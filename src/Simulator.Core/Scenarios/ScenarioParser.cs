@@ -146,6 +146,12 @@ public static class ScenarioParser
                 break;
         }
 
+        RejectFieldsOfOtherKinds(r, curve.ToString(), CurveFields, curve switch
+        {
+            ForgettingCurve.Exponential => ["halfLife"],
+            ForgettingCurve.PowerLaw => ["tau", "exponent"],
+            _ => ["midpoint", "width"],
+        });
         var spec = new ForgettingSpec(
             curve,
             p1,
@@ -206,8 +212,29 @@ public static class ScenarioParser
                 break;
         }
 
+        RejectFieldsOfOtherKinds(r, kind.ToString(), DriftFields, kind switch
+        {
+            DriftKind.Abrupt => ["rate", "shift", "events"],
+            DriftKind.OrnsteinUhlenbeck => ["kappa", "sigma"],
+            _ => [],
+        });
         r.Finish();
         return new DriftSpec(kind, rate, shift, events, kappa, sigma);
+    }
+
+    private static readonly string[] DriftFields = ["rate", "shift", "events", "kappa", "sigma"];
+    private static readonly string[] CurveFields = ["halfLife", "midpoint", "width", "tau", "exponent"];
+
+    /// <summary>A field that belongs to another drift kind or curve gets a message saying so, not "unknown field".</summary>
+    private static void RejectFieldsOfOtherKinds(JsonObjectReader r, string kind, string[] all, string[] used)
+    {
+        foreach (var field in all.Except(used))
+        {
+            if (r.TryGet(field, out _))
+            {
+                r.Error(field, $"\"{field}\" does not apply to {kind}; fields for {kind}: {(used.Length == 0 ? "none" : string.Join(", ", used))}");
+            }
+        }
     }
 
     private static void ReadEvents(JsonElement list, string path, int ticks, List<int> events, List<ScenarioError> errors)

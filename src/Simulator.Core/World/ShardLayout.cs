@@ -13,6 +13,9 @@ public sealed class ShardLayout
         Count = Math.Max(1, Math.Min(shards, users));
     }
 
+    /// <summary>Below this many users per call, shards run one after another: waking threads costs more than the work.</summary>
+    public const int ParallelThreshold = 32_768;
+
     public int Users { get; }
 
     public int Count { get; }
@@ -31,7 +34,7 @@ public sealed class ShardLayout
         Func<TResult, TPartial, TResult> fold)
     {
         var partials = new TPartial[Count];
-        Parallel.For(0, Count, parallel, s => partials[s] = partial(Start(s), End(s)));
+        ForEachShard(parallel, s => partials[s] = partial(Start(s), End(s)));
         var result = seed;
         foreach (var p in partials)
         {
@@ -43,5 +46,21 @@ public sealed class ShardLayout
 
     /// <summary>Runs an action per shard in parallel (per-user work that writes disjoint rows).</summary>
     public void ForEach(ParallelOptions parallel, Action<int, int> body) =>
-        Parallel.For(0, Count, parallel, s => body(Start(s), End(s)));
+        ForEachShard(parallel, s => body(Start(s), End(s)));
+
+    private void ForEachShard(ParallelOptions parallel, Action<int> body)
+    {
+        if (Users < ParallelThreshold || parallel.MaxDegreeOfParallelism == 1)
+        {
+            for (var s = 0; s < Count; s++)
+            {
+                parallel.CancellationToken.ThrowIfCancellationRequested();
+                body(s);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, Count, parallel, body);
+    }
 }

@@ -1,0 +1,110 @@
+using Simulator.Core.Compute;
+using Simulator.Core.Metrics;
+using Simulator.Core.Results;
+using Simulator.Core.Simulation;
+
+namespace Simulator.Tests.Core;
+
+/// <summary>Whole runs on a small population: ground-truth bounds, ordering and determinism.</summary>
+public sealed class SimulationTests
+{
+    private static RunResult Run(int threads, string? edit = null, IComputeEngine? engine = null)
+    {
+        var scenario = TestScenarios.Small(edit is null ? null : json => json.Replace("\"seeds\": 2,", edit, StringComparison.Ordinal));
+        using var own = engine is null ? new CpuEngine(threads) : null;
+        return SimulationRunner.Run(scenario, engine ?? own!, new RunOptions { Threads = threads });
+    }
+
+    [Fact]
+    public void Oracle_scores_ndcg_one_and_zero_regret_every_tick()
+    {
+        var run = Run(2);
+        var oracle = run.StrategyIndex("oracle");
+        var ndcg = run.MetricIndex(MetricCatalog.Ndcg(5));
+        var regret = run.MetricIndex(MetricCatalog.Regret);
+        for (var s = 0; s < run.Seeds.Count; s++)
+        {
+            for (var t = 0; t < run.Ticks; t++)
+            {
+                Assert.Equal(1.0, run.Series[oracle, s, t, ndcg], 12);
+                Assert.Equal(0.0, run.Series[oracle, s, t, regret], 12);
+            }
+        }
+
+        Assert.Equal(1.0, run.Summary["oracle"]["ndcg@5"].Mean, 12);
+        Assert.Equal(0.0, run.Summary["oracle"]["regret"].Mean, 12);
+    }
+
+    [Fact]
+    public void Random_ranks_below_every_other_strategy_on_ndcg_and_metrics_stay_in_range()
+    {
+        var run = Run(2);
+        var random = run.Summary["random"]["ndcg@5"].Mean;
+        foreach (var strategy in run.Strategies.Where(s => s != "random"))
+        {
+            Assert.True(run.Summary[strategy]["ndcg@5"].Mean > random, $"{strategy} should beat random on ndcg");
+        }
+
+        for (var m = 0; m < run.Metrics.Count; m++)
+        {
+            for (var w = 0; w < run.Strategies.Count; w++)
+            {
+                foreach (var v in run.Series.Series(w, 0, m))
+                {
+                    Assert.InRange(v, 0.0, 1.0);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_series_whatever_the_thread_count()
+    {
+        var one = Run(1);
+        var two = Run(2);
+        var four = Run(4);
+        for (var w = 0; w < one.Strategies.Count; w++)
+        {
+            for (var m = 0; m < one.Metrics.Count; m++)
+            {
+                for (var s = 0; s < one.Seeds.Count; s++)
+                {
+                    Assert.Equal(one.Series.Series(w, s, m), two.Series.Series(w, s, m));
+                    Assert.Equal(one.Series.Series(w, s, m), four.Series.Series(w, s, m));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Cpu_engine_run_matches_the_scalar_reference_engine()
+    {
+        var cpu = Run(2, "\"seeds\": 1,");
+        var reference = Run(1, "\"seeds\": 1,", new ReferenceEngine());
+        foreach (var strategy in cpu.Strategies)
+        {
+            foreach (var metric in cpu.Metrics)
+            {
+                Assert.Equal(reference.Summary[strategy][metric].Mean, cpu.Summary[strategy][metric].Mean, 2);
+            }
+        }
+    }
+
+    [Fact]
+    public void Different_seeds_give_different_results()
+    {
+        var run = Run(2);
+        var ema = run.StrategyIndex("ema");
+        Assert.NotEqual(run.Series.Series(ema, 0, 0), run.Series.Series(ema, 1, 0));
+    }
+
+    [Fact]
+    public void Cancellation_stops_between_ticks()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        using var cpu = new CpuEngine(1);
+        Assert.Throws<OperationCanceledException>(() =>
+            SimulationRunner.Run(TestScenarios.Small(), cpu, new RunOptions { Cancellation = cancel.Token }));
+    }
+}
