@@ -30,8 +30,7 @@ public sealed partial class CpuEngine
     private static unsafe void MlpRows(in MlpOperands op, int width, int start, int end)
     {
         var count = end - start;
-        var scratchA = GC.AllocateUninitializedArray<float>(MlpChunkUsers * width, pinned: true);
-        var scratchB = GC.AllocateUninitializedArray<float>(MlpChunkUsers * width, pinned: true);
+        var (scratchA, scratchB) = MlpScratch.For(MlpChunkUsers * width);
         fixed (float* input = op.Input.Host)
         fixed (float* output = op.Output.Host)
         fixed (float* sa = scratchA)
@@ -70,6 +69,30 @@ public sealed partial class CpuEngine
             {
                 Tile4x16.Multiply(a0, a1, a2, a3, w + column, outDim, inDim, column, ref epilogue);
             }
+        }
+    }
+
+    /// <summary>
+    /// Per-thread scratch for hidden activations, reused across chunks and calls: allocating it
+    /// per chunk cost more than the layer maths at a million users.
+    /// </summary>
+    private static class MlpScratch
+    {
+        [ThreadStatic]
+        private static float[]? _a;
+
+        [ThreadStatic]
+        private static float[]? _b;
+
+        public static (float[] A, float[] B) For(int length)
+        {
+            if (_a is null || _a.Length < length)
+            {
+                _a = GC.AllocateUninitializedArray<float>(length, pinned: true);
+                _b = GC.AllocateUninitializedArray<float>(length, pinned: true);
+            }
+
+            return (_a, _b!);
         }
     }
 

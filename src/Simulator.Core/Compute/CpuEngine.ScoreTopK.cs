@@ -9,9 +9,11 @@ public sealed partial class CpuEngine
     private const int ScoreChunkUsers = 64;
 
     /// <summary>
-    /// Fused score + top-k. Items are transposed once per call into a dimension-major block
-    /// [d x M16] (M16 = M rounded up to 16) so a tile of 16 items is two contiguous vectors per
-    /// dimension; padding items get bias -infinity and never enter a top-k. Each 4 x 16 tile of
+    /// Fused score + top-k. Items are packed once per call into tiles of 16 items, each tile
+    /// dimension-major and contiguous ([M16/16][d][16], M16 = M rounded up to 16): the
+    /// micro-kernel then streams one contiguous 64*d-byte block per tile, which the prefetcher
+    /// follows (a plain [d x M] transpose made it hop between d rows 4 KB apart). Padding items
+    /// get bias -infinity and never enter a top-k. Each 4 x 16 tile of
     /// scores is filtered against each user's current k-th best score in registers: only the rare
     /// lanes that beat it go to the scalar insertion, and no score matrix is ever stored.
     /// </summary>
@@ -26,20 +28,21 @@ public sealed partial class CpuEngine
         var padded = (op.ItemCount + 15) & ~15;
         var itemsT = GC.AllocateUninitializedArray<float>(op.Dim * padded, pinned: true);
         var bias = GC.AllocateUninitializedArray<float>(padded, pinned: true);
-        TransposeItems(op, padded, itemsT, bias);
+        PackItems(op, padded, itemsT, bias);
         var operands = op;
         ForEachChunk(op.Users, ScoreChunkUsers, (start, end) => ScoreRows(operands, itemsT, bias, padded, start, end));
     }
 
-    private static void TransposeItems(in ScoreTopKOperands op, int padded, float[] itemsT, float[] bias)
+    private static void PackItems(in ScoreTopKOperands op, int padded, float[] packed, float[] bias)
     {
         var items = op.Items.Host;
-        Array.Clear(itemsT);
+        Array.Clear(packed);
         for (var i = 0; i < op.ItemCount; i++)
         {
+            var tile = (i / 16) * op.Dim * 16;
             for (var g = 0; g < op.Dim; g++)
             {
-                itemsT[(g * padded) + i] = items[(i * op.Dim) + g];
+                packed[tile + (g * 16) + (i % 16)] = items[(i * op.Dim) + g];
             }
         }
 
@@ -76,7 +79,7 @@ public sealed partial class CpuEngine
                 var epilogue = new TopKEpilogue(topScores, topItems, k, biasPtr);
                 for (var column = 0; column < padded; column += 16)
                 {
-                    Tile4x16.Multiply(a0, a1, a2, a3, b + column, padded, d, column, ref epilogue);
+                    Tile4x16.Multiply(a0, a1, a2, a3, b + ((long)column * d), 16, d, column, ref epilogue);
                 }
 
                 for (var r = 0; r < valid; r++)
