@@ -57,6 +57,7 @@ public sealed partial class CpuEngine
 
     private static unsafe void DenseLayer(float* x, int inDim, float* w, float* bias, int outDim, Activation activation, float* y, int rows)
     {
+        var tile = stackalloc float[64];
         for (var r = 0; r < rows; r += 4)
         {
             var valid = Math.Min(4, rows - r);
@@ -64,10 +65,14 @@ public sealed partial class CpuEngine
             var a1 = x + ((long)(r + Math.Min(1, valid - 1)) * inDim);
             var a2 = x + ((long)(r + Math.Min(2, valid - 1)) * inDim);
             var a3 = x + ((long)(r + Math.Min(3, valid - 1)) * inDim);
-            var epilogue = new DenseEpilogue(bias, y, outDim, activation, r, valid);
+            var store = new DenseStore(bias, y, outDim, activation, r, valid);
             for (var column = 0; column < outDim; column += 16)
             {
-                Tile4x16.Multiply(a0, a1, a2, a3, w + column, outDim, inDim, column, ref epilogue);
+                Tile4x16.Multiply(a0, a1, a2, a3, w + column, outDim, inDim, tile);
+                for (var row = 0; row < valid; row++)
+                {
+                    store.Row(row, column, Vector256.Load(tile + (16 * row)), Vector256.Load(tile + (16 * row) + 8));
+                }
             }
         }
     }
@@ -97,10 +102,10 @@ public sealed partial class CpuEngine
     }
 
     /// <summary>Adds bias, applies the activation and stores the valid rows of a tile.</summary>
-    private unsafe struct DenseEpilogue(float* bias, float* y, int outDim, Activation activation, int firstRow, int validRows) : ITileEpilogue
+    private readonly unsafe struct DenseStore(float* bias, float* y, int outDim, Activation activation, int firstRow, int validRows)
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Row(int row, int column, Vector256<float> low, Vector256<float> high)
+        public void Row(int row, int column, Vector256<float> low, Vector256<float> high)
         {
             if (row >= validRows)
             {
@@ -113,7 +118,7 @@ public sealed partial class CpuEngine
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private readonly Vector256<float> Activate(Vector256<float> x)
+        private Vector256<float> Activate(Vector256<float> x)
         {
             switch (activation)
             {

@@ -59,6 +59,7 @@ public sealed partial class CpuEngine
         var d = op.Dim;
         var topScores = stackalloc float[4 * k];
         var topItems = stackalloc int[4 * k];
+        var tile = stackalloc float[64];
         fixed (float* users = op.UserVectors.Host)
         fixed (float* b = itemsT)
         fixed (float* biasPtr = bias)
@@ -76,10 +77,14 @@ public sealed partial class CpuEngine
                 var a1 = users + ((long)(u + Math.Min(1, valid - 1)) * d);
                 var a2 = users + ((long)(u + Math.Min(2, valid - 1)) * d);
                 var a3 = users + ((long)(u + Math.Min(3, valid - 1)) * d);
-                var epilogue = new TopKEpilogue(topScores, topItems, k, biasPtr);
+                var topK = new TopKFilter(topScores, topItems, k, biasPtr);
                 for (var column = 0; column < padded; column += 16)
                 {
-                    Tile4x16.Multiply(a0, a1, a2, a3, b + ((long)column * d), 16, d, column, ref epilogue);
+                    Tile4x16.Multiply(a0, a1, a2, a3, b + ((long)column * d), 16, d, tile);
+                    for (var r = 0; r < 4; r++)
+                    {
+                        topK.Row(r, column, Vector256.Load(tile + (16 * r)), Vector256.Load(tile + (16 * r) + 8));
+                    }
                 }
 
                 for (var r = 0; r < valid; r++)
@@ -92,7 +97,7 @@ public sealed partial class CpuEngine
     }
 
     /// <summary>Adds item bias, then offers only the lanes that beat the row's current k-th score.</summary>
-    private unsafe struct TopKEpilogue(float* scores, int* items, int k, float* bias) : ITileEpilogue
+    private readonly unsafe struct TopKFilter(float* scores, int* items, int k, float* bias)
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Row(int row, int column, Vector256<float> low, Vector256<float> high)
@@ -114,7 +119,7 @@ public sealed partial class CpuEngine
         }
 
         /// <summary>Offers only the lanes flagged in mask, re-checking each against the rising threshold.</summary>
-        private readonly void Offer(int row, int column, Vector256<float> values, uint mask)
+        private void Offer(int row, int column, Vector256<float> values, uint mask)
         {
             if (mask == 0)
             {
