@@ -196,8 +196,8 @@ public sealed class IlgpuEngine : IComputeEngine
         var views = new ScoreTopKViews
         {
             UserVectors = ViewOf(op.UserVectors, (long)op.Users * op.Dim, nameof(op.UserVectors)),
-            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items), allowEmpty: true),
-            ItemBias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias), allowEmpty: true),
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items)),
+            ItemBias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias)),
             TopItems = ViewOf(op.TopItems, (long)op.Users * op.K, nameof(op.TopItems)),
             TopScores = ViewOf(op.TopScores, (long)op.Users * op.K, nameof(op.TopScores)),
         };
@@ -228,12 +228,12 @@ public sealed class IlgpuEngine : IComputeEngine
         {
             Interest = ViewOf(op.Interest, (long)op.Users * op.Dim, nameof(op.Interest)),
             Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates)),
-            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items), allowEmpty: true),
-            Quality = ViewOf(op.Quality, op.ItemCount, nameof(op.Quality), allowEmpty: true),
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items)),
+            Quality = ViewOf(op.Quality, op.ItemCount, nameof(op.Quality)),
             Active = op.Active is null ? dummyByte.View : ViewOf(op.Active, op.Users, nameof(op.Active)),
             ChosenPosition = ViewOf(op.ChosenPosition, op.Users, nameof(op.ChosenPosition)),
             ExpectedCtr = ViewOf(op.ExpectedCtr, op.Users, nameof(op.ExpectedCtr)),
-            Probabilities = ViewOf(op.Probabilities, (long)op.Users * op.K, nameof(op.Probabilities), allowEmpty: true),
+            Probabilities = ViewOf(op.Probabilities, (long)op.Users * op.K, nameof(op.Probabilities)),
             Dwell = ViewOf(op.Dwell, op.Users, nameof(op.Dwell)),
         };
         var scalars = new ChoiceScalars
@@ -264,9 +264,9 @@ public sealed class IlgpuEngine : IComputeEngine
             LastEngaged = ViewOf(op.LastEngaged, n, nameof(op.LastEngaged)),
             CurveP1 = ViewOf(op.CurveP1, op.Users, nameof(op.CurveP1)),
             CurveP2 = ViewOf(op.CurveP2, op.Users, nameof(op.CurveP2)),
-            Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates), allowEmpty: true),
+            Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates)),
             ChosenPosition = ViewOf(op.ChosenPosition, op.Users, nameof(op.ChosenPosition)),
-            ItemTopic = ViewOf(op.ItemTopic, 0, nameof(op.ItemTopic), allowEmpty: true),
+            ItemTopic = ViewOf(op.ItemTopic, 0, nameof(op.ItemTopic)),
         };
         var scalars = new ReinforceScalars
         {
@@ -400,7 +400,7 @@ public sealed class IlgpuEngine : IComputeEngine
     }
 
     /// <summary>The device view of a column bound to this engine, checked for length.</summary>
-    private ArrayView<T> ViewOf<T>(IColumn<T> column, long minLength, string name, bool allowEmpty = false)
+    private ArrayView<T> ViewOf<T>(IColumn<T> column, long minLength, string name)
         where T : unmanaged
     {
         if (column is not DeviceColumn<T> device || !ReferenceEquals(device.Owner, this))
@@ -415,7 +415,6 @@ public sealed class IlgpuEngine : IComputeEngine
 
         // Empty columns still pass a one-element buffer: kernels never read it, but a zero-length
         // view is not something every backend is happy to bind.
-        _ = allowEmpty;
         return device.KernelView;
     }
 
