@@ -64,6 +64,12 @@ public sealed class IlgpuEngine : IComputeEngine
 
     internal AcceleratorStream Stream => session.Accelerator.DefaultStream;
 
+    /// <summary>
+    /// Allocates a device mirror of <paramref name="host"/> (zeroed, then filled with the host's
+    /// current contents, so a freshly bound column matches its host array as on the CPU engines).
+    /// Later host changes need <see cref="IColumn{T}.Upload"/>; device results need
+    /// <see cref="IColumn{T}.Download"/>.
+    /// </summary>
     public IColumn<T> Bind<T>(T[] host)
         where T : unmanaged
     {
@@ -71,7 +77,9 @@ public sealed class IlgpuEngine : IComputeEngine
         var length = Math.Max(1, host.Length);
         var bytes = (long)length * Unsafe.SizeOf<T>();
         var buffer = Allocate<T>(length, bytes, $"a column of {host.Length} {typeof(T).Name}");
-        return new DeviceColumn<T>(this, host, buffer);
+        var column = new DeviceColumn<T>(this, host, buffer);
+        column.Upload();
+        return column;
     }
 
     /// <summary>Throws a readable <see cref="InvalidOperationException"/> when <paramref name="bytes"/> more would not fit.</summary>

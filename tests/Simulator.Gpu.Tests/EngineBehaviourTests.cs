@@ -1,0 +1,111 @@
+using Simulator.Core.Compute;
+using Simulator.Gpu;
+
+namespace Simulator.Gpu.Tests;
+
+/// <summary>Factory, catalog and argument checks: the failure paths the CLI turns into messages.</summary>
+[Collection(KernelCollection.Name)]
+public sealed class EngineBehaviourTests(CpuEngineFixture fixture) : IClassFixture<CpuEngineFixture>
+{
+    [Fact(Timeout = 60_000)]
+    public Task Unknown_kind_returns_false_with_reason() => TestData.Run(() =>
+    {
+        Assert.False(IlgpuEngineFactory.TryCreate("quantum", out var engine, out var error));
+        Assert.Null(engine);
+        Assert.Contains("quantum", error, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Cuda_either_opens_or_explains_without_throwing() => TestData.Run(() =>
+    {
+        if (IlgpuEngineFactory.TryCreate("cuda", out var engine, out var error))
+        {
+            using (engine)
+            {
+                Assert.Equal("cuda", engine!.Info.Kind);
+            }
+        }
+        else
+        {
+            Assert.Null(engine);
+            Assert.False(string.IsNullOrWhiteSpace(error));
+        }
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Catalog_lists_the_cpu_accelerator() => TestData.Run(() =>
+    {
+        var devices = DeviceCatalog.List();
+        Assert.Contains(devices, d => d.Kind == "ilgpu-cpu");
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Info_describes_the_cpu_accelerator() => TestData.Run(() =>
+    {
+        var info = fixture.Engine!.Info;
+        Assert.Equal("ilgpu-cpu", info.Kind);
+        Assert.True(info.MemoryBytes > 0);
+        Assert.True(info.Parallelism >= 1);
+    });
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(129, 10)]
+    [InlineData(32, 65)]
+    [InlineData(32, 0)]
+    public Task ScoreTopK_refuses_unsupported_shapes_with_a_message(int dim, int k) => TestData.Run(() =>
+    {
+        var engine = fixture.Engine!;
+        using var u = engine.Bind(new float[dim]);
+        using var it = engine.Bind(new float[dim]);
+        using var ti = engine.Bind(new int[Math.Max(1, k)]);
+        using var ts = engine.Bind(new float[Math.Max(1, k)]);
+        var ex = Assert.Throws<NotSupportedException>(() => engine.ScoreTopK(new ScoreTopKOperands(1, 1, dim, k, u, it, null, ti, ts)));
+        Assert.Contains("ScoreTopK", ex.Message, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Columns_from_another_engine_are_rejected() => TestData.Run(() =>
+    {
+        var engine = fixture.Engine!;
+        var host = new HostColumn<float>(new float[4]);
+        using var ti = engine.Bind(new int[1]);
+        using var ts = engine.Bind(new float[1]);
+        Assert.Throws<ArgumentException>(() => engine.ScoreTopK(new ScoreTopKOperands(1, 1, 4, 1, host, host, null, ti, ts)));
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Oversized_allocation_is_refused_with_a_message() => TestData.Run(() =>
+    {
+        var engine = fixture.Engine!;
+        var ex = Assert.Throws<InvalidOperationException>(() => engine.EnsureFits(engine.AvailableBytes + 1, "a test column"));
+        Assert.Contains("a test column", ex.Message, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Bound_columns_mirror_the_host_and_round_trip() => TestData.Run(() =>
+    {
+        var engine = fixture.Engine!;
+        var host = new[] { 1f, 2f, 3f };
+        using var column = engine.Bind(host);
+        Array.Clear(host);
+        column.Download();
+        Assert.Equal(new[] { 1f, 2f, 3f }, host);
+        host[1] = 5f;
+        column.Upload();
+        host[1] = 0f;
+        column.Download();
+        Assert.Equal(5f, host[1]);
+        using var empty = engine.Bind(Array.Empty<int>());
+        empty.Upload();
+        empty.Download();
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Copy_probe_reports_a_positive_bandwidth() => TestData.Run(() =>
+    {
+        var before = fixture.Engine!.AllocatedBytes;
+        var gbs = fixture.Engine!.MeasureCopyGbPerSecond(64 * 1024, 3);
+        Assert.True(gbs > 0 && double.IsFinite(gbs));
+        Assert.Equal(before, fixture.Engine!.AllocatedBytes);
+    });
+}
