@@ -28,7 +28,7 @@ public sealed class IlgpuEngine : IComputeEngine
 
     private Action<KernelConfig, DecayViews, DecayScalars>? decay;
     private Action<KernelConfig, MlpLayerViews, MlpLayerScalars>? mlp;
-    private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars>? scoreTopK;
+    private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>>? scoreTopK;
     private Action<KernelConfig, ChoiceViews, ChoiceScalars>? choice;
     private Action<KernelConfig, ReinforceViews, ReinforceScalars>? reinforce;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>>? copy;
@@ -221,8 +221,8 @@ public sealed class IlgpuEngine : IComputeEngine
         var group = ScoreTopKKernel.GroupSizeFor(op.Dim, Accelerator.MaxNumThreadsPerGroup);
         var blockUsers = (long)group * ScoreTopKKernel.UsersPerThread;
         var blocks = (int)Math.Min((op.Users + blockUsers - 1) / blockUsers, Accelerator.MaxGridSize.X);
-        scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars>(ScoreTopKKernel.Kernel);
-        scoreTopK(new KernelConfig(blocks, group), views, scalars);
+        scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>>(ScoreTopKKernel.Kernel);
+        scoreTopK(new KernelConfig(blocks, group), views, scalars, SpecializedValue.New(op.Dim), SpecializedValue.New(group));
     }
 
     public void Choice(in ChoiceOperands op)

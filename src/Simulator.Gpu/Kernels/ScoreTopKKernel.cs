@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Runtime;
 using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Gpu.Kernels;
@@ -73,7 +74,13 @@ internal static class ScoreTopKKernel
         return items / ItemsPerStep * ItemsPerStep;
     }
 
-    public static void Kernel(ScoreTopKViews v, ScoreTopKScalars s)
+    /// <summary>
+    /// The kernel. <paramref name="dim"/> and <paramref name="group"/> are specialised (compile-time
+    /// constants per launch shape): the inner loop's bound and the shared-memory offsets become
+    /// immediates, which removes most of the index arithmetic and lets the PTX JIT unroll.
+    /// <paramref name="group"/> must equal the launch's group size.
+    /// </summary>
+    public static void Kernel(ScoreTopKViews v, ScoreTopKScalars s, SpecializedValue<int> dim, SpecializedValue<int> group)
     {
         var userTile = SharedMemory.Allocate<float>(UserTileFloats);
         var itemTile = SharedMemory.Allocate<float>(ItemTileFloats);
@@ -81,9 +88,9 @@ internal static class ScoreTopKKernel
         var topScores = LocalMemory.Allocate<float>(UsersPerThread * MaxK);
         var topItems = LocalMemory.Allocate<int>(UsersPerThread * MaxK);
 
-        var groupSize = Group.DimX;
+        var groupSize = group.Value;
         var t = Group.IdxX;
-        var d = s.Dim;
+        var d = dim.Value;
         var k = s.K;
         var blockUsers = UsersPerThread * groupSize;
 
