@@ -28,7 +28,8 @@ public sealed class IlgpuEngine : IComputeEngine
 
     private Action<KernelConfig, DecayViews, DecayScalars>? decay;
     private Action<KernelConfig, MlpLayerViews, MlpLayerScalars>? mlp;
-    private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>>? scoreTopK;
+    private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>? scoreTopK;
+    private Action<KernelConfig, ItemTileViews, ItemTileScalars>? tileItemsKernel;
     private Action<KernelConfig, ChoiceViews, ChoiceScalars>? choice;
     private Action<KernelConfig, ReinforceViews, ReinforceScalars>? reinforce;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>>? copy;
@@ -38,6 +39,8 @@ public sealed class IlgpuEngine : IComputeEngine
     private readonly MemoryBuffer1D<byte, Stride1D.Dense> dummyByte;
     private MemoryBuffer1D<float, Stride1D.Dense>? scratchA;
     private MemoryBuffer1D<float, Stride1D.Dense>? scratchB;
+    private MemoryBuffer1D<float, Stride1D.Dense>? itemTiles;
+    private MemoryBuffer1D<float, Stride1D.Dense>? biasTiles;
     private bool disposed;
 
     internal IlgpuEngine(IlgpuSession session)
@@ -201,28 +204,43 @@ public sealed class IlgpuEngine : IComputeEngine
             return;
         }
 
+        var dp = ScoreTopKKernel.PaddedDim(op.Dim);
+        var tileItems = ScoreTopKKernel.TileItemsFor(op.Dim);
+        var tiles = Math.Max(1, (op.ItemCount + tileItems - 1) / tileItems);
+        EnsureItemTiles((long)tiles * dp * tileItems, (long)tiles * tileItems);
+        var tileViews = new ItemTileViews
+        {
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items)),
+            ItemBias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias)),
+            ItemTiles = itemTiles!.View,
+            BiasTiles = biasTiles!.View,
+        };
+        var tileScalars = new ItemTileScalars
+        {
+            ItemCount = op.ItemCount,
+            Dim = op.Dim,
+            PaddedDim = dp,
+            TileItems = tileItems,
+            Tiles = tiles,
+            HasBias = op.ItemBias is null ? 0 : 1,
+        };
+        tileItemsKernel ??= Accelerator.LoadStreamKernel<ItemTileViews, ItemTileScalars>(ScoreTopKKernel.TileItemsKernel);
+        tileItemsKernel(StrideConfig((long)tiles * dp * tileItems), tileViews, tileScalars);
+
         var views = new ScoreTopKViews
         {
             UserVectors = ViewOf(op.UserVectors, (long)op.Users * op.Dim, nameof(op.UserVectors)),
-            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items)),
-            ItemBias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias)),
+            ItemTiles = itemTiles.View,
+            BiasTiles = biasTiles.View,
             TopItems = ViewOf(op.TopItems, (long)op.Users * op.K, nameof(op.TopItems)),
             TopScores = ViewOf(op.TopScores, (long)op.Users * op.K, nameof(op.TopScores)),
         };
-        var scalars = new ScoreTopKScalars
-        {
-            Users = op.Users,
-            ItemCount = op.ItemCount,
-            Dim = op.Dim,
-            K = op.K,
-            HasBias = op.ItemBias is null ? 0 : 1,
-            TileItems = ScoreTopKKernel.TileItemsFor(op.Dim),
-        };
+        var scalars = new ScoreTopKScalars { Users = op.Users, ItemCount = op.ItemCount, Dim = op.Dim, K = op.K };
         var group = ScoreTopKKernel.GroupSizeFor(op.Dim, Accelerator.MaxNumThreadsPerGroup);
         var blockUsers = (long)group * ScoreTopKKernel.UsersPerThread;
         var blocks = (int)Math.Min((op.Users + blockUsers - 1) / blockUsers, Accelerator.MaxGridSize.X);
-        scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>>(ScoreTopKKernel.Kernel);
-        scoreTopK(new KernelConfig(blocks, group), views, scalars, SpecializedValue.New(op.Dim), SpecializedValue.New(group));
+        scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>(ScoreTopKKernel.Kernel);
+        scoreTopK(new KernelConfig(blocks, group), views, scalars, SpecializedValue.New(dp), SpecializedValue.New(group), SpecializedValue.New(tileItems));
     }
 
     public void Choice(in ChoiceOperands op)
@@ -351,6 +369,8 @@ public sealed class IlgpuEngine : IComputeEngine
         disposed = true;
         scratchA?.Dispose();
         scratchB?.Dispose();
+        itemTiles?.Dispose();
+        biasTiles?.Dispose();
         dummyFloat.Dispose();
         dummyByte.Dispose();
         session.Dispose();
@@ -381,6 +401,34 @@ public sealed class IlgpuEngine : IComputeEngine
         }
     }
 
+    /// <summary>Grows (never shrinks) the device scratch that holds the re-tiled item matrix and bias.</summary>
+    private void EnsureItemTiles(long itemFloats, long biasFloats)
+    {
+        if (itemTiles is null || itemTiles.Length < itemFloats)
+        {
+            Free(ref itemTiles);
+            itemTiles = Allocate<float>(itemFloats, itemFloats * sizeof(float), "the tiled item matrix of ScoreTopK");
+        }
+
+        if (biasTiles is null || biasTiles.Length < biasFloats)
+        {
+            Free(ref biasTiles);
+            biasTiles = Allocate<float>(biasFloats, biasFloats * sizeof(float), "the tiled item bias of ScoreTopK");
+        }
+    }
+
+    private void Free(ref MemoryBuffer1D<float, Stride1D.Dense>? buffer)
+    {
+        if (buffer is not null)
+        {
+            // Queued kernels may still read the old buffer.
+            Accelerator.Synchronize();
+            Release(buffer.LengthInBytes);
+            buffer.Dispose();
+            buffer = null;
+        }
+    }
+
     private void EnsureScratch(long floats)
     {
         if (scratchA is not null && scratchA.Length >= floats)
@@ -388,20 +436,8 @@ public sealed class IlgpuEngine : IComputeEngine
             return;
         }
 
-        if (scratchA is not null)
-        {
-            Release(scratchA.LengthInBytes);
-            scratchA.Dispose();
-            scratchA = null;
-        }
-
-        if (scratchB is not null)
-        {
-            Release(scratchB.LengthInBytes);
-            scratchB.Dispose();
-            scratchB = null;
-        }
-
+        Free(ref scratchA);
+        Free(ref scratchB);
         EnsureFits(2 * floats * sizeof(float), $"the MLP's hidden activations ({floats} floats, twice)");
         scratchA = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
         scratchB = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");

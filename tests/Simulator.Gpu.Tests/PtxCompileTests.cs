@@ -15,22 +15,23 @@ namespace Simulator.Gpu.Tests;
 /// </summary>
 public sealed class PtxCompileTests
 {
-    public static TheoryData<string> Kernels => new()
+    public static TheoryData<string, string> Kernels => new()
     {
-        nameof(DecayKernel),
-        nameof(MlpKernel),
-        nameof(ScoreTopKKernel),
-        nameof(ChoiceKernel),
-        nameof(ReinforceKernel),
-        nameof(CopyKernel),
+        { nameof(DecayKernel), "Kernel" },
+        { nameof(MlpKernel), "Kernel" },
+        { nameof(ScoreTopKKernel), "Kernel" },
+        { nameof(ScoreTopKKernel), nameof(ScoreTopKKernel.TileItemsKernel) },
+        { nameof(ChoiceKernel), "Kernel" },
+        { nameof(ReinforceKernel), "Kernel" },
+        { nameof(CopyKernel), "Kernel" },
     };
 
     [Theory(Timeout = 120_000)]
     [MemberData(nameof(Kernels))]
-    public Task Kernel_compiles_to_ptx_for_sm90(string kernelClass) => TestData.Run(() =>
+    public Task Kernel_compiles_to_ptx_for_sm90(string kernelClass, string entryPoint) => TestData.Run(() =>
     {
         var type = typeof(DecayKernel).Assembly.GetType($"Simulator.Gpu.Kernels.{kernelClass}", throwOnError: true)!;
-        var method = type.GetMethod("Kernel", BindingFlags.Public | BindingFlags.Static)!;
+        var method = type.GetMethod(entryPoint, BindingFlags.Public | BindingFlags.Static)!;
         using var context = IlgpuSession.CreateContext();
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
         var compiled = backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization());
@@ -42,7 +43,7 @@ public sealed class PtxCompileTests
         if (!string.IsNullOrEmpty(dump))
         {
             Directory.CreateDirectory(dump);
-            File.WriteAllText(Path.Combine(dump, kernelClass + ".ptx"), ptx);
+            File.WriteAllText(Path.Combine(dump, $"{kernelClass}.{entryPoint}.ptx"), ptx);
         }
     });
 
@@ -53,10 +54,12 @@ public sealed class PtxCompileTests
         Assert.True(bytes <= 48 * 1024, $"{bytes} B of static shared memory");
         for (var d = 1; d <= ScoreTopKKernel.MaxDim; d++)
         {
+            var dp = ScoreTopKKernel.PaddedDim(d);
+            Assert.True(dp % 4 == 0 && dp >= d);
             var group = ScoreTopKKernel.GroupSizeFor(d, 1024);
-            Assert.True(group * ScoreTopKKernel.UsersPerThread * d <= ScoreTopKKernel.UserTileFloats);
+            Assert.True(group * ScoreTopKKernel.UsersPerThread * dp <= ScoreTopKKernel.UserTileFloats);
             var tile = ScoreTopKKernel.TileItemsFor(d);
-            Assert.True(tile >= ScoreTopKKernel.ItemsPerStep && tile % ScoreTopKKernel.ItemsPerStep == 0 && tile * d <= ScoreTopKKernel.ItemTileFloats);
+            Assert.True(tile >= ScoreTopKKernel.ItemsPerStep && tile % ScoreTopKKernel.ItemsPerStep == 0 && tile * dp <= ScoreTopKKernel.ItemTileFloats);
         }
     });
 }
