@@ -63,6 +63,35 @@ public sealed class EngineBehaviourTests(CpuEngineFixture fixture) : IClassFixtu
         Assert.Contains("ScoreTopK", ex.Message, StringComparison.Ordinal);
     });
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(4, 257, 4)]
+    [InlineData(4, 8, 5)]
+    public Task MlpForward_refuses_wide_or_mismatched_layers(int input, int hidden, int nextIn) => TestData.Run(() =>
+    {
+        var engine = fixture.Engine!;
+        using var w1 = engine.Bind(new float[input * hidden]);
+        using var b1 = engine.Bind(new float[hidden]);
+        using var w2 = engine.Bind(new float[nextIn]);
+        using var b2 = engine.Bind(new float[1]);
+        using var x = engine.Bind(new float[input]);
+        using var y = engine.Bind(new float[1]);
+        var layers = new[] { new MlpLayer(w1, b1, input, hidden, Activation.Relu), new MlpLayer(w2, b2, nextIn, 1, Activation.Linear) };
+        var ex = Record.Exception(() => engine.MlpForward(new MlpOperands(1, layers, x, y)));
+        Assert.True(ex is NotSupportedException or ArgumentException, ex?.ToString() ?? "no exception");
+        Assert.Contains("MLP layer", ex!.Message, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Empty_batches_are_no_ops() => TestData.Run(() =>
+    {
+        var engine = fixture.Engine!;
+        using var f = engine.Bind(new float[1]);
+        using var i = engine.Bind(new int[1]);
+        engine.Decay(new DecayOperands(0, 4, Simulator.Core.Compute.Operators.ForgettingCurve.Exponential, f, i, f, f, null, f, 0f, 1, 1f));
+        engine.ScoreTopK(new ScoreTopKOperands(0, 1, 4, 1, f, f, null, i, f));
+        engine.Synchronize();
+    });
+
     [Fact(Timeout = 60_000)]
     public Task Columns_from_another_engine_are_rejected() => TestData.Run(() =>
     {
