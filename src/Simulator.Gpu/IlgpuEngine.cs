@@ -164,7 +164,8 @@ public sealed class IlgpuEngine : IComputeEngine
         var output = ViewOf(op.Output, (long)op.Users * layers[^1].Out, nameof(op.Output));
         if (layers.Count > 1)
         {
-            EnsureScratch((long)op.Users * maxWidth);
+            // Two hidden buffers only when a hidden layer feeds another hidden layer.
+            EnsureScratch((long)op.Users * maxWidth, layers.Count > 2);
         }
 
         mlp ??= Accelerator.LoadStreamKernel<MlpLayerViews, MlpLayerScalars>(MlpKernel.Kernel);
@@ -429,18 +430,22 @@ public sealed class IlgpuEngine : IComputeEngine
         }
     }
 
-    private void EnsureScratch(long floats)
+    private void EnsureScratch(long floats, bool two)
     {
-        if (scratchA is not null && scratchA.Length >= floats)
+        var buffers = two ? 2 : 1;
+        if (scratchA is not null && scratchA.Length >= floats && (!two || scratchB is not null))
         {
             return;
         }
 
         Free(ref scratchA);
         Free(ref scratchB);
-        EnsureFits(2 * floats * sizeof(float), $"the MLP's hidden activations ({floats} floats, twice)");
+        EnsureFits(buffers * floats * sizeof(float), $"the MLP's hidden activations ({buffers} x {floats} floats)");
         scratchA = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
-        scratchB = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
+        if (two)
+        {
+            scratchB = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
+        }
     }
 
     /// <summary>The device view of a column bound to this engine, checked for length.</summary>
