@@ -67,6 +67,9 @@ public sealed class IlgpuEngine : IComputeEngine
 
     internal AcceleratorStream Stream => session.Accelerator.DefaultStream;
 
+    /// <summary>True once the engine (and with it the accelerator and every buffer) is gone.</summary>
+    internal bool IsDisposed => disposed;
+
     /// <summary>
     /// Allocates a device mirror of <paramref name="host"/> (zeroed, then filled with the host's
     /// current contents, so a freshly bound column matches its host array as on the CPU engines).

@@ -130,6 +130,15 @@ public sealed class EngineBehaviourTests(CpuEngineFixture fixture) : IClassFixtu
     });
 
     [Fact(Timeout = 60_000)]
+    public Task Columns_may_outlive_their_engine() => TestData.Run(() =>
+    {
+        Assert.True(IlgpuEngineFactory.TryCreate("ilgpu-cpu", out var engine, out var error), error);
+        var column = engine!.Bind(new float[8]);
+        engine.Dispose();
+        column.Dispose();
+    });
+
+    [Fact(Timeout = 60_000)]
     public Task Copy_probe_reports_a_positive_bandwidth() => TestData.Run(() =>
     {
         var before = fixture.Engine!.AllocatedBytes;
