@@ -88,6 +88,32 @@ public sealed class IlgpuEngine : IComputeEngine
         return column;
     }
 
+    /// <summary>Device scratch bytes ScoreTopK needs beyond its operands (the re-tiled items and bias).</summary>
+    public static long ScoreTopKScratchBytes(int itemCount, int dim)
+    {
+        var dp = ScoreTopKKernel.PaddedDim(dim);
+        var tileItems = ScoreTopKKernel.TileItemsFor(dim);
+        long tiles = Math.Max(1, (itemCount + tileItems - 1) / tileItems);
+        return tiles * tileItems * (dp + 1) * sizeof(float);
+    }
+
+    /// <summary>Device scratch bytes MlpForward needs beyond its operands (hidden activations).</summary>
+    public static long MlpScratchBytes(int users, IReadOnlyList<MlpLayer> layers)
+    {
+        if (layers.Count < 2)
+        {
+            return 0;
+        }
+
+        var maxHidden = 0;
+        for (var l = 0; l < layers.Count - 1; l++)
+        {
+            maxHidden = Math.Max(maxHidden, layers[l].Out);
+        }
+
+        return (layers.Count > 2 ? 2L : 1L) * users * maxHidden * sizeof(float);
+    }
+
     /// <summary>Throws a readable <see cref="InvalidOperationException"/> when <paramref name="bytes"/> more would not fit.</summary>
     public void EnsureFits(long bytes, string what)
     {

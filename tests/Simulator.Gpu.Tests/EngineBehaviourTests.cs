@@ -129,6 +129,14 @@ public sealed class EngineBehaviourTests(CpuEngineFixture fixture) : IClassFixtu
         empty.Download();
     });
 
+    [Fact]
+    public void Scratch_estimates_cover_the_padded_layouts()
+    {
+        // d = 3 pads to 4; 2048 / 4 = 512 items per tile, capped at 256: 4 tiles for 1000 items.
+        Assert.Equal(4L * 256 * (4 + 1) * sizeof(float), IlgpuEngine.ScoreTopKScratchBytes(1000, 3));
+        Assert.Equal(0L, IlgpuEngine.MlpScratchBytes(10, [new MlpLayer(null!, null!, 3, 4, Activation.Relu)]));
+    }
+
     [Fact(Timeout = 60_000)]
     public Task Columns_may_outlive_their_engine() => TestData.Run(() =>
     {
