@@ -5,6 +5,12 @@ namespace Simulator.Gpu.Tests;
 /// <summary>One ILGPU engine per test class; null (with the reason) when the device is absent.</summary>
 public abstract class EngineFixture : IDisposable
 {
+    protected EngineFixture(string kind, IlgpuEngine engine)
+    {
+        Kind = kind;
+        Engine = engine;
+    }
+
     protected EngineFixture(string kind)
     {
         Kind = kind;
@@ -36,6 +42,18 @@ public sealed class CpuEngineFixture : EngineFixture
 {
     public CpuEngineFixture()
         : base("ilgpu-cpu")
+    {
+    }
+}
+
+/// <summary>
+/// The CPU accelerator shaped like a GPU's launch: 64-thread groups (16 warps of 4), so the
+/// kernels run with the group sizes they get on CUDA (the default CPU device caps groups at 16).
+/// </summary>
+public sealed class WideCpuEngineFixture : EngineFixture
+{
+    public WideCpuEngineFixture()
+        : base("ilgpu-cpu-wide", new IlgpuEngine(IlgpuSession.OpenCpu(4, 16, 1)))
     {
     }
 }
