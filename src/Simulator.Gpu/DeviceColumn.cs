@@ -70,7 +70,12 @@ public sealed class DeviceColumn<T> : IColumn<T>
         }
 
         disposed = true;
-        engine.Release(buffer.LengthInBytes);
-        buffer.Dispose();
+
+        // Disposing the engine disposed the accelerator, which already freed this buffer.
+        if (!engine.IsDisposed)
+        {
+            engine.Release(buffer.LengthInBytes);
+            buffer.Dispose();
+        }
     }
 }

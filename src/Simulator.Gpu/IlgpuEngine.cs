@@ -28,7 +28,8 @@ public sealed class IlgpuEngine : IComputeEngine
 
     private Action<KernelConfig, DecayViews, DecayScalars>? decay;
     private Action<KernelConfig, MlpLayerViews, MlpLayerScalars>? mlp;
-    private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars>? scoreTopK;
+    private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>? scoreTopK;
+    private Action<KernelConfig, ItemTileViews, ItemTileScalars>? tileItemsKernel;
     private Action<KernelConfig, ChoiceViews, ChoiceScalars>? choice;
     private Action<KernelConfig, ReinforceViews, ReinforceScalars>? reinforce;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>>? copy;
@@ -38,6 +39,8 @@ public sealed class IlgpuEngine : IComputeEngine
     private readonly MemoryBuffer1D<byte, Stride1D.Dense> dummyByte;
     private MemoryBuffer1D<float, Stride1D.Dense>? scratchA;
     private MemoryBuffer1D<float, Stride1D.Dense>? scratchB;
+    private MemoryBuffer1D<float, Stride1D.Dense>? itemTiles;
+    private MemoryBuffer1D<float, Stride1D.Dense>? biasTiles;
     private bool disposed;
 
     internal IlgpuEngine(IlgpuSession session)
@@ -64,6 +67,15 @@ public sealed class IlgpuEngine : IComputeEngine
 
     internal AcceleratorStream Stream => session.Accelerator.DefaultStream;
 
+    /// <summary>True once the engine (and with it the accelerator and every buffer) is gone.</summary>
+    internal bool IsDisposed => disposed;
+
+    /// <summary>
+    /// Allocates a device mirror of <paramref name="host"/> (zeroed, then filled with the host's
+    /// current contents, so a freshly bound column matches its host array as on the CPU engines).
+    /// Later host changes need <see cref="IColumn{T}.Upload"/>; device results need
+    /// <see cref="IColumn{T}.Download"/>.
+    /// </summary>
     public IColumn<T> Bind<T>(T[] host)
         where T : unmanaged
     {
@@ -71,7 +83,35 @@ public sealed class IlgpuEngine : IComputeEngine
         var length = Math.Max(1, host.Length);
         var bytes = (long)length * Unsafe.SizeOf<T>();
         var buffer = Allocate<T>(length, bytes, $"a column of {host.Length} {typeof(T).Name}");
-        return new DeviceColumn<T>(this, host, buffer);
+        var column = new DeviceColumn<T>(this, host, buffer);
+        column.Upload();
+        return column;
+    }
+
+    /// <summary>Device scratch bytes ScoreTopK needs beyond its operands (the re-tiled items and bias).</summary>
+    public static long ScoreTopKScratchBytes(int itemCount, int dim)
+    {
+        var dp = ScoreTopKKernel.PaddedDim(dim);
+        var tileItems = ScoreTopKKernel.TileItemsFor(dim);
+        long tiles = Math.Max(1, (itemCount + tileItems - 1) / tileItems);
+        return tiles * tileItems * (dp + 1) * sizeof(float);
+    }
+
+    /// <summary>Device scratch bytes MlpForward needs beyond its operands (hidden activations).</summary>
+    public static long MlpScratchBytes(int users, IReadOnlyList<MlpLayer> layers)
+    {
+        if (layers.Count < 2)
+        {
+            return 0;
+        }
+
+        var maxHidden = 0;
+        for (var l = 0; l < layers.Count - 1; l++)
+        {
+            maxHidden = Math.Max(maxHidden, layers[l].Out);
+        }
+
+        return (layers.Count > 2 ? 2L : 1L) * users * maxHidden * sizeof(float);
     }
 
     /// <summary>Throws a readable <see cref="InvalidOperationException"/> when <paramref name="bytes"/> more would not fit.</summary>
@@ -153,7 +193,8 @@ public sealed class IlgpuEngine : IComputeEngine
         var output = ViewOf(op.Output, (long)op.Users * layers[^1].Out, nameof(op.Output));
         if (layers.Count > 1)
         {
-            EnsureScratch((long)op.Users * maxWidth);
+            // Two hidden buffers only when a hidden layer feeds another hidden layer.
+            EnsureScratch((long)op.Users * maxWidth, layers.Count > 2);
         }
 
         mlp ??= Accelerator.LoadStreamKernel<MlpLayerViews, MlpLayerScalars>(MlpKernel.Kernel);
@@ -193,28 +234,43 @@ public sealed class IlgpuEngine : IComputeEngine
             return;
         }
 
+        var dp = ScoreTopKKernel.PaddedDim(op.Dim);
+        var tileItems = ScoreTopKKernel.TileItemsFor(op.Dim);
+        var tiles = Math.Max(1, (op.ItemCount + tileItems - 1) / tileItems);
+        EnsureItemTiles((long)tiles * dp * tileItems, (long)tiles * tileItems);
+        var tileViews = new ItemTileViews
+        {
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items)),
+            ItemBias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias)),
+            ItemTiles = itemTiles!.View,
+            BiasTiles = biasTiles!.View,
+        };
+        var tileScalars = new ItemTileScalars
+        {
+            ItemCount = op.ItemCount,
+            Dim = op.Dim,
+            PaddedDim = dp,
+            TileItems = tileItems,
+            Tiles = tiles,
+            HasBias = op.ItemBias is null ? 0 : 1,
+        };
+        tileItemsKernel ??= Accelerator.LoadStreamKernel<ItemTileViews, ItemTileScalars>(ScoreTopKKernel.TileItemsKernel);
+        tileItemsKernel(StrideConfig((long)tiles * dp * tileItems), tileViews, tileScalars);
+
         var views = new ScoreTopKViews
         {
             UserVectors = ViewOf(op.UserVectors, (long)op.Users * op.Dim, nameof(op.UserVectors)),
-            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items), allowEmpty: true),
-            ItemBias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias), allowEmpty: true),
+            ItemTiles = itemTiles.View,
+            BiasTiles = biasTiles.View,
             TopItems = ViewOf(op.TopItems, (long)op.Users * op.K, nameof(op.TopItems)),
             TopScores = ViewOf(op.TopScores, (long)op.Users * op.K, nameof(op.TopScores)),
         };
-        var scalars = new ScoreTopKScalars
-        {
-            Users = op.Users,
-            ItemCount = op.ItemCount,
-            Dim = op.Dim,
-            K = op.K,
-            HasBias = op.ItemBias is null ? 0 : 1,
-            TileItems = ScoreTopKKernel.TileItemsFor(op.Dim),
-        };
+        var scalars = new ScoreTopKScalars { Users = op.Users, ItemCount = op.ItemCount, Dim = op.Dim, K = op.K };
         var group = ScoreTopKKernel.GroupSizeFor(op.Dim, Accelerator.MaxNumThreadsPerGroup);
         var blockUsers = (long)group * ScoreTopKKernel.UsersPerThread;
         var blocks = (int)Math.Min((op.Users + blockUsers - 1) / blockUsers, Accelerator.MaxGridSize.X);
-        scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars>(ScoreTopKKernel.Kernel);
-        scoreTopK(new KernelConfig(blocks, group), views, scalars);
+        scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>(ScoreTopKKernel.Kernel);
+        scoreTopK(new KernelConfig(blocks, group), views, scalars, SpecializedValue.New(dp), SpecializedValue.New(group), SpecializedValue.New(tileItems));
     }
 
     public void Choice(in ChoiceOperands op)
@@ -228,12 +284,12 @@ public sealed class IlgpuEngine : IComputeEngine
         {
             Interest = ViewOf(op.Interest, (long)op.Users * op.Dim, nameof(op.Interest)),
             Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates)),
-            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items), allowEmpty: true),
-            Quality = ViewOf(op.Quality, op.ItemCount, nameof(op.Quality), allowEmpty: true),
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items)),
+            Quality = ViewOf(op.Quality, op.ItemCount, nameof(op.Quality)),
             Active = op.Active is null ? dummyByte.View : ViewOf(op.Active, op.Users, nameof(op.Active)),
             ChosenPosition = ViewOf(op.ChosenPosition, op.Users, nameof(op.ChosenPosition)),
             ExpectedCtr = ViewOf(op.ExpectedCtr, op.Users, nameof(op.ExpectedCtr)),
-            Probabilities = ViewOf(op.Probabilities, (long)op.Users * op.K, nameof(op.Probabilities), allowEmpty: true),
+            Probabilities = ViewOf(op.Probabilities, (long)op.Users * op.K, nameof(op.Probabilities)),
             Dwell = ViewOf(op.Dwell, op.Users, nameof(op.Dwell)),
         };
         var scalars = new ChoiceScalars
@@ -264,9 +320,9 @@ public sealed class IlgpuEngine : IComputeEngine
             LastEngaged = ViewOf(op.LastEngaged, n, nameof(op.LastEngaged)),
             CurveP1 = ViewOf(op.CurveP1, op.Users, nameof(op.CurveP1)),
             CurveP2 = ViewOf(op.CurveP2, op.Users, nameof(op.CurveP2)),
-            Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates), allowEmpty: true),
+            Slates = ViewOf(op.Slates, (long)op.Users * op.K, nameof(op.Slates)),
             ChosenPosition = ViewOf(op.ChosenPosition, op.Users, nameof(op.ChosenPosition)),
-            ItemTopic = ViewOf(op.ItemTopic, 0, nameof(op.ItemTopic), allowEmpty: true),
+            ItemTopic = ViewOf(op.ItemTopic, 0, nameof(op.ItemTopic)),
         };
         var scalars = new ReinforceScalars
         {
@@ -343,6 +399,8 @@ public sealed class IlgpuEngine : IComputeEngine
         disposed = true;
         scratchA?.Dispose();
         scratchB?.Dispose();
+        itemTiles?.Dispose();
+        biasTiles?.Dispose();
         dummyFloat.Dispose();
         dummyByte.Dispose();
         session.Dispose();
@@ -373,34 +431,54 @@ public sealed class IlgpuEngine : IComputeEngine
         }
     }
 
-    private void EnsureScratch(long floats)
+    /// <summary>Grows (never shrinks) the device scratch that holds the re-tiled item matrix and bias.</summary>
+    private void EnsureItemTiles(long itemFloats, long biasFloats)
     {
-        if (scratchA is not null && scratchA.Length >= floats)
+        if (itemTiles is null || itemTiles.Length < itemFloats)
+        {
+            Free(ref itemTiles);
+            itemTiles = Allocate<float>(itemFloats, itemFloats * sizeof(float), "the tiled item matrix of ScoreTopK");
+        }
+
+        if (biasTiles is null || biasTiles.Length < biasFloats)
+        {
+            Free(ref biasTiles);
+            biasTiles = Allocate<float>(biasFloats, biasFloats * sizeof(float), "the tiled item bias of ScoreTopK");
+        }
+    }
+
+    private void Free(ref MemoryBuffer1D<float, Stride1D.Dense>? buffer)
+    {
+        if (buffer is not null)
+        {
+            // Queued kernels may still read the old buffer.
+            Accelerator.Synchronize();
+            Release(buffer.LengthInBytes);
+            buffer.Dispose();
+            buffer = null;
+        }
+    }
+
+    private void EnsureScratch(long floats, bool two)
+    {
+        var buffers = two ? 2 : 1;
+        if (scratchA is not null && scratchA.Length >= floats && (!two || scratchB is not null))
         {
             return;
         }
 
-        if (scratchA is not null)
-        {
-            Release(scratchA.LengthInBytes);
-            scratchA.Dispose();
-            scratchA = null;
-        }
-
-        if (scratchB is not null)
-        {
-            Release(scratchB.LengthInBytes);
-            scratchB.Dispose();
-            scratchB = null;
-        }
-
-        EnsureFits(2 * floats * sizeof(float), $"the MLP's hidden activations ({floats} floats, twice)");
+        Free(ref scratchA);
+        Free(ref scratchB);
+        EnsureFits(buffers * floats * sizeof(float), $"the MLP's hidden activations ({buffers} x {floats} floats)");
         scratchA = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
-        scratchB = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
+        if (two)
+        {
+            scratchB = Allocate<float>(floats, floats * sizeof(float), "MLP scratch");
+        }
     }
 
     /// <summary>The device view of a column bound to this engine, checked for length.</summary>
-    private ArrayView<T> ViewOf<T>(IColumn<T> column, long minLength, string name, bool allowEmpty = false)
+    private ArrayView<T> ViewOf<T>(IColumn<T> column, long minLength, string name)
         where T : unmanaged
     {
         if (column is not DeviceColumn<T> device || !ReferenceEquals(device.Owner, this))
@@ -415,7 +493,6 @@ public sealed class IlgpuEngine : IComputeEngine
 
         // Empty columns still pass a one-element buffer: kernels never read it, but a zero-length
         // view is not something every backend is happy to bind.
-        _ = allowEmpty;
         return device.KernelView;
     }
 

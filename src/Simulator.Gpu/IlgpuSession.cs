@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
 
 namespace Simulator.Gpu;
 
@@ -67,6 +68,25 @@ public sealed class IlgpuSession : IDisposable
                 ?? throw new InvalidOperationException($"No {kind} device is visible to ILGPU on this machine.");
             var accelerator = device.CreateAccelerator(context);
             return new IlgpuSession(kind, context, accelerator);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens ILGPU's CPU accelerator with a chosen simulated shape, e.g. 64-thread groups, so tests
+    /// can run kernels in the group sizes a GPU gets (the default CPU device allows 16).
+    /// </summary>
+    internal static IlgpuSession OpenCpu(int warpSize, int warpsPerMultiprocessor, int multiprocessors)
+    {
+        var device = new CPUDevice(warpSize, warpsPerMultiprocessor, multiprocessors);
+        var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
+        try
+        {
+            return new IlgpuSession("ilgpu-cpu", context, device.CreateAccelerator(context));
         }
         catch
         {

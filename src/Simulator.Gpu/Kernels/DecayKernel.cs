@@ -38,7 +38,9 @@ internal static class DecayKernel
         var stride = (long)Grid.DimX * Group.DimX;
         for (long e = Grid.GlobalIndex.X; e < total; e += stride)
         {
-            var u = (int)(e / s.Dim);
+            // 32-bit division when it fits: 64-bit division is emulated on GPUs and costs more
+            // than the element's memory traffic.
+            var u = e <= int.MaxValue ? (int)e / s.Dim : (int)(e / s.Dim);
             var dt = (s.Tick - v.LastEngaged[e]) * s.TickLength;
             var w = ForgettingMath.Strength(s.Curve, v.Peak[e], dt, v.CurveP1[u], v.CurveP2[u], s.Baseline);
             v.Output[e] = s.HasPreference != 0 ? v.Preference[e] * w : w;

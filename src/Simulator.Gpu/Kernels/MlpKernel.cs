@@ -37,7 +37,8 @@ internal static class MlpKernel
         var stride = (long)Grid.DimX * Group.DimX;
         for (long e = Grid.GlobalIndex.X; e < total; e += stride)
         {
-            var u = e / s.Out;
+            // 32-bit division when it fits: 64-bit division is emulated on GPUs.
+            long u = e <= int.MaxValue ? (int)e / s.Out : e / s.Out;
             var o = (int)(e - (u * s.Out));
             var inRow = u * s.In;
             var sum = v.Bias[o];

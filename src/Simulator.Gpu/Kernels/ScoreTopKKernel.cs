@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Runtime;
 using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Gpu.Kernels;
@@ -7,37 +8,60 @@ namespace Simulator.Gpu.Kernels;
 internal struct ScoreTopKViews
 {
     public ArrayView<float> UserVectors;
-    public ArrayView<float> Items;
-    public ArrayView<float> ItemBias;
+
+    /// <summary>Items re-laid out by <see cref="ScoreTopKKernel.TileItemsKernel"/>: [tile][g][item in tile], zero-padded.</summary>
+    public ArrayView<float> ItemTiles;
+
+    /// <summary>Item bias padded to whole tiles (zeros where there is no bias or no item).</summary>
+    public ArrayView<float> BiasTiles;
     public ArrayView<int> TopItems;
     public ArrayView<float> TopScores;
 }
 
-/// <summary>Scalar score + top-k operands plus the launch-derived item tile length.</summary>
+/// <summary>Scalar score + top-k operands.</summary>
 internal struct ScoreTopKScalars
 {
     public int Users;
     public int ItemCount;
     public int Dim;
     public int K;
-    public int HasBias;
+}
 
-    /// <summary>Items staged per shared-memory tile: a multiple of <see cref="ScoreTopKKernel.ItemsPerStep"/>.</summary>
+/// <summary>Views of the item re-layout pass.</summary>
+internal struct ItemTileViews
+{
+    public ArrayView<float> Items;
+    public ArrayView<float> ItemBias;
+    public ArrayView<float> ItemTiles;
+    public ArrayView<float> BiasTiles;
+}
+
+/// <summary>Shape of the item re-layout pass.</summary>
+internal struct ItemTileScalars
+{
+    public int ItemCount;
+    public int Dim;
+    public int PaddedDim;
     public int TileItems;
+    public int Tiles;
+    public int HasBias;
 }
 
 /// <summary>
 /// Fused score and top-k without a score matrix. Layout of the work:
 /// <list type="bullet">
+/// <item>The dimension is padded to a multiple of 4 (zeros), so 4 consecutive dims load as one
+/// <see cref="Float4"/>. Adding the zero products leaves every sum exactly as in the reference.</item>
 /// <item>A group of G threads owns a block of 4G users; thread t scores users t, t+G, t+2G, t+3G.
-/// The block's user vectors are staged once in shared memory, transposed ([g][user]) so that a
-/// warp reads 32 consecutive floats (no bank conflicts).</item>
-/// <item>Items stream through a shared tile ([item][g]); every thread reads the same item float,
-/// which is a broadcast.</item>
-/// <item>Each step scores 4 users x 4 items with 16 register accumulators, so one shared load
-/// feeds two FMAs instead of one (the loop is shared-load bound, not FMA bound).</item>
+/// The block's user vectors are staged once in shared memory as [g/4][user] Float4s, so a warp
+/// reads 512 consecutive bytes (no bank conflicts).</item>
+/// <item>Items were re-laid out beforehand (<see cref="TileItemsKernel"/>) as [tile][g][item], so
+/// staging a tile is a straight coalesced copy and 4 consecutive items at one dim are one
+/// Float4; every thread reads the same one, which is a broadcast.</item>
+/// <item>Each step scores 4 users x 4 items x 4 dims: 8 vector loads feed 64 FMAs in 16 register
+/// accumulators, summing dims in ascending order as the reference does.</item>
 /// <item>Each user keeps its k best in local memory, best first; the current worst is held in
-/// registers so most candidates cost one comparison. Items are offered in ascending index order,
+/// registers so most candidates cost one comparison. Items are offered in ascending index order
 /// and <see cref="TopKMath.Before"/> breaks ties, so the order equals the reference's.</item>
 /// </list>
 /// Static shared memory: 32 KB users + 8 KB items + 1 KB bias = 41 KB, under the 48 KB limit.
@@ -53,10 +77,13 @@ internal static class ScoreTopKKernel
     public const int MaxTileItems = 256;
     public const int MaxGroupSize = 64;
 
+    /// <summary>The dimension rounded up to whole <see cref="Float4"/>s.</summary>
+    public static int PaddedDim(int dim) => (dim + 3) / 4 * 4;
+
     /// <summary>Largest power-of-two group size whose user block fits the shared user tile.</summary>
     public static int GroupSizeFor(int dim, int deviceMaxGroup)
     {
-        var limit = Math.Min(Math.Min(MaxGroupSize, deviceMaxGroup), UserTileFloats / (UsersPerThread * dim));
+        var limit = Math.Min(Math.Min(MaxGroupSize, deviceMaxGroup), UserTileFloats / (UsersPerThread * PaddedDim(dim)));
         var g = 1;
         while (g * 2 <= limit)
         {
@@ -66,24 +93,69 @@ internal static class ScoreTopKKernel
         return g;
     }
 
-    /// <summary>Items per tile for a dimension: fills the item tile, rounded down to whole steps.</summary>
+    /// <summary>Items per tile for a dimension: fills the item tile, a multiple of 4.</summary>
     public static int TileItemsFor(int dim)
     {
-        var items = Math.Min(MaxTileItems, ItemTileFloats / dim);
+        var items = Math.Min(MaxTileItems, ItemTileFloats / PaddedDim(dim));
         return items / ItemsPerStep * ItemsPerStep;
     }
 
-    public static void Kernel(ScoreTopKViews v, ScoreTopKScalars s)
+    /// <summary>
+    /// Re-lays the item matrix out as zero-padded tiles [tile][g][item in tile] and the bias as
+    /// zero-padded tiles (grid-stride over the output, so writes are coalesced; the item matrix
+    /// is small enough that the strided reads hit L2).
+    /// </summary>
+    public static void TileItemsKernel(ItemTileViews v, ItemTileScalars s)
     {
-        var userTile = SharedMemory.Allocate<float>(UserTileFloats);
-        var itemTile = SharedMemory.Allocate<float>(ItemTileFloats);
-        var biasTile = SharedMemory.Allocate<float>(MaxTileItems);
+        var perTile = s.PaddedDim * s.TileItems;
+        var total = (long)s.Tiles * perTile;
+        var stride = (long)Grid.DimX * Group.DimX;
+        for (long e = Grid.GlobalIndex.X; e < total; e += stride)
+        {
+            var tile = (int)(e / perTile);
+            var rest = (int)(e - ((long)tile * perTile));
+            var g = rest / s.TileItems;
+            var item = (tile * s.TileItems) + (rest - (g * s.TileItems));
+            v.ItemTiles[e] = item < s.ItemCount && g < s.Dim ? v.Items[((long)item * s.Dim) + g] : 0f;
+        }
+
+        var biasTotal = s.Tiles * s.TileItems;
+        for (var e = Grid.GlobalIndex.X; e < biasTotal; e += (int)stride)
+        {
+            v.BiasTiles[e] = s.HasBias != 0 && e < s.ItemCount ? v.ItemBias[e] : 0f;
+        }
+    }
+
+    /// <summary>
+    /// The kernel. <paramref name="paddedDim"/>, <paramref name="group"/> and
+    /// <paramref name="tileItems"/> are specialised (compile-time constants per launch shape): the
+    /// inner loop's bound and the shared-memory offsets become immediates, which removes most of
+    /// the index arithmetic and lets the PTX JIT unroll. <paramref name="group"/> must equal the
+    /// launch's group size.
+    /// </summary>
+    public static void Kernel(
+        ScoreTopKViews v,
+        ScoreTopKScalars s,
+        SpecializedValue<int> paddedDim,
+        SpecializedValue<int> group,
+        SpecializedValue<int> tileItems)
+    {
+        var userQuads = SharedMemory.Allocate<Float4>(UserTileFloats / 4);
+        var itemQuads = SharedMemory.Allocate<Float4>(ItemTileFloats / 4);
+        var biasQuads = SharedMemory.Allocate<Float4>(MaxTileItems / 4);
+        var userFloats = userQuads.Cast<float>();
+        var itemFloats = itemQuads.Cast<float>();
+        var biasFloats = biasQuads.Cast<float>();
         var topScores = LocalMemory.Allocate<float>(UsersPerThread * MaxK);
         var topItems = LocalMemory.Allocate<int>(UsersPerThread * MaxK);
 
-        var groupSize = Group.DimX;
+        var groupSize = group.Value;
         var t = Group.IdxX;
         var d = s.Dim;
+        var dp = paddedDim.Value;
+        var dq = dp / 4;
+        var tileLength = tileItems.Value;
+        var tileQuads = tileLength / 4;
         var k = s.K;
         var blockUsers = UsersPerThread * groupSize;
 
@@ -93,14 +165,14 @@ internal static class ScoreTopKKernel
         {
             var count = (int)Math.Min(blockUsers, s.Users - blockBase);
 
-            // Stage the block's user rows: coalesced global reads, transposed shared writes.
-            var n = count * d;
-            var userSource = blockBase * d;
+            // Stage the block's user rows as [g/4][user][g%4], zero-padding dims d..dp-1.
+            var n = count * dp;
             for (var x = t; x < n; x += groupSize)
             {
-                var lu = x / d;
-                var g = x - (lu * d);
-                userTile[(g * blockUsers) + lu] = v.UserVectors[userSource + x];
+                var lu = x / dp;
+                var g = x - (lu * dp);
+                var value = g < d ? v.UserVectors[((blockBase + lu) * d) + g] : 0f;
+                userFloats[((((g / 4) * blockUsers) + lu) * 4) + (g & 3)] = value;
             }
 
             for (var j = 0; j < UsersPerThread * MaxK; j++)
@@ -115,82 +187,117 @@ internal static class ScoreTopKKernel
             var live3 = t + (3 * groupSize) < count;
             float w0s = float.NegativeInfinity, w1s = float.NegativeInfinity, w2s = float.NegativeInfinity, w3s = float.NegativeInfinity;
             int w0i = int.MaxValue, w1i = int.MaxValue, w2i = int.MaxValue, w3i = int.MaxValue;
+            var myUsers = userQuads.SubView(t, userQuads.Length - t);
 
-            Group.Barrier();
-
-            for (var tileStart = 0; tileStart < s.ItemCount; tileStart += s.TileItems)
+            for (var tileStart = 0; tileStart < s.ItemCount; tileStart += tileLength)
             {
-                var tileCount = Math.Min(s.TileItems, s.ItemCount - tileStart);
-                var m = tileCount * d;
-                var itemSource = (long)tileStart * d;
+                var tileCount = Math.Min(tileLength, s.ItemCount - tileStart);
+
+                // A straight coalesced copy of the pre-tiled items and bias.
+                var tileIndex = tileStart / tileLength;
+                var itemSource = (long)tileIndex * dp * tileLength;
+                var m = dp * tileLength;
                 for (var x = t; x < m; x += groupSize)
                 {
-                    itemTile[x] = v.Items[itemSource + x];
+                    itemFloats[x] = v.ItemTiles[itemSource + x];
                 }
 
-                if (s.HasBias != 0)
+                for (var x = t; x < tileLength; x += groupSize)
                 {
-                    for (var x = t; x < tileCount; x += groupSize)
-                    {
-                        biasTile[x] = v.ItemBias[tileStart + x];
-                    }
+                    biasFloats[x] = v.BiasTiles[tileStart + x];
                 }
 
                 Group.Barrier();
 
-                // Steps may run past tileCount (stale tile entries, never offered); indices stay
-                // inside the tiles because TileItems is a multiple of ItemsPerStep.
-                for (var i = 0; i < tileCount; i += ItemsPerStep)
+                var quads = (tileCount + 3) / 4;
+                for (var q = 0; q < quads; q++)
                 {
-                    float b0 = 0f, b1 = 0f, b2 = 0f, b3 = 0f;
-                    if (s.HasBias != 0)
+                    var b = biasQuads[q];
+                    float a00 = b.X, a01 = b.Y, a02 = b.Z, a03 = b.W;
+                    float a10 = b.X, a11 = b.Y, a12 = b.Z, a13 = b.W;
+                    float a20 = b.X, a21 = b.Y, a22 = b.Z, a23 = b.W;
+                    float a30 = b.X, a31 = b.Y, a32 = b.Z, a33 = b.W;
+                    var myItems = itemQuads.SubView(q, itemQuads.Length - q);
+                    for (var gq = 0; gq < dq; gq++)
                     {
-                        b0 = biasTile[i];
-                        b1 = biasTile[i + 1];
-                        b2 = biasTile[i + 2];
-                        b3 = biasTile[i + 3];
+                        var ub = gq * blockUsers;
+                        var u0 = myUsers[ub];
+                        var u1 = myUsers[ub + groupSize];
+                        var u2 = myUsers[ub + (2 * groupSize)];
+                        var u3 = myUsers[ub + (3 * groupSize)];
+                        var ib = 4 * gq * tileQuads;
+                        var i0 = myItems[ib];
+                        var i1 = myItems[ib + tileQuads];
+                        var i2 = myItems[ib + (2 * tileQuads)];
+                        var i3 = myItems[ib + (3 * tileQuads)];
+                        a00 += u0.X * i0.X;
+                        a01 += u0.X * i0.Y;
+                        a02 += u0.X * i0.Z;
+                        a03 += u0.X * i0.W;
+                        a10 += u1.X * i0.X;
+                        a11 += u1.X * i0.Y;
+                        a12 += u1.X * i0.Z;
+                        a13 += u1.X * i0.W;
+                        a20 += u2.X * i0.X;
+                        a21 += u2.X * i0.Y;
+                        a22 += u2.X * i0.Z;
+                        a23 += u2.X * i0.W;
+                        a30 += u3.X * i0.X;
+                        a31 += u3.X * i0.Y;
+                        a32 += u3.X * i0.Z;
+                        a33 += u3.X * i0.W;
+                        a00 += u0.Y * i1.X;
+                        a01 += u0.Y * i1.Y;
+                        a02 += u0.Y * i1.Z;
+                        a03 += u0.Y * i1.W;
+                        a10 += u1.Y * i1.X;
+                        a11 += u1.Y * i1.Y;
+                        a12 += u1.Y * i1.Z;
+                        a13 += u1.Y * i1.W;
+                        a20 += u2.Y * i1.X;
+                        a21 += u2.Y * i1.Y;
+                        a22 += u2.Y * i1.Z;
+                        a23 += u2.Y * i1.W;
+                        a30 += u3.Y * i1.X;
+                        a31 += u3.Y * i1.Y;
+                        a32 += u3.Y * i1.Z;
+                        a33 += u3.Y * i1.W;
+                        a00 += u0.Z * i2.X;
+                        a01 += u0.Z * i2.Y;
+                        a02 += u0.Z * i2.Z;
+                        a03 += u0.Z * i2.W;
+                        a10 += u1.Z * i2.X;
+                        a11 += u1.Z * i2.Y;
+                        a12 += u1.Z * i2.Z;
+                        a13 += u1.Z * i2.W;
+                        a20 += u2.Z * i2.X;
+                        a21 += u2.Z * i2.Y;
+                        a22 += u2.Z * i2.Z;
+                        a23 += u2.Z * i2.W;
+                        a30 += u3.Z * i2.X;
+                        a31 += u3.Z * i2.Y;
+                        a32 += u3.Z * i2.Z;
+                        a33 += u3.Z * i2.W;
+                        a00 += u0.W * i3.X;
+                        a01 += u0.W * i3.Y;
+                        a02 += u0.W * i3.Z;
+                        a03 += u0.W * i3.W;
+                        a10 += u1.W * i3.X;
+                        a11 += u1.W * i3.Y;
+                        a12 += u1.W * i3.Z;
+                        a13 += u1.W * i3.W;
+                        a20 += u2.W * i3.X;
+                        a21 += u2.W * i3.Y;
+                        a22 += u2.W * i3.Z;
+                        a23 += u2.W * i3.W;
+                        a30 += u3.W * i3.X;
+                        a31 += u3.W * i3.Y;
+                        a32 += u3.W * i3.Z;
+                        a33 += u3.W * i3.W;
                     }
 
-                    float a00 = b0, a01 = b1, a02 = b2, a03 = b3;
-                    float a10 = b0, a11 = b1, a12 = b2, a13 = b3;
-                    float a20 = b0, a21 = b1, a22 = b2, a23 = b3;
-                    float a30 = b0, a31 = b1, a32 = b2, a33 = b3;
-                    var o0 = i * d;
-                    var o1 = o0 + d;
-                    var o2 = o1 + d;
-                    var o3 = o2 + d;
-                    var ub = t;
-                    for (var g = 0; g < d; g++)
-                    {
-                        var u0 = userTile[ub];
-                        var u1 = userTile[ub + groupSize];
-                        var u2 = userTile[ub + (2 * groupSize)];
-                        var u3 = userTile[ub + (3 * groupSize)];
-                        var i0 = itemTile[o0 + g];
-                        var i1 = itemTile[o1 + g];
-                        var i2 = itemTile[o2 + g];
-                        var i3 = itemTile[o3 + g];
-                        a00 += u0 * i0;
-                        a01 += u0 * i1;
-                        a02 += u0 * i2;
-                        a03 += u0 * i3;
-                        a10 += u1 * i0;
-                        a11 += u1 * i1;
-                        a12 += u1 * i2;
-                        a13 += u1 * i3;
-                        a20 += u2 * i0;
-                        a21 += u2 * i1;
-                        a22 += u2 * i2;
-                        a23 += u2 * i3;
-                        a30 += u3 * i0;
-                        a31 += u3 * i1;
-                        a32 += u3 * i2;
-                        a33 += u3 * i3;
-                        ub += blockUsers;
-                    }
-
-                    var item = tileStart + i;
-                    var left = tileCount - i;
+                    var item = tileStart + (4 * q);
+                    var left = tileCount - (4 * q);
                     if (live0)
                     {
                         Offer4(topScores, topItems, 0, k, item, left, a00, a01, a02, a03, ref w0s, ref w0i);
