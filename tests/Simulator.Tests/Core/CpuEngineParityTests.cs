@@ -64,6 +64,7 @@ public sealed class CpuEngineParityTests
     [InlineData(33, 16, 16, 10)]
     [InlineData(130, 500, 33, 10)]
     [InlineData(65, 1000, 32, 20)]
+    [InlineData(9, 5000, 8, 7)]
     public void ScoreTopK_matches_reference(int users, int items, int dim, int k)
     {
         var u = Random(users * dim, 6, 2f, -1f);
@@ -92,16 +93,24 @@ public sealed class CpuEngineParityTests
         }
     }
 
-    [Fact]
-    public void ScoreTopK_breaks_ties_by_smaller_item_index()
+    [Theory]
+    [InlineData(40)]
+    [InlineData(4500)]
+    public void ScoreTopK_breaks_ties_by_smaller_item_index(int itemCount)
     {
-        // All items identical: every score ties, so the slate must be items 0..k-1 in order.
+        // All items identical: every score ties, so the slate must be items 0..k-1 in order,
+        // also when the catalog spans several scoring chunks.
         using var cpu = new CpuEngine(2);
-        var items = Enumerable.Repeat(0.5f, 40 * 4).ToArray();
+        var items = Enumerable.Repeat(0.5f, itemCount * 4).ToArray();
         var top = new int[3 * 6];
-        cpu.ScoreTopK(new ScoreTopKOperands(3, 40, 4, 6, cpu.Bind(Enumerable.Repeat(1f, 12).ToArray()), cpu.Bind(items), null, cpu.Bind(top), cpu.Bind(new float[18])));
+        cpu.ScoreTopK(new ScoreTopKOperands(3, itemCount, 4, 6, cpu.Bind(Enumerable.Repeat(1f, 12).ToArray()), cpu.Bind(items), null, cpu.Bind(top), cpu.Bind(new float[18])));
         Assert.Equal([0, 1, 2, 3, 4, 5], top[..6]);
         Assert.Equal([0, 1, 2, 3, 4, 5], top[12..]);
+
+        // A later item that is strictly better still wins, wherever it sits.
+        items[(itemCount - 1) * 4] = 2f;
+        cpu.ScoreTopK(new ScoreTopKOperands(3, itemCount, 4, 6, cpu.Bind(Enumerable.Repeat(1f, 12).ToArray()), cpu.Bind(items), null, cpu.Bind(top), cpu.Bind(new float[18])));
+        Assert.Equal([itemCount - 1, 0, 1, 2, 3, 4], top[..6]);
     }
 
     [Theory]
