@@ -15,6 +15,7 @@ public static class Cli
           run <scenario.json>     run every strategy over the scenario's seeds; write a run folder
           validate <file>...      check scenario files without running them
           bench                   measure engine throughput on the canonical tick-1M workload
+          check                   compare a device's kernels with the scalar reference engine
           list [topic]            strategies, metrics, drift processes, forgetting curves, devices
 
         Global options:
@@ -55,6 +56,7 @@ public static class Cli
                 "validate" => ValidateCommand.Execute(reader, stdout, stderr),
                 "bench" => BenchCommand.Execute(reader, stdout, stderr, cancel),
                 "list" => ListCommand.Execute(reader, stdout),
+                "check" => CheckCommand.Execute(reader, stdout, stderr),
                 _ => throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, Commands)}; see simulator --help"),
             };
         }
@@ -80,7 +82,7 @@ public static class Cli
         }
     }
 
-    private static readonly string[] Commands = ["run", "validate", "bench", "list"];
+    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check"];
 
     private static string CommandHelp(string command) => command switch
     {
@@ -88,6 +90,7 @@ public static class Cli
         "validate" => ValidateCommand.Help,
         "bench" => BenchCommand.Help,
         "list" => ListCommand.Help,
+        "check" => CheckCommand.Help,
         _ => Help,
     };
 }
