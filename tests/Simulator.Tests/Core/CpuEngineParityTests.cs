@@ -30,6 +30,9 @@ public sealed class CpuEngineParityTests
     [InlineData(ForgettingCurve.Sigmoid, 33, 16)]
     [InlineData(ForgettingCurve.PowerLaw, 130, 33)]
     [InlineData(ForgettingCurve.Exponential, 257, 9)]
+    [InlineData(ForgettingCurve.Sigmoid, 4099, 32)]
+    [InlineData(ForgettingCurve.PowerLaw, 2051, 48)]
+    [InlineData(ForgettingCurve.Exponential, 3, 16)]
     public void Decay_matches_reference(ForgettingCurve curve, int users, int dim)
     {
         var n = users * dim;
@@ -146,6 +149,35 @@ public sealed class CpuEngineParityTests
             ];
             e.MlpForward(new MlpOperands(users, layers, e.Bind(input), e.Bind(output)));
             return output;
+        }
+    }
+
+    [Fact]
+    public void Decay_gives_identical_bits_for_any_thread_count_and_array_alignment()
+    {
+        const int users = 5000;
+        const int dim = 32;
+        var n = users * dim;
+        var last = new int[n];
+        var peak = Random(n, 2, 0.9f, 0.1f);
+        var pref = Random(n, 5);
+        var p1 = Random(users, 3, 10f, 1f);
+        var p2 = Random(users, 4, 2f, 0.5f);
+        float[] Run(int threads, int padding)
+        {
+            // Allocations of different sizes in between move the output to other alignments.
+            var spacer = new float[padding];
+            using var cpu = new CpuEngine(threads);
+            var output = new float[n];
+            cpu.Decay(new DecayOperands(users, dim, ForgettingCurve.Sigmoid, cpu.Bind(peak), cpu.Bind(last), cpu.Bind(p1), cpu.Bind(p2), cpu.Bind(pref), cpu.Bind(output), 0.1f, 3, 1f));
+            GC.KeepAlive(spacer);
+            return output;
+        }
+
+        var reference = Run(1, 0);
+        for (var padding = 1; padding < 6; padding++)
+        {
+            Assert.Equal(reference, Run(2, padding));
         }
     }
 
