@@ -1,11 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Simulator.Core.Compute;
+using Simulator.Core.Results;
 
 namespace Simulator.Cli.Bench;
-
-/// <summary>The machine's limits measured in the same run.</summary>
-public sealed record BenchProbes(double CopyGbPerSecond, double? GflopPerSecond, string CopyProbe, string FlopProbe);
 
 /// <summary>
 /// bench.json: probes, per-stage results at the largest size (`stages`), every size (`sweep`),
@@ -61,7 +59,10 @@ public static class BenchJson
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>Roofline time of the five stages at the measured limits; tick's fraction is this over its time.</summary>
+    /// <summary>
+    /// Roofline time of the five stages: each at the slower of its bytes at the copy bandwidth and
+    /// its operations at the FMA rate. Tick's fraction of limit is this over its measured time.
+    /// </summary>
     public static double? RooflineSeconds(SizeResult size, BenchProbes probes)
     {
         if (probes.GflopPerSecond is not double flops)
@@ -70,7 +71,7 @@ public static class BenchJson
         }
 
         return size.Stages.Where(s => s.Name != "tick")
-            .Sum(s => s.Bound == StageBound.Memory ? s.Work / (probes.CopyGbPerSecond * 1e9) : s.Work / (flops * 1e9));
+            .Sum(s => Math.Max(s.Bytes / (probes.CopyGbPerSecond * 1e9), s.Flops / (flops * 1e9)));
     }
 
     public static double? FractionOfLimit(StageResult stage, SizeResult size, BenchProbes probes)

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Simulator.Core.Compute;
 
+using Simulator.Core.Results;
+
 namespace Simulator.Cli.Bench;
 
 /// <summary>bench.md: the bench results as a Markdown table per size.</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Simulator.Core.Results;
+
 namespace Simulator.Cli.Bench;
 
 /// <summary>Times each stage of <see cref="BenchWorkload"/>: warm-up, then repetitions, engine synchronised around each.</summary>
@@ -13,7 +15,7 @@ public static class BenchRunner
         long k = w.K;
         var hidden = BenchWorkload.Hidden;
         var tick = 1;
-        StageResult Time(string name, StageBound bound, double work, Action run)
+        StageResult Time(string name, StageBound bound, double flops, double bytes, Action run)
         {
             var seconds = new List<double>();
             for (var r = 0; r <= repetitions; r++)
@@ -31,21 +33,28 @@ public static class BenchRunner
                 tick++;
             }
 
-            return new StageResult(name, bound, work, seconds, w.Users);
+            return new StageResult(name, bound, flops, bytes, seconds, w.Users);
         }
 
-        // Work counted per stage. Decay: reads peak, lastEngaged, preference, writes interest
-        // (4 B each per user x topic) plus two per-user parameters. Reinforce: per user the choice,
+        // Work counted per stage, as operations and as bytes (transcendentals count as one op).
+        // Decay: per element ~8 ops; reads peak, lastEngaged, preference, writes interest (16 B),
+        // plus two per-user parameters. MLP and scoring: 2 ops per multiply-add; bytes are the
+        // rows read and written once (weights and items stay in cache). Choice: per slate item a
+        // d-dot product and ~6 ops for logit, Gumbel and softmax. Reinforce: per user the choice,
         // the slate entry and topic, and a read-modify-write of peak and lastEngaged.
+        var decayBytes = (n * d * 16.0) + (n * 8.0);
+        var mlpFlops = 2.0 * n * ((d * hidden) + (hidden * d));
+        var scoreFlops = 2.0 * n * m * d;
+        var choiceFlops = n * k * ((2.0 * d) + 6.0);
         var stages = new List<StageResult>
         {
-            Time("decay", StageBound.Memory, (n * d * 16.0) + (n * 8.0), () => w.Decay(tick)),
-            Time("mlp", StageBound.Compute, 2.0 * n * ((d * hidden) + (hidden * d)), w.Mlp),
-            Time("score_topk", StageBound.Compute, 2.0 * n * m * d, w.ScoreTopK),
-            Time("choice", StageBound.Compute, 2.0 * n * k * d, () => w.Choice(tick)),
-            Time("reinforce", StageBound.Memory, n * 28.0, () => w.Reinforce(tick)),
+            Time("decay", StageBound.Memory, n * d * 8.0, decayBytes, () => w.Decay(tick)),
+            Time("mlp", StageBound.Compute, mlpFlops, n * d * 8.0, w.Mlp),
+            Time("score_topk", StageBound.Compute, scoreFlops, (n * d * 4.0) + (n * k * 8.0), w.ScoreTopK),
+            Time("choice", StageBound.Compute, choiceFlops, n * ((d * 4.0) + (k * 12.0) + 16.0), () => w.Choice(tick)),
+            Time("reinforce", StageBound.Memory, n * 10.0, n * 28.0, () => w.Reinforce(tick)),
         };
-        stages.Add(Time("tick", StageBound.Compute, stages.Where(s => s.Bound == StageBound.Compute).Sum(s => s.Work), () => w.Tick(tick)));
+        stages.Add(Time("tick", StageBound.Compute, stages.Sum(s => s.Flops), stages.Sum(s => s.Bytes), () => w.Tick(tick)));
         return new SizeResult(w.Users, w.Items, w.Dim, w.K, stages);
     }
 }

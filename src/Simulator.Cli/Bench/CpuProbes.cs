@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
+using Simulator.Core.Results;
+
 namespace Simulator.Cli.Bench;
 
 /// <summary>
@@ -35,7 +37,7 @@ public static class CpuProbes
             }
         }
 
-        return 2.0 * count * 4 / Median(times) / 1e9;
+        return 2.0 * count * 4 / StageResult.Median(times) / 1e9;
     }
 
     /// <summary>Peak FMA rate: 12 independent accumulator chains per thread hide FMA latency.</summary>
@@ -56,15 +58,9 @@ public static class CpuProbes
         }
 
         var flops = (double)threads * iterations * 12 * Vector256<float>.Count * 2;
-        return flops / Median(times) / 1e9;
+        return flops / StageResult.Median(times) / 1e9;
     }
 
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 
     private static Vector256<float> Fmadd(Vector256<float> c, Vector256<float> a, Vector256<float> b) =>
         Fma.IsSupported ? Fma.MultiplyAdd(c, a, b) : (c * a) + b;

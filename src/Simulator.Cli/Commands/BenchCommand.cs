@@ -3,6 +3,10 @@ using System.Globalization;
 using System.Text;
 using Simulator.Cli.Bench;
 using Simulator.Cli.Infrastructure;
+using Simulator.Core.Scenarios;
+using Simulator.Reporting.Figures;
+
+using Simulator.Core.Results;
 
 namespace Simulator.Cli.Commands;
 
@@ -10,12 +14,14 @@ namespace Simulator.Cli.Commands;
 public static class BenchCommand
 {
     public const string Help = """
-        simulator bench [options]
+        simulator bench [experiment.json] [options]
 
         Times the canonical tick (DESIGN section 5: tick-1M = 1,000,000 users, 1,000 items, d = 32,
         k = 10, MLP 32-64-32) stage by stage, after a warm-up, and measures the machine's copy
         bandwidth and FMA rate in the same run. Writes bench.json and bench.md to the output folder
-        (default results/bench/<timestamp>); the last stdout line is that folder.
+        (default results/bench/<timestamp>), with plots/ (throughput vs N, roofline); the last stdout
+        line is that folder. An experiment file (scenarios/bench-*.json) records the sizes and
+        settings; options given on the command line override it.
 
         Options:
           --users LIST    users, or a comma list for a sweep (1e6 notation allowed; default 1e6)
@@ -32,20 +38,33 @@ public static class BenchCommand
           simulator bench
           simulator bench --users 1e4,1e5,1e6 --reps 3
           simulator bench --device cuda --users 1e7 --items 1e4
+          simulator bench scenarios/bench-scaling.json
         """;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
-        var users = ReadList(args, "users", [1_000_000], 100_000_000);
-        var items = ReadList(args, "items", [1000], 10_000_000);
-        var dim = args.Int("dim", 1, 1024) ?? 32;
-        var k = args.Int("k", 1, 256) ?? 10;
-        var reps = args.Int("reps", 1, 1000) ?? 5;
-        var device = args.Choice("device", "auto", EngineSelector.Devices);
+        var usersOption = ReadList(args, "users", 100_000_000);
+        var itemsOption = ReadList(args, "items", 10_000_000);
+        var dimOption = args.Int("dim", 1, 128);
+        var kOption = args.Int("k", 1, 64);
+        var repsOption = args.Int("reps", 1, 1000);
+        var deviceOption = args.String("device");
         var threads = args.Int("threads", 1, 1024);
         var output = args.String("out");
         var quiet = args.Flag("quiet");
-        args.Finish(0);
+        args.Finish(1);
+        var experiment = args.Positionals.Count == 1 ? LoadExperiment(args.Positionals[0]) : BenchExperiment.Default;
+        var users = usersOption ?? experiment.Users;
+        var items = itemsOption ?? experiment.Items;
+        var dim = dimOption ?? experiment.Dim;
+        var k = kOption ?? experiment.K;
+        var reps = repsOption ?? experiment.Repetitions;
+        var device = deviceOption ?? experiment.Device;
+        if (!EngineSelector.Devices.Contains(device))
+        {
+            throw new UsageException($"option --device: expected one of {string.Join(", ", EngineSelector.Devices)}, found \"{device}\"");
+        }
+
         if (k > items.Min())
         {
             throw new UsageException($"option --k: slate size {k} is larger than the smallest catalog ({items.Min()} items)");
@@ -84,11 +103,17 @@ public static class BenchCommand
 
         var peakRss = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         var json = BenchJson.Write(engine.Info, probes, sizes, reps, peakRss);
+        var figures = BenchFigures.RenderAll(new BenchResult(engine.Info.Kind, engine.Info.DeviceName, probes, sizes));
         var markdown = BenchMarkdown.Render(engine.Info, probes, sizes, peakRss);
         using var folder = RunFolder.Create(output, "results", "bench", DateTimeOffset.UtcNow);
         var utf8 = new UTF8Encoding(false);
         File.WriteAllText(folder.File("bench.json"), json, utf8);
         File.WriteAllText(folder.File("bench.md"), markdown, utf8);
+        foreach (var figure in figures)
+        {
+            File.WriteAllBytes(folder.File(Path.Combine("plots", figure.Name + ".png")), figure.Png);
+            File.WriteAllText(folder.File(Path.Combine("plots", figure.Name + ".svg")), figure.Svg, utf8);
+        }
         folder.Commit();
         stdout.WriteLine(markdown);
         stdout.WriteLine(folder.FinalPath);
@@ -107,12 +132,24 @@ public static class BenchCommand
         return new BenchProbes(copy, flops, $"parallel copy of 256 MiB on {workers} threads (read + write)", $"Vector256 FMA, 12 chains, {workers} threads");
     }
 
-    private static List<int> ReadList(ArgumentReader args, string name, List<int> fallback, int max)
+    private static BenchExperiment LoadExperiment(string path)
+    {
+        try
+        {
+            return BenchExperiment.Parse(ScenarioFiles.ReadText(path), Path.GetFileNameWithoutExtension(path));
+        }
+        catch (ScenarioException e)
+        {
+            throw new UsageException(ScenarioFiles.Format(path, e));
+        }
+    }
+
+    private static List<int>? ReadList(ArgumentReader args, string name, int max)
     {
         var text = args.String(name);
         if (text is null)
         {
-            return fallback;
+            return null;
         }
 
         var values = new List<int>();

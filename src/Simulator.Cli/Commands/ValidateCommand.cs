@@ -1,4 +1,5 @@
 using Simulator.Cli.Infrastructure;
+using Simulator.Core.Scenarios;
 
 namespace Simulator.Cli.Commands;
 
@@ -8,7 +9,7 @@ public static class ValidateCommand
     public const string Help = """
         simulator validate <file>...
 
-        Checks scenario files without running them. Every problem names the file, the JSON path,
+        Checks scenario files (and bench experiment files, named bench-*.json) without running them. Every problem names the file, the JSON path,
         what was found and what was expected. Exit code 0 when all files are valid, 2 otherwise.
 
         Example:
@@ -28,8 +29,20 @@ public static class ValidateCommand
         {
             try
             {
+                if (Path.GetFileName(path).StartsWith("bench-", StringComparison.Ordinal))
+                {
+                    var experiment = BenchExperiment.Parse(ScenarioFiles.ReadText(path), Path.GetFileNameWithoutExtension(path));
+                    stdout.WriteLine($"{path}: valid bench experiment ({experiment.Users.Count * experiment.Items.Count} sizes on {experiment.Device})");
+                    continue;
+                }
+
                 var scenario = ScenarioFiles.Load(path);
                 stdout.WriteLine($"{path}: valid ({scenario.Name}: {scenario.Population.Users} users, {scenario.Strategies.Count} strategies)");
+            }
+            catch (ScenarioException e)
+            {
+                stderr.WriteLine(ScenarioFiles.Format(path, e));
+                failures++;
             }
             catch (UsageException e)
             {

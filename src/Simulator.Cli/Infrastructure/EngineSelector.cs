@@ -8,7 +8,7 @@ namespace Simulator.Cli.Infrastructure;
 /// </summary>
 public static class EngineSelector
 {
-    public static readonly IReadOnlyList<string> Devices = ["auto", "cpu", "cuda", "opencl", "ilgpu-cpu", "reference"];
+    public static IReadOnlyList<string> Devices => EngineKinds.All;
 
     public static IComputeEngine Create(string device, int? threads, TextWriter warnings)
     {

@@ -139,6 +139,41 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
+    public void Run_on_ilgpu_cpu_accelerator_matches_the_cpu_engine()
+    {
+        var path = Scenario(TestScenarios.SmallJson);
+        var cpu = Path.Combine(_temp, "cpu");
+        var ilgpu = Path.Combine(_temp, "ilgpu");
+        string[] common = ["--quiet", "--seeds", "1", "--ticks", "8", "--users", "120"];
+        Assert.Equal(0, Cli(["run", path, "--out", cpu, "--device", "cpu", .. common]).Code);
+        var (code, _, err) = Cli(["run", path, "--out", ilgpu, "--device", "ilgpu-cpu", .. common]);
+        Assert.True(code == 0, err);
+        Assert.Equal("ilgpu-cpu", JsonDocument.Parse(File.ReadAllText(Path.Combine(ilgpu, "environment.json"))).RootElement.GetProperty("engine").GetString());
+        using var a = JsonDocument.Parse(File.ReadAllText(Path.Combine(cpu, "summary.json")));
+        using var b = JsonDocument.Parse(File.ReadAllText(Path.Combine(ilgpu, "summary.json")));
+        foreach (var strategy in a.RootElement.GetProperty("strategies").EnumerateObject())
+        {
+            foreach (var metric in strategy.Value.EnumerateObject())
+            {
+                var expected = metric.Value.GetProperty("mean").GetDouble();
+                var actual = b.RootElement.GetProperty("strategies").GetProperty(strategy.Name).GetProperty(metric.Name).GetProperty("mean").GetDouble();
+                Assert.True(Math.Abs(expected - actual) < 1e-3, $"{strategy.Name} {metric.Name}: cpu {expected} vs ilgpu-cpu {actual}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("ilgpu-cpu")]
+    public void Check_compares_a_device_with_the_reference(string device)
+    {
+        var (code, stdout, err) = Cli("check", "--device", device, "--users", "300", "--items", "50", "--dim", "16", "--k", "5");
+        Assert.True(code == 0, stdout + err);
+        Assert.Contains("all operations match the reference", stdout, StringComparison.Ordinal);
+        Assert.Equal(8, stdout.Split('\n').Count(l => l.TrimStart().StartsWith("pass", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Bench_writes_bench_json_with_every_stage()
     {
         var outDir = Path.Combine(_temp, "bench");
