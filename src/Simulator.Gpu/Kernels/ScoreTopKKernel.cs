@@ -60,8 +60,9 @@ internal struct ItemTileScalars
 /// Float4; every thread reads the same one, which is a broadcast.</item>
 /// <item>Each step scores 4 users x 4 items x 4 dims: 8 vector loads feed 64 FMAs in 16 register
 /// accumulators, summing dims in ascending order as the reference does.</item>
-/// <item>Each user keeps its k best in local memory, best first; the current worst is held in
-/// registers so most candidates cost one comparison. Items are offered in ascending index order
+/// <item>Each user keeps its k best in local memory, best first; the current worst score is held
+/// in a register and compared with the best of each 4-item quad, so most quads cost one comparison
+/// and never touch local memory. Items are offered in ascending index order
 /// and <see cref="TopKMath.Before"/> breaks ties, so the order equals the reference's.</item>
 /// </list>
 /// Static shared memory: 32 KB users + 8 KB items + 1 KB bias = 41 KB, under the 48 KB limit.
@@ -186,7 +187,6 @@ internal static class ScoreTopKKernel
             var live2 = t + (2 * groupSize) < count;
             var live3 = t + (3 * groupSize) < count;
             float w0s = float.NegativeInfinity, w1s = float.NegativeInfinity, w2s = float.NegativeInfinity, w3s = float.NegativeInfinity;
-            int w0i = int.MaxValue, w1i = int.MaxValue, w2i = int.MaxValue, w3i = int.MaxValue;
             var myUsers = userQuads.SubView(t, userQuads.Length - t);
 
             for (var tileStart = 0; tileStart < s.ItemCount; tileStart += tileLength)
@@ -296,26 +296,34 @@ internal static class ScoreTopKKernel
                         a33 += u3.W * i3.W;
                     }
 
+                    // Most quads cannot enter a top-k: one register comparison of the quad's
+                    // best against the row's worst decides, so the local-memory insertion runs
+                    // only for the rare candidates. Items arrive in increasing index order, so
+                    // strictly greater is exact (an equal score loses the tie on index).
                     var item = tileStart + (4 * q);
                     var left = tileCount - (4 * q);
-                    if (live0)
+                    if (live0 && Max4(a00, a01, a02, a03) > w0s)
                     {
-                        Offer4(topScores, topItems, 0, k, item, left, a00, a01, a02, a03, ref w0s, ref w0i);
+                        Offer4(topScores, topItems, 0, k, item, left, a00, a01, a02, a03);
+                        w0s = topScores[k - 1];
                     }
 
-                    if (live1)
+                    if (live1 && Max4(a10, a11, a12, a13) > w1s)
                     {
-                        Offer4(topScores, topItems, MaxK, k, item, left, a10, a11, a12, a13, ref w1s, ref w1i);
+                        Offer4(topScores, topItems, MaxK, k, item, left, a10, a11, a12, a13);
+                        w1s = topScores[MaxK + k - 1];
                     }
 
-                    if (live2)
+                    if (live2 && Max4(a20, a21, a22, a23) > w2s)
                     {
-                        Offer4(topScores, topItems, 2 * MaxK, k, item, left, a20, a21, a22, a23, ref w2s, ref w2i);
+                        Offer4(topScores, topItems, 2 * MaxK, k, item, left, a20, a21, a22, a23);
+                        w2s = topScores[(2 * MaxK) + k - 1];
                     }
 
-                    if (live3)
+                    if (live3 && Max4(a30, a31, a32, a33) > w3s)
                     {
-                        Offer4(topScores, topItems, 3 * MaxK, k, item, left, a30, a31, a32, a33, ref w3s, ref w3i);
+                        Offer4(topScores, topItems, 3 * MaxK, k, item, left, a30, a31, a32, a33);
+                        w3s = topScores[(3 * MaxK) + k - 1];
                     }
                 }
 
@@ -342,6 +350,8 @@ internal static class ScoreTopKKernel
         }
     }
 
+    private static float Max4(float a, float b, float c, float d) => Math.Max(Math.Max(a, b), Math.Max(c, d));
+
     /// <summary>Offers up to four consecutive items (item, item+1, ...) in ascending index order.</summary>
     private static void Offer4(
         ArrayView<float> scores,
@@ -353,42 +363,32 @@ internal static class ScoreTopKKernel
         float s0,
         float s1,
         float s2,
-        float s3,
-        ref float worstScore,
-        ref int worstItem)
+        float s3)
     {
-        Offer(scores, items, row, k, s0, item, ref worstScore, ref worstItem);
+        Offer(scores, items, row, k, s0, item);
         if (left > 1)
         {
-            Offer(scores, items, row, k, s1, item + 1, ref worstScore, ref worstItem);
+            Offer(scores, items, row, k, s1, item + 1);
         }
 
         if (left > 2)
         {
-            Offer(scores, items, row, k, s2, item + 2, ref worstScore, ref worstItem);
+            Offer(scores, items, row, k, s2, item + 2);
         }
 
         if (left > 3)
         {
-            Offer(scores, items, row, k, s3, item + 3, ref worstScore, ref worstItem);
+            Offer(scores, items, row, k, s3, item + 3);
         }
     }
 
     /// <summary>
-    /// The kernel form of <see cref="TopKMath.Offer"/>: a threshold test against the worst kept
-    /// candidate (in registers), then an insertion shift in the best-first list.
+    /// The kernel form of <see cref="TopKMath.Offer"/>: a test against the worst kept candidate,
+    /// then an insertion shift in the best-first list (all in the thread's local memory).
     /// </summary>
-    private static void Offer(
-        ArrayView<float> scores,
-        ArrayView<int> items,
-        int row,
-        int k,
-        float score,
-        int item,
-        ref float worstScore,
-        ref int worstItem)
+    private static void Offer(ArrayView<float> scores, ArrayView<int> items, int row, int k, float score, int item)
     {
-        if (!TopKMath.Before(score, item, worstScore, worstItem))
+        if (!TopKMath.Before(score, item, scores[row + k - 1], items[row + k - 1]))
         {
             return;
         }
@@ -403,7 +403,5 @@ internal static class ScoreTopKKernel
 
         scores[row + j] = score;
         items[row + j] = item;
-        worstScore = scores[row + k - 1];
-        worstItem = items[row + k - 1];
     }
 }
