@@ -30,6 +30,8 @@ public sealed class IlgpuEngine : IComputeEngine
     private Action<KernelConfig, MlpLayerViews, MlpLayerScalars>? mlp;
     private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>? scoreTopK;
     private Action<KernelConfig, ItemTileViews, ItemTileScalars>? tileItemsKernel;
+    private Action<KernelConfig, ScoreTopK32Views, int, int, int, int>? scoreTopK32;
+    private Action<KernelConfig, PadItemsViews, int, int, int>? padItemsKernel;
     private Action<KernelConfig, ChoiceViews, ChoiceScalars>? choice;
     private Action<KernelConfig, ReinforceViews, ReinforceScalars>? reinforce;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>>? copy;
@@ -41,6 +43,8 @@ public sealed class IlgpuEngine : IComputeEngine
     private MemoryBuffer1D<float, Stride1D.Dense>? scratchB;
     private MemoryBuffer1D<float, Stride1D.Dense>? itemTiles;
     private MemoryBuffer1D<float, Stride1D.Dense>? biasTiles;
+    private MemoryBuffer1D<float, Stride1D.Dense>? itemRows;
+    private MemoryBuffer1D<float, Stride1D.Dense>? paddedBias;
     private bool disposed;
 
     internal IlgpuEngine(IlgpuSession session)
@@ -234,6 +238,12 @@ public sealed class IlgpuEngine : IComputeEngine
             return;
         }
 
+        if (op.Dim <= ScoreTopK32Kernel.MaxDim)
+        {
+            ScoreTopK32(op);
+            return;
+        }
+
         var dp = ScoreTopKKernel.PaddedDim(op.Dim);
         var tileItems = ScoreTopKKernel.TileItemsFor(op.Dim);
         var tiles = Math.Max(1, (op.ItemCount + tileItems - 1) / tileItems);
@@ -271,6 +281,49 @@ public sealed class IlgpuEngine : IComputeEngine
         var blocks = (int)Math.Min((op.Users + blockUsers - 1) / blockUsers, Accelerator.MaxGridSize.X);
         scoreTopK ??= Accelerator.LoadStreamKernel<ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>(ScoreTopKKernel.Kernel);
         scoreTopK(new KernelConfig(blocks, group), views, scalars, SpecializedValue.New(dp), SpecializedValue.New(group), SpecializedValue.New(tileItems));
+    }
+
+    /// <summary>The d &lt;= 32 path: user vectors in registers, items broadcast from shared memory.</summary>
+    private void ScoreTopK32(in ScoreTopKOperands op)
+    {
+        const int tile = ScoreTopK32Kernel.TileItems;
+        var padded = (long)Math.Max(1, (op.ItemCount + tile - 1) / tile) * tile;
+        var rowFloats = padded * ScoreTopK32Kernel.MaxDim;
+        if (itemRows is null || itemRows.Length < rowFloats)
+        {
+            Free(ref itemRows);
+            itemRows = Allocate<float>(rowFloats, rowFloats * sizeof(float), "the padded item rows of ScoreTopK");
+        }
+
+        if (paddedBias is null || paddedBias.Length < padded)
+        {
+            Free(ref paddedBias);
+            paddedBias = Allocate<float>(padded, padded * sizeof(float), "the padded item bias of ScoreTopK");
+        }
+
+        var padViews = new PadItemsViews
+        {
+            Items = ViewOf(op.Items, (long)op.ItemCount * op.Dim, nameof(op.Items)),
+            Bias = op.ItemBias is null ? dummyFloat.View : ViewOf(op.ItemBias, op.ItemCount, nameof(op.ItemBias)),
+            ItemRows = itemRows.View.SubView(0, rowFloats),
+            PaddedBias = paddedBias.View.SubView(0, padded),
+        };
+        padItemsKernel ??= Accelerator.LoadStreamKernel<PadItemsViews, int, int, int>(ScoreTopK32Kernel.PadItemsKernel);
+        padItemsKernel(StrideConfig(rowFloats), padViews, op.ItemCount, op.Dim, op.ItemBias is null ? 0 : 1);
+
+        var views = new ScoreTopK32Views
+        {
+            UserVectors = ViewOf(op.UserVectors, (long)op.Users * op.Dim, nameof(op.UserVectors)),
+            ItemRows = itemRows.View.SubView(0, rowFloats).AsContiguous().Cast<Float4>(),
+            ItemBias = paddedBias.View.SubView(0, padded),
+            TopItems = ViewOf(op.TopItems, (long)op.Users * op.K, nameof(op.TopItems)),
+            TopScores = ViewOf(op.TopScores, (long)op.Users * op.K, nameof(op.TopScores)),
+        };
+        var group = Math.Min(ScoreTopK32Kernel.GroupSize, Accelerator.MaxNumThreadsPerGroup);
+        var blockUsers = (long)group * ScoreTopK32Kernel.UsersPerThread;
+        var blocks = (int)Math.Min((op.Users + blockUsers - 1) / blockUsers, Accelerator.MaxGridSize.X);
+        scoreTopK32 ??= Accelerator.LoadStreamKernel<ScoreTopK32Views, int, int, int, int>(ScoreTopK32Kernel.Kernel);
+        scoreTopK32(new KernelConfig(blocks, group), views, op.Users, (int)padded, op.Dim, op.K);
     }
 
     public void Choice(in ChoiceOperands op)
@@ -401,6 +454,8 @@ public sealed class IlgpuEngine : IComputeEngine
         scratchB?.Dispose();
         itemTiles?.Dispose();
         biasTiles?.Dispose();
+        itemRows?.Dispose();
+        paddedBias?.Dispose();
         dummyFloat.Dispose();
         dummyByte.Dispose();
         session.Dispose();

@@ -21,6 +21,8 @@ public sealed class PtxCompileTests
         { nameof(MlpKernel), "Kernel" },
         { nameof(ScoreTopKKernel), "Kernel" },
         { nameof(ScoreTopKKernel), nameof(ScoreTopKKernel.TileItemsKernel) },
+        { nameof(ScoreTopK32Kernel), "Kernel" },
+        { nameof(ScoreTopK32Kernel), nameof(ScoreTopK32Kernel.PadItemsKernel) },
         { nameof(ChoiceKernel), "Kernel" },
         { nameof(ReinforceKernel), "Kernel" },
         { nameof(CopyKernel), "Kernel" },

@@ -386,7 +386,7 @@ internal static class ScoreTopKKernel
     /// The kernel form of <see cref="TopKMath.Offer"/>: a test against the worst kept candidate,
     /// then an insertion shift in the best-first list (all in the thread's local memory).
     /// </summary>
-    private static void Offer(ArrayView<float> scores, ArrayView<int> items, int row, int k, float score, int item)
+    internal static void Offer(ArrayView<float> scores, ArrayView<int> items, int row, int k, float score, int item)
     {
         if (!TopKMath.Before(score, item, scores[row + k - 1], items[row + k - 1]))
         {

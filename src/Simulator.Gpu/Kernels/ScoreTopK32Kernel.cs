@@ -1,0 +1,200 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace Simulator.Gpu.Kernels;
+
+/// <summary>A user vector of up to 32 dimensions as eight <see cref="Float4"/> fields: held in registers.</summary>
+internal struct Vector32
+{
+    public Float4 Q0;
+    public Float4 Q1;
+    public Float4 Q2;
+    public Float4 Q3;
+    public Float4 Q4;
+    public Float4 Q5;
+    public Float4 Q6;
+    public Float4 Q7;
+}
+
+/// <summary>Device views of the d &lt;= 32 score + top-k.</summary>
+internal struct ScoreTopK32Views
+{
+    public ArrayView<float> UserVectors;
+
+    /// <summary>Items padded to 32 dims and to whole tiles, [item][32] (see <see cref="ScoreTopK32Kernel.PadItemsKernel"/>).</summary>
+    public ArrayView<Float4> ItemRows;
+
+    /// <summary>Bias per padded item; -infinity for padding, so padding never enters a top-k.</summary>
+    public ArrayView<float> ItemBias;
+    public ArrayView<int> TopItems;
+    public ArrayView<float> TopScores;
+}
+
+/// <summary>Views of the padding pass.</summary>
+internal struct PadItemsViews
+{
+    public ArrayView<float> Items;
+    public ArrayView<float> Bias;
+    public ArrayView<float> ItemRows;
+    public ArrayView<float> PaddedBias;
+}
+
+/// <summary>
+/// Fused score and top-k for d &lt;= 32, the canonical shape. Each thread scores two users whose
+/// vectors live in registers (<see cref="Vector32"/>), so user data is read once per block rather
+/// than from shared memory on every step. A tile of items sits in shared memory as [item][8 x
+/// Float4]; every thread reads the same item at the same time (a broadcast), so 8 shared loads
+/// feed 64 multiply-adds and the kernel is bound by the FMA units, not by shared memory. Sums
+/// run in two halves per user (dims 0-15 and 16-31) to give the scheduler independent chains.
+/// The k best of each user stay in local memory with the worst score in a register; items are
+/// offered in ascending index order and ties go to the smaller index, as in the reference.
+/// </summary>
+internal static class ScoreTopK32Kernel
+{
+    public const int MaxDim = 32;
+    /// <summary>Threads per group on a GPU; smaller where the device allows fewer (ILGPU's CPU accelerator).</summary>
+    public const int GroupSize = 128;
+    public const int UsersPerThread = 2;
+    public const int TileItems = 128;
+
+    /// <summary>Pads items to 32 dims and the item count to whole tiles; padding bias is -infinity.</summary>
+    public static void PadItemsKernel(PadItemsViews v, int itemCount, int dim, int hasBias)
+    {
+        var total = v.ItemRows.Length;
+        var stride = (long)Grid.DimX * Group.DimX;
+        for (long e = Grid.GlobalIndex.X; e < total; e += stride)
+        {
+            var item = e / MaxDim;
+            var g = (int)(e - (item * MaxDim));
+            v.ItemRows[e] = item < itemCount && g < dim ? v.Items[(item * dim) + g] : 0f;
+        }
+
+        for (long i = Grid.GlobalIndex.X; i < v.PaddedBias.Length; i += stride)
+        {
+            v.PaddedBias[i] = i >= itemCount ? float.NegativeInfinity : hasBias != 0 ? v.Bias[i] : 0f;
+        }
+    }
+
+    public static void Kernel(ScoreTopK32Views v, int users, int paddedItems, int dim, int k)
+    {
+        var tile = SharedMemory.Allocate<Float4>(TileItems * 8);
+        var tileBias = SharedMemory.Allocate<float>(TileItems);
+        var topScores = LocalMemory.Allocate<float>(UsersPerThread * ScoreTopKKernel.MaxK);
+        var topItems = LocalMemory.Allocate<int>(UsersPerThread * ScoreTopKKernel.MaxK);
+        var t = Group.IdxX;
+        var groupSize = Group.DimX;
+        var blockUsers = groupSize * UsersPerThread;
+
+        // Uniform per group: every thread runs the same iterations, as the barriers require.
+        for (var blockBase = (long)Grid.IdxX * blockUsers; blockBase < users; blockBase += (long)Grid.DimX * blockUsers)
+        {
+            var userA = blockBase + t;
+            var userB = blockBase + t + groupSize;
+            var liveA = userA < users;
+            var liveB = userB < users;
+            var a = LoadUser(v.UserVectors, liveA ? userA : 0, dim);
+            var b = LoadUser(v.UserVectors, liveB ? userB : 0, dim);
+            for (var j = 0; j < UsersPerThread * ScoreTopKKernel.MaxK; j++)
+            {
+                topScores[j] = float.NegativeInfinity;
+                topItems[j] = int.MaxValue;
+            }
+
+            var worstA = float.NegativeInfinity;
+            var worstB = float.NegativeInfinity;
+            for (var tileStart = 0; tileStart < paddedItems; tileStart += TileItems)
+            {
+                // A straight coalesced copy of the tile (8 Float4 per item) and its bias.
+                for (var x = t; x < TileItems * 8; x += groupSize)
+                {
+                    tile[x] = v.ItemRows[((long)tileStart * 8) + x];
+                }
+
+                for (var x = t; x < TileItems; x += groupSize)
+                {
+                    tileBias[x] = v.ItemBias[tileStart + x];
+                }
+
+                Group.Barrier();
+
+                for (var i = 0; i < TileItems; i++)
+                {
+                    var x0 = tile[(i * 8) + 0];
+                    var x1 = tile[(i * 8) + 1];
+                    var x2 = tile[(i * 8) + 2];
+                    var x3 = tile[(i * 8) + 3];
+                    var x4 = tile[(i * 8) + 4];
+                    var x5 = tile[(i * 8) + 5];
+                    var x6 = tile[(i * 8) + 6];
+                    var x7 = tile[(i * 8) + 7];
+                    var bias = tileBias[i];
+                    var aLow = Dot(a.Q0, x0, Dot(a.Q1, x1, Dot(a.Q2, x2, Dot(a.Q3, x3, bias))));
+                    var bLow = Dot(b.Q0, x0, Dot(b.Q1, x1, Dot(b.Q2, x2, Dot(b.Q3, x3, bias))));
+                    var aHigh = Dot(a.Q4, x4, Dot(a.Q5, x5, Dot(a.Q6, x6, Dot(a.Q7, x7, 0f))));
+                    var bHigh = Dot(b.Q4, x4, Dot(b.Q5, x5, Dot(b.Q6, x6, Dot(b.Q7, x7, 0f))));
+                    var scoreA = aLow + aHigh;
+                    var scoreB = bLow + bHigh;
+                    var item = tileStart + i;
+
+                    // Strictly greater is exact: items arrive in increasing index order.
+                    if (liveA && scoreA > worstA)
+                    {
+                        ScoreTopKKernel.Offer(topScores, topItems, 0, k, scoreA, item);
+                        worstA = topScores[k - 1];
+                    }
+
+                    if (liveB && scoreB > worstB)
+                    {
+                        ScoreTopKKernel.Offer(topScores, topItems, ScoreTopKKernel.MaxK, k, scoreB, item);
+                        worstB = topScores[ScoreTopKKernel.MaxK + k - 1];
+                    }
+                }
+
+                // The next tile overwrites the shared tile: wait until every thread is done.
+                Group.Barrier();
+            }
+
+            for (var j = 0; j < k; j++)
+            {
+                if (liveA)
+                {
+                    v.TopItems[(userA * k) + j] = topItems[j];
+                    v.TopScores[(userA * k) + j] = topScores[j];
+                }
+
+                if (liveB)
+                {
+                    v.TopItems[(userB * k) + j] = topItems[ScoreTopKKernel.MaxK + j];
+                    v.TopScores[(userB * k) + j] = topScores[ScoreTopKKernel.MaxK + j];
+                }
+            }
+        }
+    }
+
+    /// <summary>acc + u . x over four lanes, in ascending lane order.</summary>
+    private static float Dot(Float4 u, Float4 x, float acc) => acc + (u.X * x.X) + (u.Y * x.Y) + (u.Z * x.Z) + (u.W * x.W);
+
+    private static Vector32 LoadUser(ArrayView<float> users, long user, int dim)
+    {
+        var row = user * dim;
+        return new Vector32
+        {
+            Q0 = Quad(users, row, 0, dim),
+            Q1 = Quad(users, row, 4, dim),
+            Q2 = Quad(users, row, 8, dim),
+            Q3 = Quad(users, row, 12, dim),
+            Q4 = Quad(users, row, 16, dim),
+            Q5 = Quad(users, row, 20, dim),
+            Q6 = Quad(users, row, 24, dim),
+            Q7 = Quad(users, row, 28, dim),
+        };
+    }
+
+    private static Float4 Quad(ArrayView<float> users, long row, int g, int dim) => new()
+    {
+        X = g < dim ? users[row + g] : 0f,
+        Y = g + 1 < dim ? users[row + g + 1] : 0f,
+        Z = g + 2 < dim ? users[row + g + 2] : 0f,
+        W = g + 3 < dim ? users[row + g + 3] : 0f,
+    };
+}
