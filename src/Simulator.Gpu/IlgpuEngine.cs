@@ -28,6 +28,7 @@ public sealed class IlgpuEngine : IComputeEngine
 
     private Action<KernelConfig, DecayViews, DecayScalars>? decay;
     private Action<KernelConfig, MlpLayerViews, MlpLayerScalars>? mlp;
+    private Action<KernelConfig, MlpLayerViews, MlpLayerScalars>? mlpTiled;
     private Action<KernelConfig, ScoreTopKViews, ScoreTopKScalars, SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>? scoreTopK;
     private Action<KernelConfig, ItemTileViews, ItemTileScalars>? tileItemsKernel;
     private Action<KernelConfig, ScoreTopK32Views, int, int, int, int>? scoreTopK32;
@@ -216,7 +217,17 @@ public sealed class IlgpuEngine : IComputeEngine
                 Output = target,
             };
             var scalars = new MlpLayerScalars { Users = op.Users, In = layer.In, Out = layer.Out, Activation = layer.Activation };
-            mlp(StrideConfig((long)op.Users * layer.Out), views, scalars);
+            if (MlpKernel.FitsTile(layer.In, layer.Out) && Accelerator.MaxNumThreadsPerGroup >= MlpKernel.TileUsers)
+            {
+                mlpTiled ??= Accelerator.LoadStreamKernel<MlpLayerViews, MlpLayerScalars>(MlpKernel.TiledKernel);
+                var blocks = (int)Math.Min((op.Users + MlpKernel.TileUsers - 1) / MlpKernel.TileUsers, Accelerator.MaxGridSize.X);
+                mlpTiled(new KernelConfig(blocks, MlpKernel.TileUsers), views, scalars);
+            }
+            else
+            {
+                mlp(StrideConfig((long)op.Users * layer.Out), views, scalars);
+            }
+
             current = target;
         }
     }

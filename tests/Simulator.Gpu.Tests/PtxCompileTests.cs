@@ -19,6 +19,7 @@ public sealed class PtxCompileTests
     {
         { nameof(DecayKernel), "Kernel" },
         { nameof(MlpKernel), "Kernel" },
+        { nameof(MlpKernel), nameof(MlpKernel.TiledKernel) },
         { nameof(ScoreTopKKernel), "Kernel" },
         { nameof(ScoreTopKKernel), nameof(ScoreTopKKernel.TileItemsKernel) },
         { nameof(ScoreTopK32Kernel), "Kernel" },

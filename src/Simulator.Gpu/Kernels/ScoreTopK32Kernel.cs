@@ -45,7 +45,8 @@ internal struct PadItemsViews
 /// than from shared memory on every step. A tile of items sits in shared memory as [item][8 x
 /// Float4]; every thread reads the same item at the same time (a broadcast), so 8 shared loads
 /// feed 64 multiply-adds and the kernel is bound by the FMA units, not by shared memory. Sums
-/// run in two halves per user (dims 0-15 and 16-31) to give the scheduler independent chains.
+/// run in two halves per user (dims 0-15 and 16-31), two items per step, to give the scheduler
+/// eight independent chains.
 /// The k best of each user stay in local memory with the worst score in a register; items are
 /// offered in ascending index order and ties go to the smaller index, as in the reference.
 /// </summary>
@@ -117,7 +118,9 @@ internal static class ScoreTopK32Kernel
 
                 Group.Barrier();
 
-                for (var i = 0; i < TileItems; i++)
+                // Two items per step: eight independent sums (2 users x 2 items x 2 halves)
+                // keep the FMA pipes busy while the next shared loads are in flight.
+                for (var i = 0; i < TileItems; i += 2)
                 {
                     var x0 = tile[(i * 8) + 0];
                     var x1 = tile[(i * 8) + 1];
@@ -127,27 +130,31 @@ internal static class ScoreTopK32Kernel
                     var x5 = tile[(i * 8) + 5];
                     var x6 = tile[(i * 8) + 6];
                     var x7 = tile[(i * 8) + 7];
-                    var bias = tileBias[i];
-                    var aLow = Dot(a.Q0, x0, Dot(a.Q1, x1, Dot(a.Q2, x2, Dot(a.Q3, x3, bias))));
-                    var bLow = Dot(b.Q0, x0, Dot(b.Q1, x1, Dot(b.Q2, x2, Dot(b.Q3, x3, bias))));
-                    var aHigh = Dot(a.Q4, x4, Dot(a.Q5, x5, Dot(a.Q6, x6, Dot(a.Q7, x7, 0f))));
-                    var bHigh = Dot(b.Q4, x4, Dot(b.Q5, x5, Dot(b.Q6, x6, Dot(b.Q7, x7, 0f))));
-                    var scoreA = aLow + aHigh;
-                    var scoreB = bLow + bHigh;
+                    var y0 = tile[(i * 8) + 8];
+                    var y1 = tile[(i * 8) + 9];
+                    var y2 = tile[(i * 8) + 10];
+                    var y3 = tile[(i * 8) + 11];
+                    var y4 = tile[(i * 8) + 12];
+                    var y5 = tile[(i * 8) + 13];
+                    var y6 = tile[(i * 8) + 14];
+                    var y7 = tile[(i * 8) + 15];
+                    var biasX = tileBias[i];
+                    var biasY = tileBias[i + 1];
+                    var axLow = Dot(a.Q0, x0, Dot(a.Q1, x1, Dot(a.Q2, x2, Dot(a.Q3, x3, biasX))));
+                    var bxLow = Dot(b.Q0, x0, Dot(b.Q1, x1, Dot(b.Q2, x2, Dot(b.Q3, x3, biasX))));
+                    var ayLow = Dot(a.Q0, y0, Dot(a.Q1, y1, Dot(a.Q2, y2, Dot(a.Q3, y3, biasY))));
+                    var byLow = Dot(b.Q0, y0, Dot(b.Q1, y1, Dot(b.Q2, y2, Dot(b.Q3, y3, biasY))));
+                    var axHigh = Dot(a.Q4, x4, Dot(a.Q5, x5, Dot(a.Q6, x6, Dot(a.Q7, x7, 0f))));
+                    var bxHigh = Dot(b.Q4, x4, Dot(b.Q5, x5, Dot(b.Q6, x6, Dot(b.Q7, x7, 0f))));
+                    var ayHigh = Dot(a.Q4, y4, Dot(a.Q5, y5, Dot(a.Q6, y6, Dot(a.Q7, y7, 0f))));
+                    var byHigh = Dot(b.Q4, y4, Dot(b.Q5, y5, Dot(b.Q6, y6, Dot(b.Q7, y7, 0f))));
                     var item = tileStart + i;
 
                     // Strictly greater is exact: items arrive in increasing index order.
-                    if (liveA && scoreA > worstA)
-                    {
-                        ScoreTopKKernel.Offer(topScores, topItems, 0, k, scoreA, item);
-                        worstA = topScores[k - 1];
-                    }
-
-                    if (liveB && scoreB > worstB)
-                    {
-                        ScoreTopKKernel.Offer(topScores, topItems, ScoreTopKKernel.MaxK, k, scoreB, item);
-                        worstB = topScores[ScoreTopKKernel.MaxK + k - 1];
-                    }
+                    worstA = Consider(liveA, axLow + axHigh, item, topScores, topItems, 0, k, worstA);
+                    worstB = Consider(liveB, bxLow + bxHigh, item, topScores, topItems, ScoreTopKKernel.MaxK, k, worstB);
+                    worstA = Consider(liveA, ayLow + ayHigh, item + 1, topScores, topItems, 0, k, worstA);
+                    worstB = Consider(liveB, byLow + byHigh, item + 1, topScores, topItems, ScoreTopKKernel.MaxK, k, worstB);
                 }
 
                 // The next tile overwrites the shared tile: wait until every thread is done.
@@ -169,6 +176,21 @@ internal static class ScoreTopK32Kernel
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Offers a score to a row's top-k when it beats the row's worst, and returns the new worst
+    /// (returned rather than passed by reference, so the worst stays in a register).
+    /// </summary>
+    private static float Consider(bool live, float score, int item, ArrayView<float> scores, ArrayView<int> items, int row, int k, float worst)
+    {
+        if (!live || score <= worst)
+        {
+            return worst;
+        }
+
+        ScoreTopKKernel.Offer(scores, items, row, k, score, item);
+        return scores[row + k - 1];
     }
 
     /// <summary>acc + u . x over four lanes, in ascending lane order.</summary>
