@@ -120,7 +120,10 @@ public static class BenchJson
         w.WriteEndObject();
     }
 
-    /// <summary>Log-log slope of stage time against N (items fixed) and against M (users fixed), where a sweep varied them.</summary>
+    /// <summary>
+    /// Log-log slope of stage time against N (at the largest M measured) and against M (at the
+    /// largest N), where a sweep varied them; 1 means linear cost.
+    /// </summary>
     private static void WriteScaling(Utf8JsonWriter w, IReadOnlyList<SizeResult> sizes)
     {
         w.WriteStartObject("scaling");
@@ -136,7 +139,8 @@ public static class BenchJson
                 continue;
             }
 
-            var group = groups.OrderByDescending(g => g.Count()).First().OrderBy(key).ToList();
+            // The largest fixed size: there the stage's own cost dominates its fixed overheads.
+            var group = groups.OrderByDescending(g => g.Key).First().OrderBy(key).ToList();
             w.WriteStartObject(label);
             foreach (var stage in group[0].Stages.Select(s => s.Name))
             {
