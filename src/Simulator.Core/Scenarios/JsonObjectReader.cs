@@ -180,17 +180,23 @@ internal sealed class JsonObjectReader
         double.IsPositiveInfinity(x) ? "inf" : x.ToString("G", CultureInfo.InvariantCulture);
 }
 
-/// <summary>"Did you mean" suggestions by edit distance.</summary>
+/// <summary>"Did you mean" suggestions by edit distance, then by a shared prefix.</summary>
 public static class Suggest
 {
-    /// <summary>Returns " (did you mean "x"?)" for the closest candidate within a small edit distance, else "".</summary>
+    /// <summary>
+    /// Returns " (did you mean "x"?)" for the closest candidate within a small edit distance
+    /// (a swap of neighbours counts as one edit), else for a candidate sharing a prefix of at
+    /// least three letters (repetitions -> reps), else "".
+    /// </summary>
     public static string DidYouMean(string found, IEnumerable<string> candidates)
     {
+        var list = candidates.ToList();
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var c in candidates)
+        var upper = found.ToUpperInvariant();
+        foreach (var c in list)
         {
-            var distance = Levenshtein(found.ToUpperInvariant(), c.ToUpperInvariant());
+            var distance = EditDistance(upper, c.ToUpperInvariant());
             if (distance < bestDistance)
             {
                 bestDistance = distance;
@@ -198,30 +204,57 @@ public static class Suggest
             }
         }
 
-        return best is not null && bestDistance <= Math.Max(2, found.Length / 3) ? $" (did you mean \"{best}\"?)" : string.Empty;
+        if (best is not null && bestDistance <= Math.Max(2, found.Length / 3))
+        {
+            return $" (did you mean \"{best}\"?)";
+        }
+
+        var prefixed = list
+            .Select(c => (Candidate: c, Shared: SharedPrefix(upper, c.ToUpperInvariant())))
+            .Where(x => x.Shared >= 3)
+            .OrderByDescending(x => x.Shared)
+            .FirstOrDefault();
+        return prefixed.Candidate is null ? string.Empty : $" (did you mean \"{prefixed.Candidate}\"?)";
     }
 
-    public static int Levenshtein(string a, string b)
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>
+    public static int EditDistance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (var j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
+    }
+
+    private static int SharedPrefix(string a, string b)
+    {
+        var n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n])
+        {
+            n++;
+        }
+
+        return n;
     }
 }
