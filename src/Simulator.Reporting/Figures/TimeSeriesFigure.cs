@@ -101,7 +101,7 @@ public static class TimeSeriesFigure
         }
     }
 
-    private static void AddBand(Plot plot, double[] xs, SeedEstimate[] estimates, Color color)
+    internal static void AddBand(Plot plot, double[] xs, SeedEstimate[] estimates, Color color)
     {
         var bx = new List<double>(xs.Length);
         var lo = new List<double>(xs.Length);
@@ -128,7 +128,7 @@ public static class TimeSeriesFigure
     }
 
     // Undefined ticks (NaN) are dropped rather than drawn, so a gap never breaks the renderer.
-    private static (double[] Xs, double[] Ys) Finite(double[] xs, SeedEstimate[] estimates, Func<SeedEstimate, double> pick)
+    internal static (double[] Xs, double[] Ys) Finite(double[] xs, SeedEstimate[] estimates, Func<SeedEstimate, double> pick)
     {
         var rx = new List<double>(xs.Length);
         var ry = new List<double>(xs.Length);
