@@ -46,6 +46,12 @@ public static class RunFolderReader
             throw new RunFolderException($"{directory}: no such run folder");
         }
 
+        if (!LooksLikeRunFolder(directory) && !File.Exists(Path.Combine(directory, RunFileNames.Scenario)))
+        {
+            throw new RunFolderException(
+                $"{directory}: not a run folder (no {RunFileNames.Scenario}, {RunFileNames.Summary} or {RunFileNames.Metrics}); pass a folder written by simulator run");
+        }
+
         var scenarioPath = Path.Combine(directory, RunFileNames.Scenario);
         var summaryPath = Path.Combine(directory, RunFileNames.Summary);
         var metricsPath = Path.Combine(directory, RunFileNames.Metrics);
@@ -224,21 +230,20 @@ public static class RunFolderReader
 
     private static RunEnvironment ParseEnvironment(string path, string json) => WithDocument(path, json, root =>
     {
+        // Fields in file order, so the first problem reported is the first in the file.
+        var engine = String(path, root, "engine");
+        var device = String(path, root, "device");
+        var runtime = String(path, root, "runtime");
+        var os = String(path, root, "os");
+        var processors = Int(path, Required(path, root, "processors"), "processors");
+        var wallSeconds = Number(path, Required(path, root, "wallSeconds"), "wallSeconds");
         var started = String(path, root, "startedUtc");
         if (!DateTimeOffset.TryParseExact(started, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var startedUtc))
         {
             throw new RunFolderException($"{path}: startedUtc \"{started}\" is not an ISO 8601 round-trip timestamp");
         }
 
-        return new RunEnvironment(
-            String(path, root, "engine"),
-            String(path, root, "device"),
-            String(path, root, "runtime"),
-            String(path, root, "os"),
-            Int(path, Required(path, root, "processors"), "processors"),
-            Number(path, Required(path, root, "wallSeconds"), "wallSeconds"),
-            startedUtc,
-            String(path, root, "version"));
+        return new RunEnvironment(engine, device, runtime, os, processors, wallSeconds, startedUtc, String(path, root, "version"));
     });
 
     /// <summary>
