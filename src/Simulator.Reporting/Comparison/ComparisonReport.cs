@@ -19,10 +19,10 @@ public static class ComparisonReport
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(E(title)).Append("</title>\n")
-            .Append("<style>\n").Append(HtmlReport.Css).Append("\n</style>\n</head>\n<body>\n")
+            .Append("<style>\n").Append(HtmlReport.Css).Append("\ntable.runs td{text-align:left}\n</style>\n</head>\n<body>\n")
             .Append("<h1>").Append(E(title)).Append("</h1>\n");
 
-        sb.Append("<h2>Runs</h2>\n<table>\n<thead><tr><th>run</th><th>scenario</th><th>users</th><th>items</th><th>dim</th>")
+        sb.Append("<h2>Runs</h2>\n<table class=\"runs\">\n<thead><tr><th>run</th><th>scenario</th><th>users</th><th>items</th><th>dim</th>")
             .Append("<th>slate</th><th>ticks</th><th>seeds</th><th>strategies</th><th>drift events</th><th>engine</th><th>wall time</th></tr></thead>\n<tbody>\n");
         for (var r = 0; r < comparison.Runs.Count; r++)
         {

@@ -58,6 +58,18 @@ public sealed class CliReportTests : IDisposable
     }
 
     [Fact]
+    public void A_simulated_run_folder_reads_back_and_writes_the_same_bytes()
+    {
+        var run = SimulatedRun("roundtrip");
+        var read = Simulator.Reporting.RunFiles.RunFolderReader.Read(run);
+        Assert.Equal(File.ReadAllText(Path.Combine(run, "summary.json")), Simulator.Reporting.RunFiles.SummaryJson.Write(read));
+        Assert.Equal(File.ReadAllText(Path.Combine(run, "metrics.csv")), RunFolders.Csv(read));
+        Assert.Equal(File.ReadAllText(Path.Combine(run, "environment.json")), Simulator.Reporting.RunFiles.EnvironmentJson.Write(read.Environment));
+        Assert.Equal([6], read.DriftEventTicks);
+        Assert.Equal((120, 60, 8, 5, 12), (read.Users, read.Items, read.Dim, read.SlateSize, read.Ticks));
+    }
+
+    [Fact]
     public void Report_in_place_replaces_the_report_and_leaves_no_staging_files()
     {
         var run = SimulatedRun("inplace");
