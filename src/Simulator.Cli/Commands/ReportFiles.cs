@@ -68,7 +68,21 @@ public static class ReportFiles
                 Directory.Move(plots, oldPlots);
             }
 
-            Directory.Move(Path.Combine(stage, RunFileNames.Plots), plots);
+            try
+            {
+                Directory.Move(Path.Combine(stage, RunFileNames.Plots), plots);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Put the old figures back so the folder still has a complete report.
+                if (!Directory.Exists(plots) && Directory.Exists(oldPlots))
+                {
+                    Directory.Move(oldPlots, plots);
+                }
+
+                throw;
+            }
+
             File.Move(Path.Combine(stage, RunFileNames.Html), Path.Combine(runDirectory, RunFileNames.Html), overwrite: true);
             File.Move(Path.Combine(stage, RunFileNames.Markdown), Path.Combine(runDirectory, RunFileNames.Markdown), overwrite: true);
             if (Directory.Exists(oldPlots))
