@@ -17,6 +17,8 @@ public static class Cli
           bench                   measure engine throughput on the canonical tick-1M workload
           check                   compare a device's kernels with the scalar reference engine
           list [topic]            strategies, metrics, drift processes, forgetting curves, devices
+          report <run-dir>        redraw a run folder's report.html, report.md and plots/ from its files
+          compare <run-dir>...    put several runs side by side in one report (results/compare/<time>)
 
         Global options:
           --help, -h              help for the command
@@ -30,6 +32,8 @@ public static class Cli
           simulator validate scenarios/*.json
           simulator bench --users 1000000 --items 1000
           simulator list strategies
+          simulator report results/quickstart/20260101-120000
+          simulator compare results/quickstart/20260101-120000 results/drift-abrupt/20260101-121500
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -57,10 +61,17 @@ public static class Cli
                 "bench" => BenchCommand.Execute(reader, stdout, stderr, cancel),
                 "list" => ListCommand.Execute(reader, stdout),
                 "check" => CheckCommand.Execute(reader, stdout, stderr),
+                "report" => ReportCommand.Execute(reader, stdout),
+                "compare" => CompareCommand.Execute(reader, stdout, stderr),
                 _ => throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, Commands)}; see simulator --help"),
             };
         }
         catch (UsageException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Reporting.RunFiles.RunFolderException e)
         {
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
@@ -82,7 +93,7 @@ public static class Cli
         }
     }
 
-    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check"];
+    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare"];
 
     private static string CommandHelp(string command) => command switch
     {
@@ -91,6 +102,8 @@ public static class Cli
         "bench" => BenchCommand.Help,
         "list" => ListCommand.Help,
         "check" => CheckCommand.Help,
+        "report" => ReportCommand.Help,
+        "compare" => CompareCommand.Help,
         _ => Help,
     };
 }

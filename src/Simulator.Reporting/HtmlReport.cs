@@ -13,7 +13,7 @@ namespace Simulator.Reporting;
 /// </summary>
 public static class HtmlReport
 {
-    private const string Css = """
+    internal const string Css = """
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.45}
         h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
         table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right;font-variant-numeric:tabular-nums}
@@ -97,7 +97,7 @@ public static class HtmlReport
             .Append("</p>\n");
     }
 
-    private static void AppendFigures(StringBuilder sb, IReadOnlyList<RenderedFigure> figures)
+    internal static void AppendFigures(StringBuilder sb, IReadOnlyList<RenderedFigure> figures)
     {
         if (figures.Count == 0)
         {
@@ -160,5 +160,5 @@ public static class HtmlReport
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    internal static string E(string text) => WebUtility.HtmlEncode(text);
 }

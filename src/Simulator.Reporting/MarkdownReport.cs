@@ -55,7 +55,7 @@ public static class MarkdownReport
     }
 
     // Escapes the characters that would break a table cell or start unintended formatting.
-    private static string Escape(string text)
+    internal static string Escape(string text)
     {
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)

@@ -86,6 +86,31 @@ public static class MetricNames
         return $"{metric} (metric units)";
     }
 
+    /// <summary>
+    /// A short phrase saying what a less self-explanatory metric measures, for figure titles;
+    /// null when the name says enough (ndcg@k, ctr, regret).
+    /// </summary>
+    public static string? Meaning(string metric)
+    {
+        var m = metric.ToLowerInvariant();
+        if (m.Contains("gini", StringComparison.Ordinal))
+        {
+            return "exposure inequality across items";
+        }
+
+        if (m.Contains("coverage", StringComparison.Ordinal))
+        {
+            return "share of the catalog recommended";
+        }
+
+        if (m.Contains("tracking_error", StringComparison.Ordinal))
+        {
+            return "estimated vs true interest";
+        }
+
+        return null;
+    }
+
     /// <summary>Compact invariant-culture number for tables: 4 significant digits, "n/a" for NaN.</summary>
     public static string Format(double value) => FormatLike(value, value);
 

@@ -4,7 +4,6 @@ using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
 using Simulator.Reporting;
-using Simulator.Reporting.Figures;
 using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Cli.Commands;
@@ -86,15 +85,7 @@ public static class RunCommand
             MetricsCsv.Write(run, csv);
         }
 
-        var figures = ReportFigures.RenderAll(run);
-        foreach (var figure in figures)
-        {
-            File.WriteAllBytes(folder.File(Path.Combine(RunFileNames.Plots, figure.Name + ".png")), figure.Png);
-            File.WriteAllText(folder.File(Path.Combine(RunFileNames.Plots, figure.Name + ".svg")), figure.Svg, utf8);
-        }
-
-        File.WriteAllText(folder.File(RunFileNames.Html), HtmlReport.Render(run, figures), utf8);
-        File.WriteAllText(folder.File(RunFileNames.Markdown), MarkdownReport.Render(run, figures), utf8);
+        ReportFiles.Write(run, folder.File);
     }
 
     private static void GuardMemory(Scenario scenario)

@@ -3,13 +3,21 @@ using Simulator.Core.Results;
 namespace Simulator.Reporting.Figures;
 
 /// <summary>
-/// The standard figure set of a run: every metric over time, cumulative regret (when the run
-/// has a <c>regret</c> metric), and one summary bar chart per metric.
+/// The standard figure set of a run: every metric over time (so gini/coverage exposure and
+/// tracking_error appear whenever the run has them), cumulative regret (when the run has a
+/// <c>regret</c> metric), one drift recovery figure per drift event (when the run has an ndcg
+/// metric), and one summary bar chart per metric.
 /// </summary>
 public static class ReportFigures
 {
     /// <summary>Name of the per-tick regret metric that gets a cumulative figure.</summary>
     public const string RegretMetric = "regret";
+
+    /// <summary>Drift recovery figures zoom into the first metric with this prefix (ndcg@k).</summary>
+    public const string RecoveryMetricPrefix = "ndcg";
+
+    /// <summary>At most this many drift recovery figures, so a run with many events stays readable.</summary>
+    public const int MaxRecoveryFigures = 8;
 
     /// <summary>Renders all figures in memory, in a stable order (time series, cumulative, summaries).</summary>
     public static IReadOnlyList<RenderedFigure> RenderAll(RunResult run)
@@ -23,6 +31,16 @@ public static class ReportFigures
         if (run.MetricIndex(RegretMetric) >= 0)
         {
             figures.Add(TimeSeriesFigure.RenderCumulative(run, RegretMetric));
+        }
+
+        // Drift recovery needs a ranking-quality metric; runs without one (or without events) skip it.
+        var recoveryMetric = run.Metrics.FirstOrDefault(m => m.StartsWith(RecoveryMetricPrefix, StringComparison.OrdinalIgnoreCase));
+        if (recoveryMetric is not null)
+        {
+            foreach (var tick in run.DriftEventTicks.Where(t => t >= 0 && t < run.Series.Ticks).Distinct().Order().Take(MaxRecoveryFigures))
+            {
+                figures.Add(TimeSeriesFigure.RenderDriftRecovery(run, recoveryMetric, tick));
+            }
         }
 
         foreach (var metric in run.Metrics)

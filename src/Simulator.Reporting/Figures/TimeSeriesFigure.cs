@@ -15,8 +15,11 @@ public static class TimeSeriesFigure
     public static RenderedFigure RenderMetric(RunResult run, string metric)
     {
         var m = RequireMetric(run, metric);
-        var title = $"{metric} over time ({run.ScenarioName})";
-        var caption = $"{metric} per tick for each strategy: mean across {run.Seeds.Count} seed(s)"
+        var meaning = MetricNames.Meaning(metric);
+        var title = meaning is null ? $"{metric} over time ({run.ScenarioName})" : $"{metric} over time: {meaning} ({run.ScenarioName})";
+        var caption = $"{metric} per tick for each strategy"
+            + (meaning is null ? string.Empty : $" ({meaning})")
+            + $": mean across {run.Seeds.Count} seed(s)"
             + BandNote(run) + DriftNote(run) + Direction(metric);
         return Render(run, MetricNames.Slug(metric), title, MetricNames.AxisLabel(metric), caption,
             (strategy, seed) => run.Series.Series(strategy, seed, m));
@@ -42,12 +45,39 @@ public static class TimeSeriesFigure
     /// The generic builder: <paramref name="seriesOf"/>(strategy, seed) returns one value per tick.
     /// </summary>
     public static RenderedFigure Render(
-        RunResult run, string name, string title, string yLabel, string caption, Func<int, int, double[]> seriesOf)
+        RunResult run, string name, string title, string yLabel, string caption, Func<int, int, double[]> seriesOf) =>
+        Render(run, name, title, yLabel, caption, seriesOf, 0, run.Series.Ticks);
+
+    /// <summary>
+    /// Drift recovery: <paramref name="metric"/> zoomed to a window around the drift event at
+    /// <paramref name="eventTick"/> (a few ticks before, more after, to show the dip and the
+    /// recovery), all strategies with their bands. Named <c>drift_recovery_&lt;slug&gt;_t&lt;tick&gt;</c>.
+    /// </summary>
+    public static RenderedFigure RenderDriftRecovery(RunResult run, string metric, int eventTick)
+    {
+        var m = RequireMetric(run, metric);
+        var ticks = run.Series.Ticks;
+        var before = Math.Max(2, ticks / 10);
+        var after = Math.Max(5, ticks / 4);
+        var from = Math.Clamp(eventTick - before, 0, ticks);
+        var to = Math.Clamp(eventTick + after + 1, from, ticks);
+        var at = eventTick.ToString(CultureInfo.InvariantCulture);
+        var title = $"drift recovery at tick {at}: {metric} ({run.ScenarioName})";
+        var caption = $"{metric} per tick from tick {from.ToString(CultureInfo.InvariantCulture)} to {(to - 1).ToString(CultureInfo.InvariantCulture)}, "
+            + $"around the drift event at tick {at} (dashed line): the dip after the event and how fast each strategy recovers; "
+            + $"mean across {run.Seeds.Count} seed(s)" + BandNote(run) + "." + Direction(metric);
+        return Render(run, $"drift_recovery_{MetricNames.Slug(metric)}_t{at}", title, MetricNames.AxisLabel(metric), caption,
+            (strategy, seed) => run.Series.Series(strategy, seed, m), from, to);
+    }
+
+    // The builder behind both: only ticks in [from, to) are drawn, and only the drift markers among them.
+    private static RenderedFigure Render(
+        RunResult run, string name, string title, string yLabel, string caption, Func<int, int, double[]> seriesOf, int from, int to)
     {
         var plot = FigureStyle.CreatePlot();
         try
         {
-            var xs = Enumerable.Range(0, run.Series.Ticks).Select(t => (double)t).ToArray();
+            var xs = Enumerable.Range(from, to - from).Select(t => (double)t).ToArray();
             var bands = run.Seeds.Count > 1;
 
             // Bands first so every line is drawn on top of every band.
@@ -57,7 +87,7 @@ public static class TimeSeriesFigure
                 var perSeed = new double[run.Series.Seeds][];
                 for (var seed = 0; seed < run.Series.Seeds; seed++)
                 {
-                    perSeed[seed] = seriesOf(s, seed);
+                    perSeed[seed] = seriesOf(s, seed)[from..to];
                 }
 
                 estimates[s] = SeedStatistics.PerTick(perSeed);
@@ -77,7 +107,7 @@ public static class TimeSeriesFigure
                 line.LegendText = run.Strategies[s];
             }
 
-            AddDriftMarkers(plot, run.DriftEventTicks);
+            AddDriftMarkers(plot, [.. run.DriftEventTicks.Where(t => t >= from && t < to)]);
             plot.Title(title);
             plot.XLabel("tick");
             plot.YLabel(yLabel);
@@ -101,7 +131,7 @@ public static class TimeSeriesFigure
         }
     }
 
-    private static void AddBand(Plot plot, double[] xs, SeedEstimate[] estimates, Color color)
+    internal static void AddBand(Plot plot, double[] xs, SeedEstimate[] estimates, Color color)
     {
         var bx = new List<double>(xs.Length);
         var lo = new List<double>(xs.Length);
@@ -128,7 +158,7 @@ public static class TimeSeriesFigure
     }
 
     // Undefined ticks (NaN) are dropped rather than drawn, so a gap never breaks the renderer.
-    private static (double[] Xs, double[] Ys) Finite(double[] xs, SeedEstimate[] estimates, Func<SeedEstimate, double> pick)
+    internal static (double[] Xs, double[] Ys) Finite(double[] xs, SeedEstimate[] estimates, Func<SeedEstimate, double> pick)
     {
         var rx = new List<double>(xs.Length);
         var ry = new List<double>(xs.Length);

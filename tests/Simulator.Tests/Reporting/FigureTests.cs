@@ -17,7 +17,7 @@ public sealed class FigureTests
     {
         var names = Figures.Value.Select(f => f.Name).ToArray();
         Assert.Equal(
-            ["ndcg_at_10", "expected_ctr", "regret", "cumulative_regret", "summary_ndcg_at_10", "summary_expected_ctr", "summary_regret"],
+            ["ndcg_at_10", "expected_ctr", "regret", "cumulative_regret", "drift_recovery_ndcg_at_10_t10", "summary_ndcg_at_10", "summary_expected_ctr", "summary_regret"],
             names);
     }
 
@@ -56,6 +56,25 @@ public sealed class FigureTests
         Assert.Contains("no confidence band", figures[0].Caption, StringComparison.Ordinal);
         Assert.Contains("Lower is better", figures[0].Caption, StringComparison.Ordinal);
         Assert.All(figures, f => Assert.Equal(PngSignature, f.Png.Take(8).ToArray()));
+    }
+
+    [Fact]
+    public void Drift_recovery_gets_one_zoomed_figure_per_event_and_is_skipped_without_ndcg()
+    {
+        var run = SyntheticRun.Create(metrics: ["ndcg@10", "gini", "coverage"], ticks: 40, driftTicks: [10, 30]);
+        var figures = ReportFigures.RenderAll(run);
+        Assert.Equal(
+            ["ndcg_at_10", "gini", "coverage", "drift_recovery_ndcg_at_10_t10", "drift_recovery_ndcg_at_10_t30",
+             "summary_ndcg_at_10", "summary_gini", "summary_coverage"],
+            figures.Select(f => f.Name).ToArray());
+        var recovery = figures.Single(f => f.Name == "drift_recovery_ndcg_at_10_t30");
+        Assert.Contains("from tick 26 to 39", recovery.Caption, StringComparison.Ordinal);
+        Assert.Equal(PngSignature, recovery.Png.Take(8).ToArray());
+        Assert.Contains("exposure inequality", figures.Single(f => f.Name == "gini").Title, StringComparison.Ordinal);
+        Assert.Contains("share of the catalog", figures.Single(f => f.Name == "coverage").Title, StringComparison.Ordinal);
+
+        var noNdcg = ReportFigures.RenderAll(SyntheticRun.Create(metrics: ["expected_ctr"], driftTicks: [5]));
+        Assert.DoesNotContain(noNdcg, f => f.Name.StartsWith("drift_recovery", StringComparison.Ordinal));
     }
 
     [Fact]
