@@ -3,10 +3,9 @@ using System.Globalization;
 using System.Text;
 using Simulator.Cli.Bench;
 using Simulator.Cli.Infrastructure;
+using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Reporting.Figures;
-
-using Simulator.Core.Results;
 
 namespace Simulator.Cli.Commands;
 
