@@ -48,6 +48,8 @@ public static class Cli
         var reader = new ArgumentReader(args.Skip(1));
         try
         {
+            // --quiet is global: commands without progress output accept it too.
+            reader.Flag("quiet");
             if (reader.Flag("help"))
             {
                 stdout.WriteLine(CommandHelp(command));
