@@ -55,6 +55,7 @@ public sealed class ScenarioParserTests
     [InlineData("{\"slateSize\": 20, \"catalog\": {\"items\": 10}}", "$.slateSize", "larger than the catalog")]
     [InlineData("{\"drift\": {\"kind\": \"abrupt\", \"events\": [500]}, \"ticks\": 10}", "$.drift.events[0]", "[1, 9]")]
     [InlineData("{\"metrics\": [\"ndcg@5\"]}", "$.metrics[0]", "did you mean \"ndcg@10\"")]
+    [InlineData("{\"strategies\": [\"random\", \"oracle\"], \"reference\": \"oracel\"}", "$.reference", "did you mean \"oracle\"")]
     [InlineData("{\"drift\": {\"kind\": \"stationary\", \"rate\": 0.1}}", "$.drift.rate", "does not apply to Stationary")]
     [InlineData("{\"forgetting\": {\"curve\": \"exponential\", \"midpoint\": 3}}", "$.forgetting.midpoint", "fields for Exponential: halfLife")]
     [InlineData("[1, 2]", "$", "expected an object")]

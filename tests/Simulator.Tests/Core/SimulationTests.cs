@@ -36,6 +36,42 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public void Oracle_is_perfect_on_every_ground_truth_ranking_metric_and_normalises_to_one()
+    {
+        var run = Run(2);
+        foreach (var metric in new[] { "ndcg@5", "recall@5", "hitrate@5", "mrr" })
+        {
+            Assert.Equal(1.0, run.Summary["oracle"][metric].Mean);
+            Assert.Equal(1.0, run.Normalised["oracle"][metric]);
+            Assert.Equal(0.0, run.Normalised["random"][metric]);
+        }
+
+        Assert.Equal(0.0, run.Summary["oracle"][MetricCatalog.TrackingError].Mean);
+        Assert.Equal(0.0, run.Summary["oracle"][MetricCatalog.OverForgetting].Mean);
+        Assert.Equal(1.0, run.Normalised["oracle"][MetricCatalog.Regret]);
+        Assert.Equal(0.0, run.Normalised["random"][MetricCatalog.Regret]);
+        Assert.Equal(0, run.Summary["random"][MetricCatalog.TrackingError].Seeds); // no estimate: n/a, not 0
+        Assert.InRange(run.Summary["ema"][MetricCatalog.TrackingError].Mean, 0.0, 1.0);
+    }
+
+    [Fact]
+    public void Comparisons_use_the_first_strategy_as_reference_and_cover_every_other_strategy()
+    {
+        var run = Run(2);
+        var comparisons = run.Comparisons!;
+        Assert.Equal("random", comparisons.Reference);
+        var oracle = comparisons.Find("oracle", "ndcg@5")!;
+        Assert.Equal(run.Seeds.Count, oracle.Differences.Count);
+        Assert.Equal(run.Summary["oracle"]["ndcg@5"].Mean - run.Summary["random"]["ndcg@5"].Mean, oracle.MeanDiff, 12);
+        Assert.True(oracle.PHolm >= oracle.P);
+        Assert.Null(comparisons.Find("random", "ndcg@5"));
+        Assert.Null(comparisons.Find("popularity", MetricCatalog.TrackingError)); // both lack an estimate
+
+        var other = Run(2, "\"seeds\": 2, \"reference\": \"ema\",");
+        Assert.Equal("ema", other.Comparisons!.Reference);
+    }
+
+    [Fact]
     public void Random_ranks_below_every_other_strategy_on_ndcg_and_metrics_stay_in_range()
     {
         var run = Run(2);
@@ -83,6 +119,14 @@ public sealed class SimulationTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void Summary_json_is_byte_identical_whatever_the_thread_count()
+    {
+        Assert.Equal(
+            Simulator.Reporting.RunFiles.SummaryJson.Write(Run(1)),
+            Simulator.Reporting.RunFiles.SummaryJson.Write(Run(4)));
     }
 
     [Fact]
