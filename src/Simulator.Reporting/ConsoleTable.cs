@@ -37,6 +37,7 @@ public static class ConsoleTable
         sb.Append("mean ± half-width of the 95% t interval across ")
             .Append(run.Seeds.Count).Append(" seed(s); * = best per metric.\n");
         AppendComparisons(sb, run);
+        AppendRecovery(sb, run);
         return sb.ToString();
     }
 
@@ -73,6 +74,34 @@ public static class ConsoleTable
         Align(sb, rows);
         sb.Append("paired difference vs ").Append(comparisons.Reference)
             .Append(" (mean over seeds of strategy - reference); p = paired t-test, Holm-adjusted over all cells.\n");
+    }
+
+    /// <summary>Recovery after each drift event: Kaplan-Meier median ticks to recover, censored seeds, depth.</summary>
+    private static void AppendRecovery(StringBuilder sb, RunResult run)
+    {
+        if (run.Recovery.Count == 0)
+        {
+            return;
+        }
+
+        var rows = new List<string[]> { new[] { "recovery", "event", "median ticks", "censored", "depth", "area" } };
+        foreach (var r in run.Recovery)
+        {
+            rows.Add([
+                r.Strategy,
+                r.EventTick.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                double.IsNaN(r.MedianTicksToRecover) ? "never" : MetricNames.Format(r.MedianTicksToRecover),
+                $"{r.Censored}/{r.Seeds.Count}",
+                MetricNames.Format(r.MeanDepth),
+                MetricNames.Format(r.MeanAreaUnderDegradation),
+            ]);
+        }
+
+        sb.Append('\n');
+        Align(sb, rows);
+        sb.Append("recovery of ").Append(run.RecoveryMetric).Append(" to 95% of its mean over the ")
+            .Append(Simulator.Core.Statistics.DriftRecovery.Window)
+            .Append(" ticks before each event (Kaplan-Meier median; \"never\" = censored in most seeds).\n");
     }
 
     private static string FormatP(double p) =>

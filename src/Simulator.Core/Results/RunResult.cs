@@ -65,6 +65,12 @@ public sealed class RunResult
     /// <summary>Paired comparisons of every strategy with the reference strategy; null when not computed.</summary>
     public Statistics.RunComparisons? Comparisons { get; init; }
 
+    /// <summary>Name of the metric drift recovery was measured on (ndcg@k); null when not computed.</summary>
+    public string? RecoveryMetric { get; init; }
+
+    /// <summary>Recovery after each population-wide drift event, per strategy; empty without events.</summary>
+    public IReadOnlyList<Statistics.RecoveryResult> Recovery { get; init; } = [];
+
     public int StrategyIndex(string name) => IndexOf(Strategies, name);
 
     public int MetricIndex(string name) => IndexOf(Metrics, name);

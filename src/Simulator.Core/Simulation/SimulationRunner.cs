@@ -44,6 +44,7 @@ public static class SimulationRunner
 
         var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
         var summary = Summarize(series, scenario);
+        var recoveryMetric = scenario.Metrics.ToList().IndexOf(MetricCatalog.Ndcg(scenario.SlateSize));
         return new RunResult
         {
             ScenarioName = scenario.Name,
@@ -61,6 +62,8 @@ public static class SimulationRunner
             Summary = summary,
             Normalised = Normalisation.Compute(summary, strategies, scenario.Metrics),
             Comparisons = PairedStatistics.Compare(strategies, scenario.Metrics, PerSeed(series), scenario.Reference, scenario.Seed),
+            RecoveryMetric = recoveryMetric >= 0 ? scenario.Metrics[recoveryMetric] : null,
+            Recovery = DriftRecovery.Compute(series, strategies, recoveryMetric, scenario.Drift.EventTicks),
             Environment = new RunEnvironment(
                 engine.Info.Kind,
                 engine.Info.DeviceName,

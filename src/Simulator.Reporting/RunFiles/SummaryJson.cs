@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Simulator.Core.Results;
+using Simulator.Core.Statistics;
 
 namespace Simulator.Reporting.RunFiles;
 
@@ -8,6 +9,10 @@ namespace Simulator.Reporting.RunFiles;
 /// summary.json: {"scenario", "seeds", "ticks", "users", "items", "slateSize",
 /// "strategies": {strategy: {metric: {"mean", "ci95": [lo, hi], "sd", "n", "normalised"?}}},
 /// "comparisons": {"reference": name, strategy: {metric: {"mean_diff", "ci95", "bootstrap_ci95", "p", "p_holm", "n"}}}}.
+/// "recovery": {"metric", "window", "eps", strategy: [{"event", "median_ticks_to_recover" (Kaplan-Meier; null when
+/// more than half the seeds never recover), "recovered", "censored", "depth", "area_under_degradation",
+/// "seeds": [{"ticks_to_recover", "censored", "pre_level", "depth", "area_under_degradation"}]}]} when the
+/// scenario has population-wide drift events.
 /// "normalised" is (m - m_random) / (m_oracle - m_random), present only where defined. A value
 /// that is undefined (NaN, e.g. tracking error of a strategy without an estimate) is written as null.
 /// Deterministic: no timestamps (those go to environment.json), fixed key order, round-trip doubles.
@@ -58,6 +63,7 @@ public static class SummaryJson
 
             w.WriteEndObject();
             WriteComparisons(w, run);
+            WriteRecovery(w, run);
             w.WriteEndObject();
         }
 
@@ -99,6 +105,51 @@ public static class SummaryJson
             }
 
             w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteRecovery(Utf8JsonWriter w, RunResult run)
+    {
+        if (run.RecoveryMetric is null || run.Recovery.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartObject("recovery");
+        w.WriteString("metric", run.RecoveryMetric);
+        w.WriteNumber("window", DriftRecovery.Window);
+        w.WriteNumber("eps", DriftRecovery.Eps);
+        foreach (var strategy in run.Strategies)
+        {
+            w.WriteStartArray(strategy);
+            foreach (var r in run.Recovery.Where(x => x.Strategy == strategy))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("event", r.EventTick);
+                Number(w, "median_ticks_to_recover", r.MedianTicksToRecover);
+                w.WriteNumber("recovered", r.Recovered);
+                w.WriteNumber("censored", r.Censored);
+                Number(w, "depth", r.MeanDepth);
+                Number(w, "area_under_degradation", r.MeanAreaUnderDegradation);
+                w.WriteStartArray("seeds");
+                foreach (var e in r.Seeds)
+                {
+                    w.WriteStartObject();
+                    Number(w, "ticks_to_recover", e.TicksToRecover);
+                    w.WriteBoolean("censored", !e.Recovered);
+                    Number(w, "pre_level", e.PreLevel);
+                    Number(w, "depth", e.Depth);
+                    Number(w, "area_under_degradation", e.AreaUnderDegradation);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
         }
 
         w.WriteEndObject();

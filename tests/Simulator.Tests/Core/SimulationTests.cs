@@ -72,6 +72,18 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public void Recovery_is_reported_for_every_strategy_at_the_drift_event()
+    {
+        var run = Run(2);
+        Assert.Equal("ndcg@5", run.RecoveryMetric);
+        Assert.Equal(run.Strategies, run.Recovery.Select(r => r.Strategy));
+        Assert.All(run.Recovery, r => Assert.Equal(6, r.EventTick));
+        var oracle = run.Recovery.Single(r => r.Strategy == "oracle");
+        Assert.Equal(0.0, oracle.MedianTicksToRecover); // NDCG 1 throughout: nothing to recover from
+        Assert.Equal(0.0, oracle.MeanDepth);
+    }
+
+    [Fact]
     public void Random_ranks_below_every_other_strategy_on_ndcg_and_metrics_stay_in_range()
     {
         var run = Run(2);
