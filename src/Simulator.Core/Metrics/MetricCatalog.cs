@@ -78,7 +78,7 @@ public static class MetricCatalog
         new(MetricId.Coverage, Coverage, "share of catalog items shown to at least one user this tick.", "[0, 1]", 0, 1, false),
         new(MetricId.Gini, Gini, "Gini coefficient of this tick's exposure counts over all catalog items (0 = equal exposure).", "[0, 1)", 0, 1, true),
         new(MetricId.Novelty, Novelty, "mean -log2 p_i of shown items, p_i = (1 + exposures of i before this tick) / (M + all exposures before this tick).", "[0, inf)", 0, double.PositiveInfinity, false),
-        new(MetricId.Ild, Ild, "intra-list diversity: mean over slate pairs of 1 - cosine of item embeddings (opt-in: k^2 d per user).", "[0, 1]", 0, 1, false, Default: false),
+        new(MetricId.Ild, Ild, "intra-list diversity: mean over slate pairs of 1 - cosine of item embeddings (costs k^2 d per user).", "[0, 1]", 0, 1, false, Default: false),
         new(MetricId.Calibration, Calibration, "Steck miscalibration KL(p || (1-a) q + a p), p = true interest normalised over topics, q = mean topic mixture of the slate, a = 0.01 (nats).", "[0, 4.61]", 0, Math.Log(1 / CalibrationAlpha), true),
         new(MetricId.TrackingError, TrackingError, "1 - cosine(strategy's interest estimate, true interest); NaN for strategies without an estimate.", "[0, 2]", 0, 2, true),
         new(MetricId.ForgettingError, ForgettingError, "share of slate items whose primary topic the user has lost (strength < b + 0.1 (1 - b)).", "[0, 1]", 0, 1, true),
