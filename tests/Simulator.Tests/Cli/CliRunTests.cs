@@ -41,6 +41,12 @@ public sealed class CliRunTests : IDisposable
         var oracle = summary.RootElement.GetProperty("strategies").GetProperty("oracle");
         Assert.Equal(1.0, oracle.GetProperty("ndcg@5").GetProperty("mean").GetDouble(), 6);
         Assert.Equal(0.0, oracle.GetProperty("regret").GetProperty("mean").GetDouble(), 6);
+        Assert.Equal(1.0, oracle.GetProperty("ndcg@5").GetProperty("normalised").GetDouble());
+        var random = summary.RootElement.GetProperty("strategies").GetProperty("random");
+        Assert.Equal(0.0, random.GetProperty("ndcg@5").GetProperty("normalised").GetDouble());
+        Assert.Equal(JsonValueKind.Null, random.GetProperty("tracking_error").GetProperty("mean").ValueKind);
+        Assert.Equal("random", summary.RootElement.GetProperty("comparisons").GetProperty("reference").GetString());
+        Assert.True(summary.RootElement.GetProperty("recovery").GetProperty("oracle").GetArrayLength() > 0);
         Assert.Equal(2, summary.RootElement.GetProperty("seeds").GetArrayLength());
         var csv = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
         Assert.Equal("strategy,seed,tick," + string.Join(',', Simulator.Core.Metrics.MetricCatalog.Defaults(5)), csv[0]);

@@ -26,6 +26,26 @@ public sealed class ScenarioParserTests
     }
 
     [Fact]
+    public void Reference_defaults_to_the_first_strategy_and_round_trips_when_named()
+    {
+        Assert.Equal("random", ScenarioParser.Parse("{}", "x").Reference);
+        Assert.Equal("oracle", ScenarioParser.Parse("{\"strategies\": [\"oracle\", \"ema\"]}", "x").Reference);
+        var named = ScenarioParser.Parse("{\"strategies\": [\"random\", \"ema\"], \"reference\": \"ema\"}", "x");
+        Assert.Equal("ema", named.Reference);
+        Assert.Equal("ema", ScenarioParser.Parse(ScenarioWriter.ToJson(named), "x").Reference);
+    }
+
+    [Fact]
+    public void Metrics_default_to_every_non_opt_in_metric_and_accept_opt_in_ones()
+    {
+        var s = ScenarioParser.Parse("{\"slateSize\": 5, \"catalog\": {\"items\": 50}}", "x");
+        Assert.Equal(Simulator.Core.Metrics.MetricCatalog.Defaults(5), s.Metrics);
+        Assert.DoesNotContain("ild", s.Metrics);
+        var chosen = ScenarioParser.Parse("{\"metrics\": [\"ild\", \"recall@10\", \"mrr\"]}", "x");
+        Assert.Equal(["recall@10", "mrr", "ild"], chosen.Metrics); // catalog order
+    }
+
+    [Fact]
     public void Resolved_scenario_round_trips()
     {
         var s = TestScenarios.Small();
