@@ -6,6 +6,8 @@ namespace Simulator.Reporting;
 /// <summary>
 /// Plain-text summary the CLI prints: strategies as rows, metrics as columns, each cell
 /// <c>mean ± halfwidth</c> of the 95% interval across seeds; <c>*</c> marks the best per metric.
+/// When the run has paired comparisons, a second table gives each strategy's difference from
+/// the reference strategy per metric with its Holm-adjusted p-value.
 /// </summary>
 public static class ConsoleTable
 {
@@ -30,7 +32,84 @@ public static class ConsoleTable
             rows.Add(row);
         }
 
-        var widths = new int[header.Count];
+        var sb = new StringBuilder();
+        Align(sb, rows);
+        sb.Append("mean ± half-width of the 95% t interval across ")
+            .Append(run.Seeds.Count).Append(" seed(s); * = best per metric.\n");
+        AppendComparisons(sb, run);
+        AppendRecovery(sb, run);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The paired differences table: strategy - reference per metric (mean over seeds of the
+    /// per-seed difference) with the Holm-adjusted p-value of the paired t-test.
+    /// </summary>
+    private static void AppendComparisons(StringBuilder sb, RunResult run)
+    {
+        if (run.Comparisons is not { } comparisons || comparisons.Items.Count == 0)
+        {
+            return;
+        }
+
+        var header = new List<string> { "vs " + comparisons.Reference };
+        header.AddRange(run.Metrics);
+        var rows = new List<string[]> { header.ToArray() };
+        foreach (var strategy in run.Strategies.Where(x => x != comparisons.Reference))
+        {
+            var row = new string[run.Metrics.Count + 1];
+            row[0] = strategy;
+            for (var m = 0; m < run.Metrics.Count; m++)
+            {
+                var c = comparisons.Find(strategy, run.Metrics[m]);
+                row[m + 1] = c is null || double.IsNaN(c.MeanDiff)
+                    ? "n/a"
+                    : $"{(c.MeanDiff > 0 ? "+" : string.Empty)}{MetricNames.Format(c.MeanDiff)} p{FormatP(c.PHolm)}";
+            }
+
+            rows.Add(row);
+        }
+
+        sb.Append('\n');
+        Align(sb, rows);
+        sb.Append("paired difference vs ").Append(comparisons.Reference)
+            .Append(" (mean over seeds of strategy - reference); p = paired t-test, Holm-adjusted over all cells.\n");
+    }
+
+    /// <summary>Recovery after each drift event: Kaplan-Meier median ticks to recover, censored seeds, depth.</summary>
+    private static void AppendRecovery(StringBuilder sb, RunResult run)
+    {
+        if (run.Recovery.Count == 0)
+        {
+            return;
+        }
+
+        var rows = new List<string[]> { new[] { "recovery", "event", "median ticks", "censored", "depth", "area" } };
+        foreach (var r in run.Recovery)
+        {
+            rows.Add([
+                r.Strategy,
+                r.EventTick.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                double.IsNaN(r.MedianTicksToRecover) ? "never" : MetricNames.Format(r.MedianTicksToRecover),
+                $"{r.Censored}/{r.Seeds.Count}",
+                MetricNames.Format(r.MeanDepth),
+                MetricNames.Format(r.MeanAreaUnderDegradation),
+            ]);
+        }
+
+        sb.Append('\n');
+        Align(sb, rows);
+        sb.Append("recovery of ").Append(run.RecoveryMetric).Append(" to 95% of its mean over the ")
+            .Append(Simulator.Core.Statistics.DriftRecovery.Window)
+            .Append(" ticks before each event (Kaplan-Meier median; \"never\" = censored in most seeds).\n");
+    }
+
+    private static string FormatP(double p) =>
+        double.IsNaN(p) ? "=n/a" : p < 0.001 ? "<0.001" : "=" + p.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void Align(StringBuilder sb, List<string[]> rows)
+    {
+        var widths = new int[rows[0].Length];
         foreach (var row in rows)
         {
             for (var c = 0; c < row.Length; c++)
@@ -39,7 +118,6 @@ public static class ConsoleTable
             }
         }
 
-        var sb = new StringBuilder();
         for (var r = 0; r < rows.Count; r++)
         {
             // Names left-aligned, numbers right-aligned so decimal points line up when digits match.
@@ -50,9 +128,5 @@ public static class ConsoleTable
                 sb.Append(string.Join("  ", widths.Select(w => new string('-', w)))).Append('\n');
             }
         }
-
-        sb.Append("mean ± half-width of the 95% t interval across ")
-            .Append(run.Seeds.Count).Append(" seed(s); * = best per metric.\n");
-        return sb.ToString();
     }
 }

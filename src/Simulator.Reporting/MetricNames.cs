@@ -36,11 +36,12 @@ public static class MetricNames
     }
 
     /// <summary>
-    /// True for metrics where a smaller value is better. By naming convention: anything
-    /// containing <c>regret</c>, <c>error</c> or <c>gini</c> (exposure inequality).
+    /// True for metrics where a smaller value is better: the metric catalog's word for metrics it
+    /// knows (calibration is a KL divergence, over_forgetting a share dropped); otherwise by naming
+    /// convention, anything containing <c>regret</c>, <c>error</c> or <c>gini</c> (exposure inequality).
     /// </summary>
     public static bool IsLowerBetter(string metric) =>
-        metric.Contains("regret", StringComparison.OrdinalIgnoreCase)
+        Simulator.Core.Metrics.MetricCatalog.IsLowerBetter(metric) ?? metric.Contains("regret", StringComparison.OrdinalIgnoreCase)
         || metric.Contains("error", StringComparison.OrdinalIgnoreCase)
         || metric.Contains("gini", StringComparison.OrdinalIgnoreCase);
 

@@ -40,11 +40,11 @@ internal static class SummaryCells
         return s is not null && double.IsFinite(best) && s.Mean == best;
     }
 
-    /// <summary><c>mean [lo, hi]</c>, or <c>n/a</c> when the summary is missing.</summary>
+    /// <summary><c>mean [lo, hi]</c>, or <c>n/a</c> when the summary is missing or undefined (NaN).</summary>
     public static string MeanWithInterval(MetricSummary? s) =>
-        s is null ? "n/a" : $"{MetricNames.Format(s.Mean)} [{MetricNames.FormatLike(s.CiLow, s.Mean)}, {MetricNames.FormatLike(s.CiHigh, s.Mean)}]";
+        s is null || double.IsNaN(s.Mean) ? "n/a" : $"{MetricNames.Format(s.Mean)} [{MetricNames.FormatLike(s.CiLow, s.Mean)}, {MetricNames.FormatLike(s.CiHigh, s.Mean)}]";
 
-    /// <summary><c>mean ± halfwidth</c>, or <c>n/a</c> when the summary is missing.</summary>
+    /// <summary><c>mean ± halfwidth</c>, or <c>n/a</c> when the summary is missing or undefined (NaN).</summary>
     public static string MeanPlusMinus(MetricSummary? s) =>
-        s is null ? "n/a" : $"{MetricNames.Format(s.Mean)} ± {MetricNames.FormatLike((s.CiHigh - s.CiLow) / 2, s.Mean)}";
+        s is null || double.IsNaN(s.Mean) ? "n/a" : $"{MetricNames.Format(s.Mean)} ± {MetricNames.FormatLike((s.CiHigh - s.CiLow) / 2, s.Mean)}";
 }

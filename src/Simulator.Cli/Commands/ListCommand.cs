@@ -75,11 +75,16 @@ public static class ListCommand
 
     private static void Metrics(TextWriter o)
     {
-        o.WriteLine("metrics (scenario field \"metrics\"; k is the slate size, e.g. ndcg@10):");
+        o.WriteLine("metrics (scenario field \"metrics\"; k is the slate size, e.g. ndcg@10; without the field, all but the opt-in ones):");
         foreach (var m in MetricCatalog.For(10))
         {
-            o.WriteLine($"  {m.Name.Replace("@10", "@k", StringComparison.Ordinal),-14} {m.Range,-7} {(m.LowerIsBetter ? "lower is better" : "higher is better"),-17} {m.Description}");
+            var name = m.Name.Replace("@10", "@k", StringComparison.Ordinal);
+            var direction = m.LowerIsBetter ? "lower is better" : "higher is better";
+            o.WriteLine($"  {name,-17} {m.Range,-9} {direction,-17} {(m.Default ? string.Empty : "(opt-in) ")}{m.Description}");
         }
+
+        o.WriteLine("  summary.json adds per metric: \"normalised\" = (m - m_random) / (m_oracle - m_random) when both ran,");
+        o.WriteLine("  and \"comparisons\": paired differences vs the reference strategy (scenario field \"reference\").");
 
         o.WriteLine();
     }

@@ -2,96 +2,231 @@ using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Core.Metrics;
 
-/// <summary>Metric sums over a range of users; merged across shards in shard order.</summary>
+/// <summary>
+/// Metric sums over a range of users, one (sum, count) pair per <see cref="MetricId"/>; merged
+/// across shards in shard order. A per-user metric's tick value is sum / count over the users for
+/// whom it is defined; a per-tick metric (coverage, gini) is stored with count 1.
+/// </summary>
 public sealed class MetricSums
 {
-    public double Ndcg { get; set; }
+    private static readonly int MetricCount = Enum.GetValues<MetricId>().Length;
 
-    public double ExpectedCtr { get; set; }
-
-    public double RealisedCtr { get; set; }
-
-    public double Regret { get; set; }
+    private readonly double[] _sum = new double[MetricCount];
+    private readonly long[] _count = new long[MetricCount];
 
     public long ActiveUsers { get; set; }
 
+    public double Sum(MetricId id) => _sum[(int)id];
+
+    public long Count(MetricId id) => _count[(int)id];
+
+    /// <summary>Adds one user's value; NaN (undefined for this user) is skipped, so it lowers no mean.</summary>
+    public void Add(MetricId id, double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
+        _sum[(int)id] += value;
+        _count[(int)id]++;
+    }
+
+    /// <summary>Sets a per-tick (not per-user) value.</summary>
+    public void Set(MetricId id, double value)
+    {
+        _sum[(int)id] = value;
+        _count[(int)id] = double.IsNaN(value) ? 0 : 1;
+    }
+
     public MetricSums Add(MetricSums other)
     {
-        Ndcg += other.Ndcg;
-        ExpectedCtr += other.ExpectedCtr;
-        RealisedCtr += other.RealisedCtr;
-        Regret += other.Regret;
+        for (var i = 0; i < MetricCount; i++)
+        {
+            _sum[i] += other._sum[i];
+            _count[i] += other._count[i];
+        }
+
         ActiveUsers += other.ActiveUsers;
         return this;
     }
 
-    /// <summary>The per-tick mean of a metric over active users (0 when nobody was active).</summary>
-    public double Mean(string metric, int k)
-    {
-        if (ActiveUsers == 0)
-        {
-            return 0.0;
-        }
+    /// <summary>The tick value of a metric: its mean over the users it is defined for; NaN for none.</summary>
+    public double Mean(MetricId id) => _count[(int)id] > 0 ? _sum[(int)id] / _count[(int)id] : double.NaN;
 
-        var sum = metric switch
-        {
-            MetricCatalog.ExpectedCtr => ExpectedCtr,
-            MetricCatalog.RealisedCtr => RealisedCtr,
-            MetricCatalog.Regret => Regret,
-            _ when metric == MetricCatalog.Ndcg(k) => Ndcg,
-            _ => throw new ArgumentException($"unknown metric {metric}", nameof(metric)),
-        };
-        return sum / ActiveUsers;
-    }
+    /// <summary>The tick value of a metric by name (names for slate size k).</summary>
+    public double Mean(string metric, int k) =>
+        Mean(MetricCatalog.Find(metric, k)?.Id ?? throw new ArgumentException($"unknown metric {metric}", nameof(metric)));
+}
+
+/// <summary>What <see cref="TickScorer.Score"/> reads for one world and tick (host arrays, shared read-only).</summary>
+public sealed class ScoreInputs
+{
+    public required int Dim { get; init; }
+
+    public required int K { get; init; }
+
+    /// <summary>True interest this tick [N x d] (preference x strength).</summary>
+    public required float[] Interest { get; init; }
+
+    /// <summary>Preference softmax(z) [N x d]; strength = interest / preference.</summary>
+    public required float[] Preference { get; init; }
+
+    /// <summary>Item embeddings [M x d], row-major.</summary>
+    public required float[] Items { get; init; }
+
+    public required float[] Quality { get; init; }
+
+    /// <summary>Each item's primary topic [M].</summary>
+    public required int[] Topic { get; init; }
+
+    public required byte[] Active { get; init; }
+
+    public required int[] Slates { get; init; }
+
+    public required int[] IdealSlates { get; init; }
+
+    public required int[] ChosenPosition { get; init; }
+
+    public required ChoiceParameters Choice { get; init; }
+
+    /// <summary>The strategy's interest estimate [N x d], or null when it has none (tracking error NaN).</summary>
+    public float[]? Estimate { get; init; }
+
+    /// <summary>-log2 of each item's smoothed cumulative popularity [M] (for novelty), or null.</summary>
+    public double[]? SelfInformation { get; init; }
+
+    /// <summary>Strength below which a topic counts as lost.</summary>
+    public double LostThreshold { get; init; }
+
+    /// <summary>Which metrics to compute, indexed by <see cref="MetricId"/>; unselected ones cost nothing.</summary>
+    public required bool[] Selected { get; init; }
 }
 
 /// <summary>
 /// Scores one world's tick against ground truth, per user: the strategy's slate and the
 /// oracle's ideal slate are both evaluated by the same code on true utilities, so the oracle
-/// scores NDCG exactly 1 and regret exactly 0. Works on slates only, never on a users x items matrix.
+/// scores NDCG exactly 1 and regret exactly 0. Works on slates, the oracle's top-k and d-vectors
+/// only, never on a users x items matrix: O(k^2 + k d) per user (ild adds k^2 d).
 /// </summary>
 public static class TickScorer
 {
-    public static MetricSums Score(
-        int start,
-        int end,
-        int dim,
-        int k,
-        float[] interest,
-        float[] items,
-        float[] quality,
-        byte[] active,
-        int[] slates,
-        int[] idealSlates,
-        int[] chosenPosition,
-        in ChoiceParameters p)
+    /// <summary>
+    /// Sums the per-user metrics of users [start, end). When <paramref name="exposure"/> is given
+    /// (length M), adds one per (active user, slate item) to it: this shard's exposure counts.
+    /// </summary>
+    public static MetricSums Score(int start, int end, ScoreInputs x, long[]? exposure)
     {
+        var k = x.K;
+        var dim = x.Dim;
+        var p = x.Choice;
+        var on = x.Selected;
         var sums = new MetricSums();
-        Span<double> utility = stackalloc double[k];
-        Span<double> idealUtility = stackalloc double[k];
-        Span<double> gain = stackalloc double[k];
-        Span<double> idealGain = stackalloc double[k];
+        var ranking = on[(int)MetricId.Ndcg] || on[(int)MetricId.ExpectedCtr] || on[(int)MetricId.Regret];
+        var needStrength = on[(int)MetricId.ForgettingError] || on[(int)MetricId.OverForgetting];
+        var utility = new double[k];
+        var idealUtility = new double[k];
+        var gain = new double[k];
+        var idealGain = new double[k];
+        var strength = new double[dim];
+        var target = new double[dim];
+        var mixture = new double[dim];
         for (var u = start; u < end; u++)
         {
-            if (active[u] == 0)
+            if (x.Active[u] == 0)
             {
                 continue;
             }
 
-            var row = interest.AsSpan(u * dim, dim);
-            Utilities(row, slates.AsSpan(u * k, k), items, quality, dim, p, utility);
-            Utilities(row, idealSlates.AsSpan(u * k, k), items, quality, dim, p, idealUtility);
-            for (var j = 0; j < k; j++)
+            var row = x.Interest.AsSpan(u * dim, dim);
+            var slate = x.Slates.AsSpan(u * k, k);
+            var ideal = x.IdealSlates.AsSpan(u * k, k);
+            if (ranking)
             {
-                gain[j] = RankingMetrics.Gain(utility[j], p);
-                idealGain[j] = RankingMetrics.Gain(idealUtility[j], p);
+                Utilities(row, slate, x.Items, x.Quality, dim, p, utility);
+                Utilities(row, ideal, x.Items, x.Quality, dim, p, idealUtility);
+                for (var j = 0; j < k; j++)
+                {
+                    gain[j] = RankingMetrics.Gain(utility[j], p);
+                    idealGain[j] = RankingMetrics.Gain(idealUtility[j], p);
+                }
+
+                var ctr = RankingMetrics.ExpectedCtr(utility, p);
+                sums.Add(MetricId.Ndcg, RankingMetrics.Ndcg(gain, idealGain));
+                sums.Add(MetricId.ExpectedCtr, ctr);
+                sums.Add(MetricId.Regret, RankingMetrics.ExpectedCtr(idealUtility, p) - ctr);
             }
 
-            var ctr = RankingMetrics.ExpectedCtr(utility, p);
-            sums.Ndcg += RankingMetrics.Ndcg(gain, idealGain);
-            sums.ExpectedCtr += ctr;
-            sums.Regret += RankingMetrics.ExpectedCtr(idealUtility, p) - ctr;
-            sums.RealisedCtr += chosenPosition[u] >= 0 ? 1.0 : 0.0;
+            sums.Add(MetricId.RealisedCtr, x.ChosenPosition[u] >= 0 ? 1.0 : 0.0);
+            if (on[(int)MetricId.Recall])
+            {
+                sums.Add(MetricId.Recall, RankingMetrics.Recall(slate, ideal));
+            }
+
+            if (on[(int)MetricId.HitRate])
+            {
+                sums.Add(MetricId.HitRate, RankingMetrics.HitRate(slate, ideal));
+            }
+
+            if (on[(int)MetricId.Mrr])
+            {
+                sums.Add(MetricId.Mrr, RankingMetrics.ReciprocalRank(slate, ideal));
+            }
+
+            if (on[(int)MetricId.Ild])
+            {
+                sums.Add(MetricId.Ild, RankingMetrics.IntraListDiversity(slate, x.Items, dim));
+            }
+
+            if (x.SelfInformation is { } info && on[(int)MetricId.Novelty])
+            {
+                var novelty = 0.0;
+                foreach (var item in slate)
+                {
+                    novelty += info[item];
+                }
+
+                sums.Add(MetricId.Novelty, novelty / k);
+            }
+
+            if (on[(int)MetricId.Calibration])
+            {
+                sums.Add(MetricId.Calibration, Calibration(row, slate, x.Items, dim, target, mixture));
+            }
+
+            if (x.Estimate is { } estimate && on[(int)MetricId.TrackingError])
+            {
+                sums.Add(MetricId.TrackingError, RankingMetrics.TrackingError(estimate.AsSpan(u * dim, dim), row));
+            }
+
+            if (needStrength)
+            {
+                var pref = x.Preference.AsSpan(u * dim, dim);
+                for (var g = 0; g < dim; g++)
+                {
+                    // A preference that underflowed to 0 carries no information: count the topic as held.
+                    strength[g] = pref[g] > 0 ? row[g] / (double)pref[g] : 1.0;
+                }
+
+                if (on[(int)MetricId.ForgettingError])
+                {
+                    sums.Add(MetricId.ForgettingError, ForgettingMetrics.ForgettingError(slate, x.Topic, strength, x.LostThreshold));
+                }
+
+                if (on[(int)MetricId.OverForgetting])
+                {
+                    sums.Add(MetricId.OverForgetting, ForgettingMetrics.OverForgetting(slate, ideal, x.Topic, strength, x.LostThreshold));
+                }
+            }
+
+            if (exposure is not null)
+            {
+                foreach (var item in slate)
+                {
+                    exposure[item]++;
+                }
+            }
+
             sums.ActiveUsers++;
         }
 
@@ -114,5 +249,27 @@ public static class TickScorer
 
             utility[j] = ChoiceMath.Utility(dot, quality[item], p.InterestWeight, p.QualityWeight);
         }
+    }
+
+    /// <summary>Steck KL between the user's true interest over topics and the slate's mean topic mixture.</summary>
+    private static double Calibration(
+        ReadOnlySpan<float> interest, ReadOnlySpan<int> slate, float[] items, int dim, double[] target, double[] mixture)
+    {
+        Array.Clear(mixture);
+        for (var g = 0; g < dim; g++)
+        {
+            target[g] = interest[g];
+        }
+
+        foreach (var item in slate)
+        {
+            var row = items.AsSpan(item * dim, dim);
+            for (var g = 0; g < dim; g++)
+            {
+                mixture[g] += row[g];
+            }
+        }
+
+        return RankingMetrics.Miscalibration(target, mixture, MetricCatalog.CalibrationAlpha);
     }
 }

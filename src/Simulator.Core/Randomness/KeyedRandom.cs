@@ -72,4 +72,5 @@ public static class RandomStreams
     public const uint StrategyTieBreak = 11;
     public const uint Arrival = 12;
     public const uint Bench = 13;
+    public const uint Bootstrap = 14;
 }

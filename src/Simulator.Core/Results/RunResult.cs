@@ -55,6 +55,22 @@ public sealed class RunResult
 
     public required RunEnvironment Environment { get; init; }
 
+    /// <summary>
+    /// Normalised[strategy][metric] = (m - m_random) / (m_oracle - m_random) on across-seed means;
+    /// empty unless both random and oracle ran, and without metrics where it is undefined.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Normalised { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>Paired comparisons of every strategy with the reference strategy; null when not computed.</summary>
+    public Statistics.RunComparisons? Comparisons { get; init; }
+
+    /// <summary>Name of the metric drift recovery was measured on (ndcg@k); null when not computed.</summary>
+    public string? RecoveryMetric { get; init; }
+
+    /// <summary>Recovery after each population-wide drift event, per strategy; empty without events.</summary>
+    public IReadOnlyList<Statistics.RecoveryResult> Recovery { get; init; } = [];
+
     public int StrategyIndex(string name) => IndexOf(Strategies, name);
 
     public int MetricIndex(string name) => IndexOf(Metrics, name);

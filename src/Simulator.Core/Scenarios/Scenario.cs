@@ -23,6 +23,12 @@ public sealed record Scenario(
     IReadOnlyList<StrategySpec> Strategies,
     IReadOnlyList<string> Metrics)
 {
+    /// <summary>
+    /// The strategy every other one is compared with (paired differences per seed); the first
+    /// listed strategy unless the file names one. Always one of <see cref="Strategies"/>.
+    /// </summary>
+    public string Reference { get; init; } = Strategies.Count > 0 ? Strategies[0].Name : string.Empty;
+
     /// <summary>Interest dimension d: one per topic.</summary>
     public int Dim => Population.Topics;
 

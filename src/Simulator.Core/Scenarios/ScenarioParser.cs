@@ -90,6 +90,7 @@ public static class ScenarioParser
         var choice = ReadChoice(r, errors);
         var strategies = ReadStrategies(r, errors);
         var metrics = ReadMetrics(r, errors, slate);
+        var reference = ReadReference(r, strategies);
         r.Finish();
 
         if (catalog.Items < slate && r.IsObject)
@@ -97,7 +98,8 @@ public static class ScenarioParser
             errors.Add(new ScenarioError("$.slateSize", $"slate size {slate} is larger than the catalog ({catalog.Items} items); expected at most {catalog.Items}"));
         }
 
-        return new Scenario(name, description, seed, seeds, ticks, tickLength, shards, slate, population, forgetting, catalog, drift, choice, strategies, metrics);
+        var scenario = new Scenario(name, description, seed, seeds, ticks, tickLength, shards, slate, population, forgetting, catalog, drift, choice, strategies, metrics);
+        return reference is null ? scenario : scenario with { Reference = reference };
     }
 
     private static PopulationSpec ReadPopulation(JsonObjectReader parent, List<ScenarioError> errors)
@@ -371,19 +373,38 @@ public static class ScenarioParser
         return new StrategySpec(descriptor.Name, parameters);
     }
 
+    /// <summary>The reference strategy for paired comparisons: must be one of the listed strategies; null = the first.</summary>
+    private static string? ReadReference(JsonObjectReader r, List<StrategySpec> strategies)
+    {
+        if (!r.TryGet("reference", out _))
+        {
+            return null;
+        }
+
+        var name = r.String("reference", string.Empty);
+        var listed = strategies.Select(x => x.Name).ToArray();
+        if (listed.Length > 0 && !listed.Contains(name))
+        {
+            r.Error("reference", $"reference strategy \"{name}\" is not among the strategies; expected one of {string.Join(", ", listed)}{Suggest.DidYouMean(name, listed)}");
+            return null;
+        }
+
+        return name;
+    }
+
     private static List<string> ReadMetrics(JsonObjectReader parent, List<ScenarioError> errors, int k)
     {
         var available = MetricCatalog.For(k).Select(m => m.Name).ToList();
         if (!parent.TryGet("metrics", out var list))
         {
-            return available;
+            return MetricCatalog.Defaults(k).ToList();
         }
 
         var path = parent.Child("metrics");
         if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             errors.Add(new ScenarioError(path, $"expected a non-empty array of metric names, found {JsonObjectReader.Describe(list)}"));
-            return available;
+            return MetricCatalog.Defaults(k).ToList();
         }
 
         var result = new List<string>();

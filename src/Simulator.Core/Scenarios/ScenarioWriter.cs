@@ -108,6 +108,7 @@ public static class ScenarioWriter
             }
 
             w.WriteEndArray();
+            w.WriteString("reference", s.Reference);
 
             w.WriteStartArray("metrics");
             foreach (var m in s.Metrics)

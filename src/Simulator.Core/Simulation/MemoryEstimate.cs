@@ -27,7 +27,12 @@ public static class MemoryEstimate
         var worlds = s.Strategies.Sum(x => n * (WorldState.BytesPerUser(s.Dim, s.SlateSize) + StrategyBytesPerUser(x.Name, s.Dim, s.SlateSize)));
         var series = (long)s.Strategies.Count * s.SeedCount * s.Ticks * s.Metrics.Count * 8;
 
+        // Exposure counts for coverage, gini and novelty: per world, three [M] arrays plus one per
+        // shard while that stays under ExposureTally's cap (8 bytes a count).
+        var shardCounts = Math.Min((long)s.Shards * m, Metrics.ExposureTally.MaxShardCounts);
+        var exposure = s.Strategies.Count * ((3 * m) + shardCounts) * 8;
+
         // 20% headroom for scratch buffers, the runtime and transient arrays.
-        return (long)((population + catalog + worlds + series) * 1.2);
+        return (long)((population + catalog + worlds + series + exposure) * 1.2);
     }
 }

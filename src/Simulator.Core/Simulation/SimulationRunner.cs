@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Simulator.Core.Compute;
+using Simulator.Core.Metrics;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Statistics;
@@ -21,6 +22,7 @@ public static class SimulationRunner
         };
         var seeds = scenario.Seeds;
         var series = new MetricSeries(scenario.Strategies.Count, seeds.Count, scenario.Ticks, scenario.Metrics.Count);
+        var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
         for (var s = 0; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s]);
@@ -32,7 +34,7 @@ public static class SimulationRunner
                 {
                     for (var m = 0; m < scenario.Metrics.Count; m++)
                     {
-                        series[w, s, t, m] = sums[w].Mean(scenario.Metrics[m], scenario.SlateSize);
+                        series[w, s, t, m] = sums[w].Mean(ids[m]);
                     }
                 }
 
@@ -40,6 +42,9 @@ public static class SimulationRunner
             }
         }
 
+        var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
+        var summary = Summarize(series, scenario);
+        var recoveryMetric = scenario.Metrics.ToList().IndexOf(MetricCatalog.Ndcg(scenario.SlateSize));
         return new RunResult
         {
             ScenarioName = scenario.Name,
@@ -50,11 +55,15 @@ public static class SimulationRunner
             SlateSize = scenario.SlateSize,
             Ticks = scenario.Ticks,
             Seeds = seeds,
-            Strategies = scenario.Strategies.Select(x => x.Name).ToArray(),
+            Strategies = strategies,
             Metrics = scenario.Metrics,
             DriftEventTicks = scenario.Drift.EventTicks,
             Series = series,
-            Summary = Summarize(series, scenario),
+            Summary = summary,
+            Normalised = Normalisation.Compute(summary, strategies, scenario.Metrics),
+            Comparisons = PairedStatistics.Compare(strategies, scenario.Metrics, PerSeed(series), scenario.Reference, scenario.Seed),
+            RecoveryMetric = recoveryMetric >= 0 ? scenario.Metrics[recoveryMetric] : null,
+            Recovery = DriftRecovery.Compute(series, strategies, recoveryMetric, scenario.Drift.EventTicks),
             Environment = new RunEnvironment(
                 engine.Info.Kind,
                 engine.Info.DeviceName,
@@ -83,13 +92,7 @@ public static class SimulationRunner
                 var perSeed = new double[series.Seeds];
                 for (var s = 0; s < series.Seeds; s++)
                 {
-                    var sum = 0.0;
-                    for (var t = 0; t < series.Ticks; t++)
-                    {
-                        sum += series[w, s, t, m];
-                    }
-
-                    perSeed[s] = sum / series.Ticks;
+                    perSeed[s] = TimeAverage(series, w, s, m);
                 }
 
                 perMetric[metrics[m]] = Summaries.MeanWithCi(perSeed);
@@ -99,5 +102,32 @@ public static class SimulationRunner
         }
 
         return result;
+    }
+
+    /// <summary>Each seed's time-averaged value, indexed [strategy][metric][seed].</summary>
+    public static double[][][] PerSeed(MetricSeries series) =>
+        Enumerable.Range(0, series.Strategies).Select(w =>
+            Enumerable.Range(0, series.Metrics).Select(m =>
+                Enumerable.Range(0, series.Seeds).Select(s => TimeAverage(series, w, s, m)).ToArray()).ToArray()).ToArray();
+
+    /// <summary>
+    /// One seed's time-averaged metric: the mean over ticks where it is defined (NaN ticks, where
+    /// no user had a value, are skipped); NaN when it is defined at no tick.
+    /// </summary>
+    public static double TimeAverage(MetricSeries series, int strategy, int seed, int metric)
+    {
+        var sum = 0.0;
+        var n = 0;
+        for (var t = 0; t < series.Ticks; t++)
+        {
+            var v = series[strategy, seed, t, metric];
+            if (!double.IsNaN(v))
+            {
+                sum += v;
+                n++;
+            }
+        }
+
+        return n > 0 ? sum / n : double.NaN;
     }
 }

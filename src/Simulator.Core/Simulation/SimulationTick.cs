@@ -21,6 +21,9 @@ internal sealed class SimulationTick : IDisposable
     private readonly Catalog _catalog;
     private readonly StrategyWorld[] _worlds;
     private readonly IColumn<float> _idealBias;
+    private readonly bool[] _selected;
+    private readonly ExposureTally?[] _exposure;
+    private readonly double _lostThreshold;
 
     public SimulationTick(Scenario scenario, IComputeEngine engine, ParallelOptions parallel, ulong seed)
     {
@@ -43,6 +46,17 @@ internal sealed class SimulationTick : IDisposable
                 StrategyCatalog.Find(spec.Name)!.Create(context, spec),
                 new WorldState(engine, scenario.Population.Users, scenario.Dim, scenario.SlateSize)))
             .ToArray();
+
+        _selected = new bool[Enum.GetValues<MetricId>().Length];
+        foreach (var name in scenario.Metrics)
+        {
+            _selected[(int)MetricCatalog.Find(name, scenario.SlateSize)!.Id] = true;
+        }
+
+        // Exposure counts cost O(M) per world and tick; kept only when a metric reads them.
+        var needsExposure = _selected[(int)MetricId.Coverage] || _selected[(int)MetricId.Gini] || _selected[(int)MetricId.Novelty];
+        _exposure = _worlds.Select(_ => needsExposure ? new ExposureTally(_catalog.Count, _shards.Count) : null).ToArray();
+        _lostThreshold = ForgettingMetrics.LostThreshold(scenario.Forgetting.Baseline);
     }
 
     /// <summary>
@@ -67,7 +81,7 @@ internal sealed class SimulationTick : IDisposable
         ForEachWorld(w => Respond(w.State, tick));
         ForEachWorld(w => Learn(w, tick));
         ForEachWorld(w => Reinforce(w.State, tick));
-        return _worlds.Select(w => Score(w.State)).ToArray();
+        return _worlds.Select(Score).ToArray();
     }
 
     public void Dispose()
@@ -165,15 +179,42 @@ internal sealed class SimulationTick : IDisposable
             world.Slates, world.ChosenPosition, _catalog.Topic, f.Baseline, f.Reinforcement, tick, _scenario.TickLength));
     }
 
-    private MetricSums Score(WorldState world)
+    private MetricSums Score(StrategyWorld world, int index)
     {
-        var p = _scenario.Choice;
-        return _shards.Reduce(
+        var state = world.State;
+        var tally = _exposure[index];
+        var inputs = new ScoreInputs
+        {
+            Dim = state.Dim,
+            K = state.K,
+            Interest = state.Interest.Host,
+            Preference = _population.Preference.Host,
+            Items = _catalog.Items.Host,
+            Quality = _catalog.Quality.Host,
+            Topic = _catalog.Topic.Host,
+            Active = _population.Active.Host,
+            Slates = state.Slates.Host,
+            IdealSlates = state.IdealSlates.Host,
+            ChosenPosition = state.ChosenPosition.Host,
+            Choice = _scenario.Choice,
+            Estimate = (world.Strategy as IInterestEstimator)?.InterestEstimate,
+            SelfInformation = tally?.SelfInformation,
+            LostThreshold = _lostThreshold,
+            Selected = _selected,
+        };
+        tally?.BeginTick();
+        var sums = _shards.Reduce(
             _parallel,
-            (start, end) => TickScorer.Score(
-                start, end, world.Dim, world.K, world.Interest.Host, _catalog.Items.Host, _catalog.Quality.Host,
-                _population.Active.Host, world.Slates.Host, world.IdealSlates.Host, world.ChosenPosition.Host, p),
+            (shard, start, end) => TickScorer.Score(start, end, inputs, tally?.ShardCounts(shard)),
             new MetricSums(),
             (total, part) => total.Add(part));
+        if (tally is not null)
+        {
+            tally.EndTick(inputs.Active, inputs.Slates, state.K);
+            sums.Set(MetricId.Coverage, RankingMetrics.Coverage(tally.Tick));
+            sums.Set(MetricId.Gini, RankingMetrics.Gini(tally.Tick));
+        }
+
+        return sums;
     }
 }

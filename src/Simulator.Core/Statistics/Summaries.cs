@@ -8,11 +8,19 @@ public static class Summaries
 {
     /// <summary>
     /// Mean and 95% t-interval of per-seed values: mean +- t(0.975, n-1) s / sqrt(n).
-    /// With one seed the interval collapses to the mean (no spread can be estimated).
+    /// With one seed the interval collapses to the mean (no spread can be estimated). NaN values
+    /// (a metric undefined for a seed, e.g. tracking error without an estimate) are left out;
+    /// with none left every field is NaN and n is 0.
     /// </summary>
-    public static MetricSummary MeanWithCi(IReadOnlyList<double> perSeed)
+    public static MetricSummary MeanWithCi(IReadOnlyList<double> values)
     {
-        var n = perSeed.Count;
+        var perSeed = values.Where(double.IsFinite).ToArray();
+        var n = perSeed.Length;
+        if (n == 0)
+        {
+            return new MetricSummary(double.NaN, double.NaN, double.NaN, double.NaN, 0);
+        }
+
         var mean = perSeed.Average();
         if (n < 2)
         {

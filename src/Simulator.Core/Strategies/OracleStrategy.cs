@@ -4,12 +4,18 @@ namespace Simulator.Core.Strategies;
 /// oracle: shows the top-k items by true utility in its own world (the upper bound). It reads the
 /// ideal slate the world computes for scoring, so its NDCG is exactly 1 and its regret exactly 0.
 /// </summary>
-public sealed class OracleStrategy : IStrategy
+public sealed class OracleStrategy : IStrategy, IInterestEstimator
 {
     public string Name => "oracle";
 
-    public void Recommend(RecommendContext ctx) =>
+    /// <summary>The true interest itself (the world's own array), so its tracking error is exactly 0.</summary>
+    public float[]? InterestEstimate { get; private set; }
+
+    public void Recommend(RecommendContext ctx)
+    {
+        InterestEstimate = ctx.Truth.Interest.Host;
         ctx.Truth.IdealSlates.Host.AsSpan().CopyTo(ctx.Slates.Host);
+    }
 
     public void Learn(FeedbackContext context)
     {

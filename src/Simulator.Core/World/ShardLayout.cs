@@ -44,6 +44,24 @@ public sealed class ShardLayout
         return result;
     }
 
+    /// <summary>As the other Reduce, with the shard index passed to the partial (for per-shard buffers).</summary>
+    public TResult Reduce<TPartial, TResult>(
+        ParallelOptions parallel,
+        Func<int, int, int, TPartial> partial,
+        TResult seed,
+        Func<TResult, TPartial, TResult> fold)
+    {
+        var partials = new TPartial[Count];
+        ForEachShard(parallel, s => partials[s] = partial(s, Start(s), End(s)));
+        var result = seed;
+        foreach (var p in partials)
+        {
+            result = fold(result, p);
+        }
+
+        return result;
+    }
+
     /// <summary>Runs an action per shard in parallel (per-user work that writes disjoint rows).</summary>
     public void ForEach(ParallelOptions parallel, Action<int, int> body) =>
         ForEachShard(parallel, s => body(Start(s), End(s)));

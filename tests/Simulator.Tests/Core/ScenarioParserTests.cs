@@ -26,6 +26,26 @@ public sealed class ScenarioParserTests
     }
 
     [Fact]
+    public void Reference_defaults_to_the_first_strategy_and_round_trips_when_named()
+    {
+        Assert.Equal("random", ScenarioParser.Parse("{}", "x").Reference);
+        Assert.Equal("oracle", ScenarioParser.Parse("{\"strategies\": [\"oracle\", \"ema\"]}", "x").Reference);
+        var named = ScenarioParser.Parse("{\"strategies\": [\"random\", \"ema\"], \"reference\": \"ema\"}", "x");
+        Assert.Equal("ema", named.Reference);
+        Assert.Equal("ema", ScenarioParser.Parse(ScenarioWriter.ToJson(named), "x").Reference);
+    }
+
+    [Fact]
+    public void Metrics_default_to_every_non_opt_in_metric_and_accept_opt_in_ones()
+    {
+        var s = ScenarioParser.Parse("{\"slateSize\": 5, \"catalog\": {\"items\": 50}}", "x");
+        Assert.Equal(Simulator.Core.Metrics.MetricCatalog.Defaults(5), s.Metrics);
+        Assert.DoesNotContain("ild", s.Metrics);
+        var chosen = ScenarioParser.Parse("{\"metrics\": [\"ild\", \"recall@10\", \"mrr\"]}", "x");
+        Assert.Equal(["recall@10", "mrr", "ild"], chosen.Metrics); // catalog order
+    }
+
+    [Fact]
     public void Resolved_scenario_round_trips()
     {
         var s = TestScenarios.Small();
@@ -55,6 +75,7 @@ public sealed class ScenarioParserTests
     [InlineData("{\"slateSize\": 20, \"catalog\": {\"items\": 10}}", "$.slateSize", "larger than the catalog")]
     [InlineData("{\"drift\": {\"kind\": \"abrupt\", \"events\": [500]}, \"ticks\": 10}", "$.drift.events[0]", "[1, 9]")]
     [InlineData("{\"metrics\": [\"ndcg@5\"]}", "$.metrics[0]", "did you mean \"ndcg@10\"")]
+    [InlineData("{\"strategies\": [\"random\", \"oracle\"], \"reference\": \"oracel\"}", "$.reference", "did you mean \"oracle\"")]
     [InlineData("{\"drift\": {\"kind\": \"stationary\", \"rate\": 0.1}}", "$.drift.rate", "does not apply to Stationary")]
     [InlineData("{\"forgetting\": {\"curve\": \"exponential\", \"midpoint\": 3}}", "$.forgetting.midpoint", "fields for Exponential: halfLife")]
     [InlineData("[1, 2]", "$", "expected an object")]

@@ -36,6 +36,54 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public void Oracle_is_perfect_on_every_ground_truth_ranking_metric_and_normalises_to_one()
+    {
+        var run = Run(2);
+        foreach (var metric in new[] { "ndcg@5", "recall@5", "hitrate@5", "mrr" })
+        {
+            Assert.Equal(1.0, run.Summary["oracle"][metric].Mean);
+            Assert.Equal(1.0, run.Normalised["oracle"][metric]);
+            Assert.Equal(0.0, run.Normalised["random"][metric]);
+        }
+
+        Assert.Equal(0.0, run.Summary["oracle"][MetricCatalog.TrackingError].Mean);
+        Assert.Equal(0.0, run.Summary["oracle"][MetricCatalog.OverForgetting].Mean);
+        Assert.Equal(1.0, run.Normalised["oracle"][MetricCatalog.Regret]);
+        Assert.Equal(0.0, run.Normalised["random"][MetricCatalog.Regret]);
+        Assert.Equal(0, run.Summary["random"][MetricCatalog.TrackingError].Seeds); // no estimate: n/a, not 0
+        Assert.InRange(run.Summary["ema"][MetricCatalog.TrackingError].Mean, 0.0, 1.0);
+    }
+
+    [Fact]
+    public void Comparisons_use_the_first_strategy_as_reference_and_cover_every_other_strategy()
+    {
+        var run = Run(2);
+        var comparisons = run.Comparisons!;
+        Assert.Equal("random", comparisons.Reference);
+        var oracle = comparisons.Find("oracle", "ndcg@5")!;
+        Assert.Equal(run.Seeds.Count, oracle.Differences.Count);
+        Assert.Equal(run.Summary["oracle"]["ndcg@5"].Mean - run.Summary["random"]["ndcg@5"].Mean, oracle.MeanDiff, 12);
+        Assert.True(oracle.PHolm >= oracle.P);
+        Assert.Null(comparisons.Find("random", "ndcg@5"));
+        Assert.Null(comparisons.Find("popularity", MetricCatalog.TrackingError)); // both lack an estimate
+
+        var other = Run(2, "\"seeds\": 2, \"reference\": \"ema\",");
+        Assert.Equal("ema", other.Comparisons!.Reference);
+    }
+
+    [Fact]
+    public void Recovery_is_reported_for_every_strategy_at_the_drift_event()
+    {
+        var run = Run(2);
+        Assert.Equal("ndcg@5", run.RecoveryMetric);
+        Assert.Equal(run.Strategies, run.Recovery.Select(r => r.Strategy));
+        Assert.All(run.Recovery, r => Assert.Equal(6, r.EventTick));
+        var oracle = run.Recovery.Single(r => r.Strategy == "oracle");
+        Assert.Equal(0.0, oracle.MedianTicksToRecover); // NDCG 1 throughout: nothing to recover from
+        Assert.Equal(0.0, oracle.MeanDepth);
+    }
+
+    [Fact]
     public void Random_ranks_below_every_other_strategy_on_ndcg_and_metrics_stay_in_range()
     {
         var run = Run(2);
@@ -45,13 +93,22 @@ public sealed class SimulationTests
             Assert.True(run.Summary[strategy]["ndcg@5"].Mean > random, $"{strategy} should beat random on ndcg");
         }
 
+        // Each metric within its documented range (regret may dip below 0 by rounding only); NaN is
+        // allowed only where a strategy has no estimate to track.
         for (var m = 0; m < run.Metrics.Count; m++)
         {
+            var d = MetricCatalog.Find(run.Metrics[m], run.SlateSize)!;
             for (var w = 0; w < run.Strategies.Count; w++)
             {
                 foreach (var v in run.Series.Series(w, 0, m))
                 {
-                    Assert.InRange(v, 0.0, 1.0);
+                    if (double.IsNaN(v))
+                    {
+                        Assert.True(d.Id == MetricId.TrackingError && run.Strategies[w] is "random" or "popularity", $"{d.Name} NaN for {run.Strategies[w]}");
+                        continue;
+                    }
+
+                    Assert.InRange(v, d.Min - 1e-12, d.Max);
                 }
             }
         }
@@ -74,6 +131,14 @@ public sealed class SimulationTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void Summary_json_is_byte_identical_whatever_the_thread_count()
+    {
+        Assert.Equal(
+            Simulator.Reporting.RunFiles.SummaryJson.Write(Run(1)),
+            Simulator.Reporting.RunFiles.SummaryJson.Write(Run(4)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Simulator.Core.Results;
 using Simulator.Reporting;
 using Simulator.Reporting.Figures;
 
@@ -102,6 +103,48 @@ public sealed class ReportTextTests
 
         Assert.Contains("±", text, StringComparison.Ordinal);
         Assert.Contains("regret (lower)", tableLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Console_table_adds_paired_differences_and_recovery_when_the_run_has_them()
+    {
+        var plain = SyntheticRun.Create();
+        var perSeed = Simulator.Core.Simulation.SimulationRunner.PerSeed(plain.Series);
+        var run = new RunResult
+        {
+            ScenarioName = plain.ScenarioName,
+            ScenarioJson = plain.ScenarioJson,
+            Users = plain.Users,
+            Items = plain.Items,
+            Dim = plain.Dim,
+            SlateSize = plain.SlateSize,
+            Ticks = plain.Ticks,
+            Seeds = plain.Seeds,
+            Strategies = plain.Strategies,
+            Metrics = plain.Metrics,
+            DriftEventTicks = plain.DriftEventTicks,
+            Series = plain.Series,
+            Summary = plain.Summary,
+            Environment = plain.Environment,
+            Comparisons = Simulator.Core.Statistics.PairedStatistics.Compare(plain.Strategies, plain.Metrics, perSeed, "oracle", 1),
+            RecoveryMetric = "ndcg@10",
+            Recovery = Simulator.Core.Statistics.DriftRecovery.Compute(plain.Series, plain.Strategies, 0, plain.DriftEventTicks),
+        };
+        var text = ConsoleTable.Render(run);
+        Assert.Contains("vs oracle", text, StringComparison.Ordinal);
+        Assert.Contains("Holm-adjusted", text, StringComparison.Ordinal);
+        Assert.Contains("popularity", text.Split("vs oracle")[1], StringComparison.Ordinal);
+        Assert.Contains("median ticks", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("vs oracle", ConsoleTable.Render(plain), StringComparison.Ordinal);
+
+        var json = Simulator.Reporting.RunFiles.SummaryJson.Write(run);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("oracle", doc.RootElement.GetProperty("comparisons").GetProperty("reference").GetString());
+        var diff = doc.RootElement.GetProperty("comparisons").GetProperty("popularity").GetProperty("ndcg@10");
+        Assert.True(diff.GetProperty("mean_diff").GetDouble() < 0);
+        Assert.Equal(2, diff.GetProperty("bootstrap_ci95").GetArrayLength());
+        Assert.Equal(3, doc.RootElement.GetProperty("recovery").GetProperty("oracle")[0].GetProperty("seeds").GetArrayLength());
+        Assert.Equal(json, Simulator.Reporting.RunFiles.SummaryJson.Write(run)); // deterministic
     }
 
     [Fact]

@@ -1,0 +1,98 @@
+namespace Simulator.Core.Metrics;
+
+/// <summary>
+/// Item exposure counts of one world: this tick's (for coverage and gini) and cumulative over
+/// earlier ticks (the popularity behind novelty). Shards count into their own arrays, folded in
+/// shard order, so counts never depend on scheduling. Where shards x items would be too large to
+/// hold per shard, one pass after scoring counts instead (same integers, so the same result).
+/// </summary>
+public sealed class ExposureTally
+{
+    /// <summary>Per-shard arrays are used while shards x items stays at or below this many counts (32 MB per world).</summary>
+    public const long MaxShardCounts = 4L << 20;
+
+    private readonly long[][]? _perShard;
+
+    public ExposureTally(int items, int shards)
+    {
+        Items = items;
+        Tick = new long[items];
+        Cumulative = new long[items];
+        SelfInformation = new double[items];
+        if ((long)items * shards <= MaxShardCounts)
+        {
+            _perShard = new long[shards][];
+            for (var s = 0; s < shards; s++)
+            {
+                _perShard[s] = new long[items];
+            }
+        }
+
+        RankingMetrics.SelfInformation(Cumulative, SelfInformation);
+    }
+
+    public int Items { get; }
+
+    /// <summary>Exposures this tick per item (valid after <see cref="EndTick"/>).</summary>
+    public long[] Tick { get; }
+
+    /// <summary>Exposures per item over all ticks before the current one.</summary>
+    public long[] Cumulative { get; }
+
+    /// <summary>-log2 smoothed popularity per item from <see cref="Cumulative"/>: what novelty averages.</summary>
+    public double[] SelfInformation { get; }
+
+    /// <summary>The count array a shard writes into, or null when counting happens in <see cref="EndTick"/>.</summary>
+    public long[]? ShardCounts(int shard) => _perShard?[shard];
+
+    /// <summary>Clears the shard arrays before scoring.</summary>
+    public void BeginTick()
+    {
+        if (_perShard is not null)
+        {
+            foreach (var counts in _perShard)
+            {
+                Array.Clear(counts);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds the shard counts in shard order (or counts the slates of active users directly),
+    /// then adds this tick to the cumulative counts and refreshes the self-information for the next tick.
+    /// </summary>
+    public void EndTick(byte[] active, int[] slates, int k)
+    {
+        Array.Clear(Tick);
+        if (_perShard is not null)
+        {
+            foreach (var counts in _perShard)
+            {
+                for (var i = 0; i < Items; i++)
+                {
+                    Tick[i] += counts[i];
+                }
+            }
+        }
+        else
+        {
+            for (var u = 0; u < active.Length; u++)
+            {
+                if (active[u] != 0)
+                {
+                    foreach (var item in slates.AsSpan(u * k, k))
+                    {
+                        Tick[item]++;
+                    }
+                }
+            }
+        }
+
+        for (var i = 0; i < Items; i++)
+        {
+            Cumulative[i] += Tick[i];
+        }
+
+        RankingMetrics.SelfInformation(Cumulative, SelfInformation);
+    }
+}
