@@ -44,7 +44,7 @@ public static class SimulationRunner
 
         var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
         var summary = Summarize(series, scenario);
-        var recoveryMetric = scenario.Metrics.ToList().IndexOf(MetricCatalog.Ndcg(scenario.SlateSize));
+        var recoveryMetric = scenario.Metrics.ToList().IndexOf(RecoveryMetricOf(scenario) ?? string.Empty);
         return new RunResult
         {
             ScenarioName = scenario.Name,
@@ -62,7 +62,7 @@ public static class SimulationRunner
             Summary = summary,
             Normalised = Normalisation.Compute(summary, strategies, scenario.Metrics),
             Comparisons = PairedStatistics.Compare(strategies, scenario.Metrics, PerSeed(series), scenario.Reference, scenario.Seed),
-            RecoveryMetric = recoveryMetric >= 0 ? scenario.Metrics[recoveryMetric] : null,
+            RecoveryMetric = RecoveryMetricOf(scenario),
             Recovery = DriftRecovery.Compute(series, strategies, recoveryMetric, scenario.Drift.EventTicks),
             Environment = new RunEnvironment(
                 engine.Info.Kind,
@@ -73,6 +73,48 @@ public static class SimulationRunner
                 clock.Elapsed.TotalSeconds,
                 started,
                 typeof(SimulationRunner).Assembly.GetName().Version?.ToString() ?? "0.0.0"),
+        };
+    }
+
+    /// <summary>The metric drift recovery is measured on: ndcg@k when the scenario selected it.</summary>
+    public static string? RecoveryMetricOf(Scenario scenario)
+    {
+        var ndcg = MetricCatalog.Ndcg(scenario.SlateSize);
+        return scenario.Metrics.Contains(ndcg) ? ndcg : null;
+    }
+
+    /// <summary>
+    /// Everything a finished run derives from its series (normalised scores, paired comparisons,
+    /// drift recovery), recomputed for a result read back from a run folder, so that the redrawn
+    /// summary is byte for byte the one the run wrote.
+    /// </summary>
+    public static RunResult WithDerivedStatistics(RunResult run, Scenario scenario)
+    {
+        var recoveryMetric = run.Metrics.ToList().IndexOf(RecoveryMetricOf(scenario) ?? string.Empty);
+
+        // A hand-assembled folder may list other strategies than its scenario: fall back to the
+        // documented default reference, the first strategy.
+        var reference = run.Strategies.Contains(scenario.Reference) ? scenario.Reference : run.Strategies[0];
+        return new RunResult
+        {
+            ScenarioName = run.ScenarioName,
+            ScenarioJson = run.ScenarioJson,
+            Users = run.Users,
+            Items = run.Items,
+            Dim = run.Dim,
+            SlateSize = run.SlateSize,
+            Ticks = run.Ticks,
+            Seeds = run.Seeds,
+            Strategies = run.Strategies,
+            Metrics = run.Metrics,
+            DriftEventTicks = run.DriftEventTicks,
+            Series = run.Series,
+            Summary = run.Summary,
+            Normalised = Normalisation.Compute(run.Summary, run.Strategies, run.Metrics),
+            Comparisons = PairedStatistics.Compare(run.Strategies, run.Metrics, PerSeed(run.Series), reference, scenario.Seed),
+            RecoveryMetric = recoveryMetric >= 0 ? run.Metrics[recoveryMetric] : null,
+            Recovery = DriftRecovery.Compute(run.Series, run.Strategies, recoveryMetric, run.DriftEventTicks),
+            Environment = run.Environment,
         };
     }
 

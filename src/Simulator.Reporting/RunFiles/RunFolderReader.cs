@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Simulator.Core.Results;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
 
 namespace Simulator.Reporting.RunFiles;
 
@@ -86,7 +88,7 @@ public static class RunFolderReader
             table[strategy] = byMetric;
         }
 
-        return new RunResult
+        var result = new RunResult
         {
             ScenarioName = summary.Scenario,
             ScenarioJson = scenarioJson,
@@ -103,6 +105,22 @@ public static class RunFolderReader
             Summary = table,
             Environment = environment,
         };
+
+        // Comparisons, normalised scores and recovery are functions of the series and the
+        // scenario: recompute them exactly as the run did rather than trusting a second copy.
+        return SimulationRunner.WithDerivedStatistics(result, ResolvedScenario(scenarioPath, scenarioJson));
+    }
+
+    private static Scenario ResolvedScenario(string path, string json)
+    {
+        try
+        {
+            return ScenarioParser.Parse(json, Path.GetFileName(Path.GetDirectoryName(path)) ?? "run");
+        }
+        catch (ScenarioException e)
+        {
+            throw new RunFolderException($"{path}: not a valid resolved scenario: {e.Errors[0]}", e);
+        }
     }
 
     private static string ReadText(string path)
@@ -414,12 +432,18 @@ public static class RunFolderReader
             ? value
             : throw new RunFolderException($"{path}: {where} must be an integer, found {Clip(element.GetRawText())}");
 
-    // Numbers, plus the strings "NaN"/"Infinity" in case a writer ever emits named literals.
+    // Numbers; null is an undefined value (NaN), as SummaryJson writes it; also the strings
+    // "NaN"/"Infinity" in case a writer ever emits named literals.
     private static double Number(string path, JsonElement element, string where)
     {
         if (element.ValueKind == JsonValueKind.Number)
         {
             return element.GetDouble();
+        }
+
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return double.NaN;
         }
 
         if (element.ValueKind == JsonValueKind.String
