@@ -47,7 +47,7 @@ public sealed partial class CpuEngine
         where TCurve : struct, IRetention512
     {
         var d = op.Dim;
-        var staging = DecayStaging.For(DecayStageUsers * d);
+        var staging = ThreadScratch<DecayStage>.For(DecayStageUsers * d);
         var vTick = Vector512.Create((float)op.Tick);
         var vLength = Vector512.Create(op.TickLength);
         var vBase = Vector512.Create(op.Baseline);
@@ -104,23 +104,6 @@ public sealed partial class CpuEngine
         for (; i < count; i++)
         {
             target[i] = source[i];
-        }
-    }
-
-    /// <summary>Per-thread staging rows for <see cref="DecayRows512"/>.</summary>
-    private static class DecayStaging
-    {
-        [ThreadStatic]
-        private static float[]? _buffer;
-
-        public static float[] For(int length)
-        {
-            if (_buffer is null || _buffer.Length < length)
-            {
-                _buffer = GC.AllocateUninitializedArray<float>(length, pinned: true);
-            }
-
-            return _buffer;
         }
     }
 
@@ -225,4 +208,7 @@ public sealed partial class CpuEngine
             _ => new(1f / p1, p2, 1f),
         };
     }
+
+    /// <summary>Tag of the decay staging buffer.</summary>
+    private readonly struct DecayStage;
 }

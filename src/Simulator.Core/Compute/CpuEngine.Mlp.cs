@@ -30,7 +30,8 @@ public sealed partial class CpuEngine
     private static unsafe void MlpRows(in MlpOperands op, int width, int start, int end)
     {
         var count = end - start;
-        var (scratchA, scratchB) = MlpScratch.For(MlpChunkUsers * width);
+        var scratchA = ThreadScratch<MlpHiddenA>.For(MlpChunkUsers * width);
+        var scratchB = ThreadScratch<MlpHiddenB>.For(MlpChunkUsers * width);
         fixed (float* input = op.Input.Host)
         fixed (float* output = op.Output.Host)
         fixed (float* sa = scratchA)
@@ -77,30 +78,6 @@ public sealed partial class CpuEngine
         }
     }
 
-    /// <summary>
-    /// Per-thread scratch for hidden activations, reused across chunks and calls: allocating it
-    /// per chunk cost more than the layer maths at a million users.
-    /// </summary>
-    private static class MlpScratch
-    {
-        [ThreadStatic]
-        private static float[]? _a;
-
-        [ThreadStatic]
-        private static float[]? _b;
-
-        public static (float[] A, float[] B) For(int length)
-        {
-            if (_a is null || _a.Length < length)
-            {
-                _a = GC.AllocateUninitializedArray<float>(length, pinned: true);
-                _b = GC.AllocateUninitializedArray<float>(length, pinned: true);
-            }
-
-            return (_a, _b!);
-        }
-    }
-
     /// <summary>Adds bias, applies the activation and stores the valid rows of a tile.</summary>
     private readonly unsafe struct DenseStore(float* bias, float* y, int outDim, Activation activation, int firstRow, int validRows)
     {
@@ -135,4 +112,9 @@ public sealed partial class CpuEngine
             }
         }
     }
+
+    /// <summary>Tags of the two hidden-layer buffers.</summary>
+    private readonly struct MlpHiddenA;
+
+    private readonly struct MlpHiddenB;
 }

@@ -74,7 +74,7 @@ public sealed partial class CpuEngine
         var chunkTiles = ScoreChunkItems / 16;
         var tileMax = stackalloc float[4 * chunkTiles];
         var kthMax = stackalloc float[k];
-        var buffer = ScoreScratch.For(4 * ScoreChunkItems);
+        var buffer = ThreadScratch<ScoreChunk>.For(4 * ScoreChunkItems);
         fixed (float* users = op.UserVectors.Host)
         fixed (float* b = itemsT)
         fixed (float* biasPtr = bias)
@@ -196,23 +196,6 @@ public sealed partial class CpuEngine
         return best[k - 1];
     }
 
-    /// <summary>Per-thread score buffer, reused across calls.</summary>
-    private static class ScoreScratch
-    {
-        [ThreadStatic]
-        private static float[]? _buffer;
-
-        public static float[] For(int length)
-        {
-            if (_buffer is null || _buffer.Length < length)
-            {
-                _buffer = GC.AllocateUninitializedArray<float>(length, pinned: true);
-            }
-
-            return _buffer;
-        }
-    }
-
     /// <summary>
     /// Keeps the k best of a row unsorted and replaces the worst: an insertion costs one pass
     /// over k entries with no data-dependent shifting, which matters because a random scan order
@@ -267,4 +250,7 @@ public sealed partial class CpuEngine
             items[j + 1] = item;
         }
     }
+
+    /// <summary>Tag of the score chunk buffer.</summary>
+    private readonly struct ScoreChunk;
 }
