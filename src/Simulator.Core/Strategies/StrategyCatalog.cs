@@ -27,6 +27,18 @@ public static class StrategyCatalog
             [new StrategyParameter("alpha", 0.3, 0.0, 1.0, "weight of the newest click")],
             (c, s) => new EmaStrategy(c, s["alpha"])),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
+        new(
+            "oracle-frozen",
+            "top-k by true utility with the true interest frozen at the first tick (prices tracking drift; reads ground truth).",
+            true,
+            [],
+            (c, _) => new OracleFrozenStrategy(c)),
+        new(
+            "oracle-lagged",
+            "top-k by true utility with the true interest as it was lag ticks ago (reads ground truth).",
+            true,
+            [new StrategyParameter("lag", 5, 0, 1000, "age of the true interest used, in ticks (integer)")],
+            (c, s) => new OracleLaggedStrategy(c, (int)s["lag"])),
     ];
 
     public static StrategyDescriptor? Find(string name) => All.FirstOrDefault(d => d.Name == name);
