@@ -26,6 +26,30 @@ public static class StrategyCatalog
             false,
             [new StrategyParameter("alpha", 0.3, 0.0, 1.0, "weight of the newest click")],
             (c, s) => new EmaStrategy(c, s["alpha"])),
+        new(
+            "recent-popularity",
+            "the k items with the largest decayed click counts, c <- gamma c + clicks; the same slate for everyone.",
+            false,
+            [new StrategyParameter("decay", 0.9, 0.0, 1.0, "gamma: per-tick decay of the click counts")],
+            (c, s) => new RecentPopularityStrategy(c, s["decay"])),
+        new(
+            "decay-history",
+            "user vector h <- gamma h every active tick, h <- h + x on a click; score <h, x>.",
+            false,
+            [new StrategyParameter("decay", 0.8, 0.0, 1.0, "gamma: per-active-tick decay of the history vector")],
+            (c, s) => new DecayHistoryStrategy(c, s["decay"])),
+        new(
+            "sliding-window",
+            "user vector = mean embedding of the user's last W clicked items; score <v, x>.",
+            false,
+            [new StrategyParameter("window", 10, 1, 1000, "W: clicks remembered per user (integer)")],
+            (c, s) => new SlidingWindowStrategy(c, (int)s["window"])),
+        new(
+            "actr",
+            "ACT-R base-level activation per topic, B_g = ln sum (t - t_j + 1)^-d over the last 20 clicks; score <exp(B), x>.",
+            false,
+            [new StrategyParameter("decay", 0.5, 0.0, 5.0, "d: power-law decay of each past click's activation")],
+            (c, s) => new ActrStrategy(c, s["decay"])),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",

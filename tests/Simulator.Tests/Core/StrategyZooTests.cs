@@ -45,5 +45,81 @@ public sealed class StrategyZooTests
         Assert.Equal([0f, 1f], s.InterestEstimate!);
     }
 
+    [Fact]
+    public void Recent_popularity_decays_counts_then_adds_this_ticks_clicks()
+    {
+        using var kit = new StrategyKit(3, 2, 2, Items, shards: 2);
+        using var s = new RecentPopularityStrategy(kit.Context, 0.5);
+        int[] slates = [2, 0, 2, 1, 3, 1];
+        kit.Learn(s, 0, slates, [0, 0, -1]); // item 2 twice
+        Assert.Equal([0.0, 0.0, 2.0, 0.0], s.Counts);
+        kit.Learn(s, 1, slates, [-1, -1, 0]); // item 3 once
+        Assert.Equal([0.0, 0.0, 1.0, 1.0], s.Counts);
+        Assert.All(kit.Recommend(s, 2), slate => Assert.Equal([2, 3], slate)); // tie: smaller index first
+        kit.Learn(s, 2, slates, [1, -1, 1]); // item 0 and item 1
+        Assert.Equal([1.0, 1.0, 0.5, 0.5], s.Counts);
+        Assert.All(kit.Recommend(s, 3), slate => Assert.Equal([0, 1], slate));
+    }
+
+    [Fact]
+    public void Decay_history_decays_every_active_tick_and_adds_the_clicked_embedding()
+    {
+        using var kit = new StrategyKit(1, 2, 2, Items);
+        using var s = new DecayHistoryStrategy(kit.Context, 0.5);
+        var h0 = s.InterestEstimate.ToArray();
+        Assert.All(h0, v => Assert.InRange(v, 0.003f, 0.007f)); // small keyed noise around 0.01/d
+        kit.Learn(s, 0, [0, 1], [0]);  // h = 0.5 h0 + x0
+        kit.Learn(s, 1, [1, 0], [0]);  // h = 0.25 h0 + 0.5 x0 + x1
+        Assert.Equal(0.5f + (0.25f * h0[0]), s.InterestEstimate[0], 6);
+        Assert.Equal(1f + (0.25f * h0[1]), s.InterestEstimate[1], 6);
+        kit.Active[0] = 0;
+        kit.Learn(s, 2, [1, 0], [-1]); // inactive: no decay
+        Assert.Equal(0.5f + (0.25f * h0[0]), s.InterestEstimate[0], 6);
+        kit.Active[0] = 1;
+        kit.Learn(s, 3, [1, 0], [-1]); // active, no click: decay only
+        Assert.Equal(0.25f + (0.125f * h0[0]), s.InterestEstimate[0], 6);
+
+        // Scores ~ 0.25, 0.5, 0.35, 0.425 -> items 1 then 3.
+        Assert.Equal([1, 3], kit.Recommend(s, 4)[0]);
+    }
+
+    [Fact]
+    public void Sliding_window_averages_the_last_w_clicked_embeddings()
+    {
+        using var kit = new StrategyKit(2, 2, 2, Items);
+        using var s = new SlidingWindowStrategy(kit.Context, 2);
+        var cold = s.InterestEstimate.ToArray();
+        kit.Learn(s, 0, [0, 1, 0, 1], [0, -1]);
+        kit.Learn(s, 1, [1, 0, 0, 1], [0, -1]);
+        kit.Learn(s, 2, [2, 0, 0, 1], [0, -1]); // window {1, 2}: item 0 evicted
+        Assert.Equal(0.3f, s.InterestEstimate[0], 6);
+        Assert.Equal(0.7f, s.InterestEstimate[1], 6);
+        Assert.Equal(cold[2..], s.InterestEstimate[2..]); // user 1 never clicked
+        Assert.NotEqual(cold[2], cold[3]);
+
+        // Scores 0.3, 0.7, 0.46, 0.58 -> items 1 then 3.
+        Assert.Equal([1, 3], kit.Recommend(s, 3)[0]);
+    }
+
+    [Fact]
+    public void Actr_activation_sums_power_law_decayed_clicks_per_topic()
+    {
+        using var kit = new StrategyKit(1, 2, 2, Items);
+        using var s = new ActrStrategy(kit.Context, 0.5);
+        kit.Learn(s, 0, [0, 1], [0]); // topic 0 at tick 0
+        kit.Learn(s, 2, [3, 1], [0]); // topic 1 at tick 2
+
+        // At tick 3: v0 = (3 - 0 + 1)^-0.5 = 0.5, v1 = (3 - 2 + 1)^-0.5 = 0.7071 (+ noise below 0.001).
+        // Scores 0.5, 0.707, 0.583, 0.645 -> items 1 then 3.
+        Assert.Equal([1, 3], kit.Recommend(s, 3)[0]);
+        Assert.InRange(s.InterestEstimate[0], 0.5f, 0.501f);
+        Assert.InRange(s.InterestEstimate[1], 0.7071f, 0.7081f);
+
+        kit.Learn(s, 3, [2, 1], [0]); // topic 0 at tick 3
+        kit.Recommend(s, 4);
+        Assert.InRange(s.InterestEstimate[0], 0.4472f + 0.7071f, 0.4472f + 0.7071f + 0.0011f);
+        Assert.InRange(s.InterestEstimate[1], 0.5773f, 0.5784f);
+    }
+
     private static void Set(float[] target, float[] values) => values.AsSpan().CopyTo(target);
 }
