@@ -50,6 +50,24 @@ public static class StrategyCatalog
             false,
             [new StrategyParameter("decay", 0.5, 0.0, 5.0, "d: power-law decay of each past click's activation")],
             (c, s) => new ActrStrategy(c, s["decay"])),
+        new(
+            "d-ucb",
+            "discounted UCB over items: S <- gamma S + clicks, N <- gamma N + shows, index S/N + c sqrt(ln sum N / N); one slate for all.",
+            false,
+            [
+                new StrategyParameter("discount", 0.95, 0.0, 1.0, "gamma: per-tick discount of clicks and shows"),
+                new StrategyParameter("exploration", 0.5, 0.0, 100.0, "c: weight of the exploration bonus"),
+            ],
+            (c, s) => new DiscountedUcbStrategy(c, s["discount"], s["exploration"])),
+        new(
+            "sw-ucb",
+            "sliding-window UCB over items: clicks and shows over the last W ticks, index S/N + c sqrt(ln sum N / N); one slate for all.",
+            false,
+            [
+                new StrategyParameter("window", 20, 1, 10000, "W: ticks in the window (integer)"),
+                new StrategyParameter("exploration", 0.5, 0.0, 100.0, "c: weight of the exploration bonus"),
+            ],
+            (c, s) => new SlidingWindowUcbStrategy(c, (int)s["window"], s["exploration"])),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",

@@ -121,5 +121,35 @@ public sealed class StrategyZooTests
         Assert.InRange(s.InterestEstimate[1], 0.5773f, 0.5784f);
     }
 
+    [Fact]
+    public void Discounted_ucb_shows_unseen_items_first_then_the_discounted_index()
+    {
+        using var kit = new StrategyKit(2, 2, 2, Items, shards: 2);
+        using var s = new DiscountedUcbStrategy(kit.Context, 0.5, 1.0);
+        Assert.All(kit.Recommend(s, 0), slate => Assert.Equal([0, 1], slate));
+        kit.Learn(s, 0, [0, 1, 0, 1], [0, -1]);       // S = [1,0,0,0], N = [2,2,0,0]
+        Assert.All(kit.Recommend(s, 1), slate => Assert.Equal([2, 3], slate));
+        kit.Learn(s, 1, [2, 3, 2, 3], [1, 1]);        // S = [.5,0,0,2], N = [1,1,2,2]
+
+        // ln 6 = 1.792: indices 0.5 + 1.339, 1.339, 0.946, 1 + 0.946 -> items 3 then 0.
+        Assert.All(kit.Recommend(s, 2), slate => Assert.Equal([3, 0], slate));
+    }
+
+    [Fact]
+    public void Sliding_window_ucb_forgets_ticks_older_than_the_window()
+    {
+        using var kit = new StrategyKit(2, 2, 2, Items, shards: 2);
+        using var s = new SlidingWindowUcbStrategy(kit.Context, 2, 1.0);
+        Assert.All(kit.Recommend(s, 0), slate => Assert.Equal([0, 1], slate));
+        kit.Learn(s, 0, [0, 1, 0, 1], [0, -1]);
+        Assert.All(kit.Recommend(s, 1), slate => Assert.Equal([2, 3], slate));
+        kit.Learn(s, 1, [2, 3, 2, 3], [1, 1]);        // S = [1,0,0,2], N = [2,2,2,2]
+        Assert.All(kit.Recommend(s, 2), slate => Assert.Equal([3, 0], slate));
+        kit.Learn(s, 2, [3, 0, 3, 0], [-1, -1]);      // tick 0 leaves: S = [0,0,0,2], N = [2,0,2,4]
+
+        // Item 1 is unshown within the window; then ln 8: 1.020, 1.020, 0.5 + 0.721 -> item 3.
+        Assert.All(kit.Recommend(s, 3), slate => Assert.Equal([1, 3], slate));
+    }
+
     private static void Set(float[] target, float[] values) => values.AsSpan().CopyTo(target);
 }
