@@ -73,4 +73,6 @@ public static class RandomStreams
     public const uint Arrival = 12;
     public const uint Bench = 13;
     public const uint Bootstrap = 14;
+    public const uint StrategyColdStart = 15;
+    public const uint StrategyThompson = 16;
 }

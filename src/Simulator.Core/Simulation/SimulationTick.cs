@@ -153,7 +153,7 @@ internal sealed class SimulationTick : IDisposable
             state.Users, _catalog.Count, state.Dim, state.K, state.Interest, _catalog.Items, _idealBias, state.IdealSlates, state.IdealScores));
         state.IdealSlates.Download();
         world.Strategy.Recommend(new RecommendContext(
-            tick, _population.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest)));
+            tick, _population.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest, _idealBias)));
         state.Slates.Upload();
     }
 

@@ -30,8 +30,12 @@ public sealed record StrategyContext(
     ShardLayout Shards,
     ParallelOptions Parallel);
 
-/// <summary>Ground truth of one world at recommendation time. Oracles only.</summary>
-public sealed record GroundTruth(IColumn<int> IdealSlates, IColumn<float> Interest);
+/// <summary>
+/// Ground truth of one world at recommendation time. Oracles only. <see cref="ItemBias"/> is the
+/// world's per-item bias column (qualityWeight / interestWeight) * quality, so that
+/// &lt;interest, x_i&gt; + bias_i orders items exactly as the true utility does.
+/// </summary>
+public sealed record GroundTruth(IColumn<int> IdealSlates, IColumn<float> Interest, IColumn<float> ItemBias);
 
 /// <summary>The recommend call: tick, active users and the slate column to fill.</summary>
 public sealed record RecommendContext(int Tick, byte[] Active, IColumn<int> Slates, GroundTruth Truth);

@@ -26,7 +26,61 @@ public static class StrategyCatalog
             false,
             [new StrategyParameter("alpha", 0.3, 0.0, 1.0, "weight of the newest click")],
             (c, s) => new EmaStrategy(c, s["alpha"])),
+        new(
+            "recent-popularity",
+            "the k items with the largest decayed click counts, c <- gamma c + clicks; the same slate for everyone.",
+            false,
+            [new StrategyParameter("decay", 0.9, 0.0, 1.0, "gamma: per-tick decay of the click counts")],
+            (c, s) => new RecentPopularityStrategy(c, s["decay"])),
+        new(
+            "decay-history",
+            "user vector h <- gamma h every active tick, h <- h + x on a click; score <h, x>.",
+            false,
+            [new StrategyParameter("decay", 0.8, 0.0, 1.0, "gamma: per-active-tick decay of the history vector")],
+            (c, s) => new DecayHistoryStrategy(c, s["decay"])),
+        new(
+            "sliding-window",
+            "user vector = mean embedding of the user's last W clicked items; score <v, x>.",
+            false,
+            [new StrategyParameter("window", 10, 1, 1000, "W: clicks remembered per user (integer)")],
+            (c, s) => new SlidingWindowStrategy(c, (int)s["window"])),
+        new(
+            "actr",
+            "ACT-R base-level activation per topic, B_g = ln sum (t - t_j + 1)^-d over the last 20 clicks; score <exp(B), x>.",
+            false,
+            [new StrategyParameter("decay", 0.5, 0.0, 5.0, "d: power-law decay of each past click's activation")],
+            (c, s) => new ActrStrategy(c, s["decay"])),
+        new(
+            "d-ucb",
+            "discounted UCB over items: S <- gamma S + clicks, N <- gamma N + shows, index S/N + c sqrt(ln sum N / N); one slate for all.",
+            false,
+            [
+                new StrategyParameter("discount", 0.95, 0.0, 1.0, "gamma: per-tick discount of clicks and shows"),
+                new StrategyParameter("exploration", 0.5, 0.0, 100.0, "c: weight of the exploration bonus"),
+            ],
+            (c, s) => new DiscountedUcbStrategy(c, s["discount"], s["exploration"])),
+        new(
+            "sw-ucb",
+            "sliding-window UCB over items: clicks and shows over the last W ticks, index S/N + c sqrt(ln sum N / N); one slate for all.",
+            false,
+            [
+                new StrategyParameter("window", 20, 1, 10000, "W: ticks in the window (integer)"),
+                new StrategyParameter("exploration", 0.5, 0.0, 100.0, "c: weight of the exploration bonus"),
+            ],
+            (c, s) => new SlidingWindowUcbStrategy(c, (int)s["window"], s["exploration"])),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
+        new(
+            "oracle-frozen",
+            "top-k by true utility with the true interest frozen at the first tick (prices tracking drift; reads ground truth).",
+            true,
+            [],
+            (c, _) => new OracleFrozenStrategy(c)),
+        new(
+            "oracle-lagged",
+            "top-k by true utility with the true interest as it was lag ticks ago (reads ground truth).",
+            true,
+            [new StrategyParameter("lag", 5, 0, 1000, "age of the true interest used, in ticks (integer)")],
+            (c, s) => new OracleLaggedStrategy(c, (int)s["lag"])),
     ];
 
     public static StrategyDescriptor? Find(string name) => All.FirstOrDefault(d => d.Name == name);

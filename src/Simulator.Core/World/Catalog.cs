@@ -51,6 +51,19 @@ public sealed class Catalog : IDisposable
         Topic.Upload();
     }
 
+    /// <summary>A catalog from given arrays (tests: hand-set embeddings). Items is [M x d] row-major.</summary>
+    internal Catalog(IComputeEngine engine, float[] items, float[] quality, int[] topic, int dim)
+    {
+        Count = quality.Length;
+        Dim = dim;
+        Items = engine.Bind(items);
+        Quality = engine.Bind(quality);
+        Topic = engine.Bind(topic);
+        Items.Upload();
+        Quality.Upload();
+        Topic.Upload();
+    }
+
     public int Count { get; }
 
     public int Dim { get; }

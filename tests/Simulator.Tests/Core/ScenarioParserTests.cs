@@ -20,7 +20,8 @@ public sealed class ScenarioParserTests
         Assert.Equal("fallback", s.Name);
         Assert.Equal(3, s.SeedCount);
         Assert.Equal(ForgettingCurve.Sigmoid, s.Forgetting.Curve);
-        Assert.Equal(["random", "popularity", "ema", "oracle"], s.Strategies.Select(x => x.Name));
+        Assert.Equal(Simulator.Core.Strategies.StrategyCatalog.All.Select(d => d.Name), s.Strategies.Select(x => x.Name));
+        Assert.Equal("ema", s.Strategies[2].Name);
         Assert.Contains("ndcg@10", s.Metrics);
         Assert.Equal(0.3, s.Strategies[2]["alpha"], 10);
     }

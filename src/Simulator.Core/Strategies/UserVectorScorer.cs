@@ -1,0 +1,49 @@
+using Simulator.Core.Compute;
+using Simulator.Core.Randomness;
+
+namespace Simulator.Core.Strategies;
+
+/// <summary>
+/// Shared plumbing of strategies that score items by &lt;v_u, x_i&gt; (+ optional item bias): a bound
+/// [N x d] user-vector column and the engine's ScoreTopK (never an N x M score matrix).
+/// </summary>
+internal sealed class UserVectorScorer : IDisposable
+{
+    private readonly StrategyContext _context;
+    private readonly IColumn<float> _scores;
+
+    public UserVectorScorer(StrategyContext context)
+    {
+        _context = context;
+        Vectors = context.Engine.Bind(new float[context.Users * context.Dim]);
+        _scores = context.Engine.Bind(new float[context.Users * context.K]);
+    }
+
+    /// <summary>The user vectors [N x d], row-major; fill <c>Vectors.Host</c> before <see cref="Score"/>.</summary>
+    public IColumn<float> Vectors { get; }
+
+    /// <summary>Uploads the vectors, scores every item per user and writes the top-k slates (host).</summary>
+    public void Score(IColumn<int> slates, IColumn<float>? itemBias = null)
+    {
+        Vectors.Upload();
+        _context.Engine.ScoreTopK(new ScoreTopKOperands(
+            _context.Users, _context.Catalog.Count, _context.Dim, _context.K, Vectors, _context.Catalog.Items, itemBias, slates, _scores));
+        slates.Download();
+    }
+
+    /// <summary>Cold-start vector of a user: scale * (1/d) (1 + 0.1 z_g), z keyed by (seed, cold-start stream, user, g).</summary>
+    public static void ColdStart(StrategyContext context, int user, Span<float> vector, float scale)
+    {
+        var d = vector.Length;
+        for (var g = 0; g < d; g++)
+        {
+            vector[g] = scale * (1f / d) * (1f + (0.1f * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyColdStart, (uint)user, 0, (uint)g)));
+        }
+    }
+
+    public void Dispose()
+    {
+        Vectors.Dispose();
+        _scores.Dispose();
+    }
+}
