@@ -9,7 +9,7 @@ public static class ValidateCommand
     public const string Help = """
         simulator validate <file>...
 
-        Checks scenario files (and bench experiment files, named bench-*.json) without running them. Every problem names the file, the JSON path,
+        Checks scenario files (and bench experiment files, named bench-*.json) without running them. Every problem names the file, the line, the JSON path,
         what was found and what was expected. Exit code 0 when all files are valid, 2 otherwise.
 
         Example:
