@@ -65,7 +65,7 @@ public static class RunCommand
     {
         try
         {
-            return ScenarioFiles.Load(settings.ScenarioPath, text => ScenarioOverrides.Apply(text, settings.Overrides));
+            return ScenarioFiles.Load(settings.ScenarioPath, settings.Overrides);
         }
         catch (ScenarioException e)
         {

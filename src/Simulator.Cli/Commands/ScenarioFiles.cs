@@ -10,17 +10,15 @@ public static class ScenarioFiles
     /// <summary>Largest scenario file accepted; scenarios are small hand-written files.</summary>
     public const long MaxBytes = 4 * 1024 * 1024;
 
-    public static Scenario Load(string path, Func<string, string>? edit = null)
+    /// <summary>Reads, applies <paramref name="overrides"/> (--set) and validates; errors name the file line or the override.</summary>
+    public static Scenario Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
     {
         var text = ReadText(path);
-        if (edit is not null)
-        {
-            text = edit(text);
-        }
-
+        overrides ??= [];
         try
         {
-            return ScenarioParser.Parse(text, Path.GetFileNameWithoutExtension(path));
+            var edited = ScenarioOverrides.Apply(text, overrides);
+            return ScenarioParser.Parse(edited, Path.GetFileNameWithoutExtension(path), text, overrides);
         }
         catch (ScenarioException e)
         {
@@ -30,10 +28,15 @@ public static class ScenarioFiles
 
     public static string Format(string path, ScenarioException e)
     {
-        var lines = e.Errors.Select(error => $"{path}: {error.Path}: {error.Message}");
+        var lines = e.Errors.Select(error => Format(path, error));
         return $"invalid scenario {path} ({e.Errors.Count} problem{(e.Errors.Count == 1 ? string.Empty : "s")}):{Environment.NewLine}  " +
                string.Join(Environment.NewLine + "  ", lines);
     }
+
+    /// <summary>`file:line: $.path: message`, or `file: $.path: message (from --set ...)` for a value not in the file.</summary>
+    public static string Format(string path, ScenarioError error) =>
+        (error.Line is int line ? $"{path}:{line}: " : $"{path}: ") + $"{error.Path}: {error.Message}" +
+        (error.Origin is null ? string.Empty : $" (from {error.Origin}; not in the file, so no line)");
 
     public static string ReadText(string path)
     {

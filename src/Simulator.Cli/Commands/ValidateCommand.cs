@@ -9,8 +9,11 @@ public static class ValidateCommand
     public const string Help = """
         simulator validate <file>...
 
-        Checks scenario files (and bench experiment files, named bench-*.json) without running them. Every problem names the file, the JSON path,
-        what was found and what was expected. Exit code 0 when all files are valid, 2 otherwise.
+        Checks scenario files (and bench experiment files, named bench-*.json) without running them.
+        Every problem is printed as file:line: $.json.path: what was found and what was expected
+        (a value given with --set has no line and names the override). A file named schema.json
+        (the JSON Schema of scenario files, scenarios/schema.json) is skipped.
+        Exit code 0 when all files are valid, 2 otherwise.
 
         Example:
           simulator validate scenarios/*.json
@@ -27,6 +30,12 @@ public static class ValidateCommand
         var failures = 0;
         foreach (var path in args.Positionals)
         {
+            if (Path.GetFileName(path) == "schema.json")
+            {
+                stdout.WriteLine($"{path}: the JSON Schema of scenario files; skipped");
+                continue;
+            }
+
             try
             {
                 if (Path.GetFileName(path).StartsWith("bench-", StringComparison.Ordinal))

@@ -31,7 +31,7 @@ public sealed record BenchExperiment(
         }
         catch (JsonException e)
         {
-            throw new ScenarioException([new ScenarioError("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message.Split(". ")[0]}.")]);
+            throw new ScenarioException([new ScenarioError("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message.Split(". ")[0]}.") { Line = (int)(e.LineNumber ?? 0) + 1 }]);
         }
 
         using (document)
@@ -58,7 +58,7 @@ public sealed record BenchExperiment(
             }
 
             r.Finish();
-            return errors.Count == 0 ? experiment : throw new ScenarioException(errors);
+            return errors.Count == 0 ? experiment : throw new ScenarioException(ScenarioLines.Attach(errors, json, []));
         }
     }
 

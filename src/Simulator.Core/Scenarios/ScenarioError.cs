@@ -1,9 +1,19 @@
 namespace Simulator.Core.Scenarios;
 
-/// <summary>One problem in a scenario: where (JSON path, e.g. $.population.users) and what was expected.</summary>
+/// <summary>
+/// One problem in a scenario: where (JSON path, e.g. $.population.users, and the 1-based line of
+/// the offending token when it comes from the file) and what was found and expected.
+/// </summary>
 public sealed record ScenarioError(string Path, string Message)
 {
-    public override string ToString() => $"{Path}: {Message}";
+    /// <summary>1-based line in the scenario file; null when the value did not come from the file (e.g. --set).</summary>
+    public int? Line { get; init; }
+
+    /// <summary>Where a value that is not in the file came from, e.g. "--set population.users=5"; null otherwise.</summary>
+    public string? Origin { get; init; }
+
+    public override string ToString() =>
+        (Line is int line ? $"line {line}: " : string.Empty) + $"{Path}: {Message}" + (Origin is null ? string.Empty : $" (from {Origin})");
 }
 
 /// <summary>Thrown when a scenario is invalid; carries every problem found, not just the first.</summary>

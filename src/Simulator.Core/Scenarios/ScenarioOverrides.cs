@@ -43,7 +43,7 @@ public static class ScenarioOverrides
             var parts = path.Split('.');
             if (parts.Any(p => p.Length == 0))
             {
-                throw new ScenarioException([new ScenarioError($"$.{path}", "override path must be dot-separated field names, e.g. population.users")]);
+                throw new ScenarioException([new ScenarioError($"$.{path}", "override path must be dot-separated field names, e.g. population.users") { Origin = $"--set {path}={text}" }]);
             }
 
             var node = rootObject;
@@ -58,7 +58,7 @@ public static class ScenarioOverrides
 
                 if (next is not JsonObject obj)
                 {
-                    throw new ScenarioException([new ScenarioError($"$.{string.Join('.', parts[..(i + 1)])}", $"cannot set {path}: this field is not an object")]);
+                    throw new ScenarioException([new ScenarioError($"$.{string.Join('.', parts[..(i + 1)])}", $"cannot set {path}: this field is not an object") { Origin = $"--set {path}={text}" }]);
                 }
 
                 node = obj;

@@ -41,7 +41,13 @@ public static class ScenarioParser
     };
 
     /// <summary>Parses and validates; <paramref name="fallbackName"/> names a scenario without a "name".</summary>
-    public static Scenario Parse(string json, string fallbackName)
+    public static Scenario Parse(string json, string fallbackName) => Parse(json, fallbackName, json, []);
+
+    /// <summary>
+    /// Parses and validates <paramref name="json"/>, the file text <paramref name="fileText"/> with
+    /// <paramref name="overrides"/> applied; errors name the line in the file, or the override.
+    /// </summary>
+    public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides)
     {
         JsonDocument document;
         try
@@ -51,7 +57,7 @@ public static class ScenarioParser
         catch (JsonException e)
         {
             var where = e.LineNumber is long line ? $" at line {line + 1}, column {e.BytePositionInLine + 1}" : string.Empty;
-            throw new ScenarioException([new ScenarioError("$", $"not valid JSON{where}: {FirstSentence(e.Message)}")]);
+            throw new ScenarioException([new ScenarioError("$", $"not valid JSON{where}: {FirstSentence(e.Message)}") { Line = e.LineNumber is long l ? (int)l + 1 : null }]);
         }
 
         using (document)
@@ -60,7 +66,7 @@ public static class ScenarioParser
             var scenario = Read(document.RootElement, fallbackName, errors);
             if (errors.Count > 0)
             {
-                throw new ScenarioException(errors);
+                throw new ScenarioException(ScenarioLines.Attach(errors, fileText, overrides));
             }
 
             return scenario;
