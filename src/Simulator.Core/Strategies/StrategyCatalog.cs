@@ -68,6 +68,12 @@ public static class StrategyCatalog
                 new StrategyParameter("exploration", 0.5, 0.0, 100.0, "c: weight of the exploration bonus"),
             ],
             (c, s) => new SlidingWindowUcbStrategy(c, (int)s["window"], s["exploration"])),
+        new(
+            "d-ts",
+            "discounted Thompson sampling over items: Beta(1 + S, 1 + N - S) with S, N discounted by gamma; per-user keyed draws (Normal approximation).",
+            false,
+            [new StrategyParameter("discount", 0.95, 0.0, 1.0, "gamma: per-tick discount of clicks and shows")],
+            (c, s) => new DiscountedThompsonStrategy(c, s["discount"])),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",

@@ -151,5 +151,31 @@ public sealed class StrategyZooTests
         Assert.All(kit.Recommend(s, 3), slate => Assert.Equal([1, 3], slate));
     }
 
+    [Fact]
+    public void Discounted_thompson_discounts_the_beta_posterior_and_ranks_each_users_draws()
+    {
+        using var kit = new StrategyKit(2, 2, 2, Items, shards: 2);
+        using var s = new DiscountedThompsonStrategy(kit.Context, 0.5);
+        kit.Learn(s, 0, [0, 1, 0, 1], [0, -1]);       // S = [1,0,0,0], N = [2,2,0,0]
+        kit.Learn(s, 1, [0, 2, 0, 2], [-1, 0]);       // S = [1.5,0,0,0], N = [3,1,2,0]
+        Assert.Equal((2.5, 2.5), s.Posterior(0));
+        Assert.Equal((1.0, 2.0), s.Posterior(1));
+        Assert.Equal((1.0, 3.0), s.Posterior(2));
+        Assert.Equal((1.0, 1.0), s.Posterior(3));
+
+        // Beta(2.5, 2.5): mean 0.5, variance 6.25 / (25 * 6) = 1/24.
+        var z = Simulator.Core.Randomness.KeyedRandom.Normal(kit.Context.Seed, Simulator.Core.Randomness.RandomStreams.StrategyThompson, 1, 2, 0);
+        Assert.Equal(0.5 + (Math.Sqrt(1.0 / 24) * z), s.Draw(1, 2, 0), 5);
+
+        var slates = kit.Recommend(s, 2);
+        for (var u = 0; u < 2; u++)
+        {
+            var expected = Enumerable.Range(0, 4).OrderByDescending(i => s.Draw(u, 2, i)).ThenBy(i => i).Take(2);
+            Assert.Equal(expected, slates[u]);
+        }
+
+        Assert.Equal(slates, kit.Recommend(s, 2)); // keyed: the same tick draws the same
+    }
+
     private static void Set(float[] target, float[] values) => values.AsSpan().CopyTo(target);
 }
