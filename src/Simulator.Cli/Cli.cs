@@ -78,6 +78,11 @@ public static class Cli
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
         }
+        catch (Core.Simulation.NumericalGuardException e)
+        {
+            stderr.WriteLine($"error: {e.Message}; no run folder was written");
+            return ExitCodes.RuntimeFailure;
+        }
         catch (OperationCanceledException)
         {
             stderr.WriteLine("interrupted: stopped between ticks; no run folder was written");

@@ -13,4 +13,7 @@ public sealed record RunOptions
 
     /// <summary>Checked between ticks: a cancelled run stops cleanly at a tick boundary.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Test hook: called with (stage, strategy, tick, column) right before each numerical guard scan.</summary>
+    internal Action<string, string, int, float[]>? GuardHook { get; init; }
 }

@@ -25,7 +25,7 @@ public static class SimulationRunner
         var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
         for (var s = 0; s < seeds.Count; s++)
         {
-            using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s]);
+            using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
             for (var t = 0; t < scenario.Ticks; t++)
             {
                 options.Cancellation.ThrowIfCancellationRequested();

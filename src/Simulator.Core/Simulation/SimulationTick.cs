@@ -24,9 +24,15 @@ internal sealed class SimulationTick : IDisposable
     private readonly bool[] _selected;
     private readonly ExposureTally?[] _exposure;
     private readonly double _lostThreshold;
+    private readonly ulong _seed;
+    private readonly Action<string, string, int, float[]>? _guardHook;
 
-    public SimulationTick(Scenario scenario, IComputeEngine engine, ParallelOptions parallel, ulong seed)
+    /// <summary>Builds the population, catalog and worlds of one seed; <c>guardHook</c> is a test hook called before each numerical guard scan.</summary>
+    public SimulationTick(
+        Scenario scenario, IComputeEngine engine, ParallelOptions parallel, ulong seed, Action<string, string, int, float[]>? guardHook = null)
     {
+        _seed = seed;
+        _guardHook = guardHook;
         _scenario = scenario;
         _engine = engine;
         _parallel = parallel;
@@ -70,18 +76,63 @@ internal sealed class SimulationTick : IDisposable
     /// 7. Reinforce — consumption restores the consumed topic's strength.
     /// 8. Score — metrics against ground truth, summed per shard and merged in shard order.
     /// The catalog is static in this version: items neither arrive nor age.
+    /// After each stage the numerical guard scans the columns it wrote (Preference after Drift,
+    /// Interest after Forget, the oracle's scores after Recommend, ExpectedCtr, Probabilities and
+    /// Dwell after Respond, the strategy's interest estimate after Learn, Peak after Reinforce) and
+    /// throws <see cref="NumericalGuardException"/> on the first NaN or infinity.
     /// </summary>
     /// <returns>The metric sums of each world for this tick, in strategy order.</returns>
     public MetricSums[] Step(int tick)
     {
         Arrive(tick);
         Drift(tick);
-        ForEachWorld(w => Forget(w.State, tick));
-        ForEachWorld(w => Recommend(w, tick));
-        ForEachWorld(w => Respond(w.State, tick));
-        ForEachWorld(w => Learn(w, tick));
-        ForEachWorld(w => Reinforce(w.State, tick));
+        ForEachWorld(w => Forget(w.State, tick), "Forget", tick);
+        ForEachWorld(w => Recommend(w, tick), "Recommend", tick);
+        ForEachWorld(w => Respond(w.State, tick), "Respond", tick);
+        ForEachWorld(w => Learn(w, tick), "Learn", tick);
+        ForEachWorld(w => Reinforce(w.State, tick), "Reinforce", tick);
         return _worlds.Select(Score).ToArray();
+    }
+
+    private void Guard(string stage, string column, string strategy, int tick, float[] values, int width)
+    {
+        _guardHook?.Invoke(stage, strategy, tick, values);
+        NumericalGuard.Check(values, width, _shards, _parallel, stage, column, strategy, tick, _seed);
+    }
+
+    private string NameOf(StrategyWorld world) => _scenario.Strategies[Array.IndexOf(_worlds, world)].Name;
+
+    private void GuardWorld(StrategyWorld world, string stage, int tick)
+    {
+        var state = world.State;
+        var name = NameOf(world);
+        switch (stage)
+        {
+            case "Forget":
+                Guard(stage, "Interest", name, tick, state.Interest.Host, state.Dim);
+                break;
+            case "Recommend":
+                state.IdealScores.Download();
+                Guard(stage, "IdealScores", name, tick, state.IdealScores.Host, state.K);
+                break;
+            case "Respond":
+                state.ExpectedCtr.Download();
+                Guard(stage, "ExpectedCtr", name, tick, state.ExpectedCtr.Host, 1);
+                Guard(stage, "Probabilities", name, tick, state.Probabilities.Host, state.K);
+                Guard(stage, "Dwell", name, tick, state.Dwell.Host, 1);
+                break;
+            case "Learn":
+                if (world.Strategy is IInterestEstimator { InterestEstimate: { } estimate })
+                {
+                    Guard(stage, "InterestEstimate", name, tick, estimate, state.Dim);
+                }
+
+                break;
+            case "Reinforce":
+                state.Peak.Download();
+                Guard(stage, "Peak", name, tick, state.Peak.Host, state.Dim);
+                break;
+        }
     }
 
     public void Dispose()
@@ -97,11 +148,12 @@ internal sealed class SimulationTick : IDisposable
     }
 
     /// <summary>Worlds run one after another: each engine operation already uses every core.</summary>
-    private void ForEachWorld(Action<StrategyWorld> stage)
+    private void ForEachWorld(Action<StrategyWorld> stage, string name, int tick)
     {
         foreach (var world in _worlds)
         {
             stage(world);
+            GuardWorld(world, name, tick);
         }
     }
 
@@ -134,6 +186,11 @@ internal sealed class SimulationTick : IDisposable
         if (changed != 0)
         {
             _population.Preference.Upload();
+        }
+
+        if (changed != 0 || tick == 0)
+        {
+            Guard("Drift", "Preference", "population (shared by every strategy)", tick, _population.Preference.Host, _scenario.Dim);
         }
     }
 

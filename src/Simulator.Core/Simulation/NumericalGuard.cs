@@ -1,0 +1,96 @@
+using Simulator.Core.World;
+
+namespace Simulator.Core.Simulation;
+
+/// <summary>
+/// Thrown when a NaN or an infinity appears in a state column: the run stops at the first stage
+/// and tick where it appeared, naming the strategy and the (smallest) user.
+/// </summary>
+public sealed class NumericalGuardException : Exception
+{
+    public NumericalGuardException(string stage, string column, string strategy, int user, int tick, ulong seed, float value)
+        : base($"numerical guard: {column} became {Describe(value)} in stage {stage} at tick {tick} (seed {seed}) for strategy {strategy}, user {user}; " +
+               "the run was stopped. Check the scenario's extreme values (choice weights and temperature, forgetting and drift parameters)")
+    {
+        Stage = stage;
+        Column = column;
+        Strategy = strategy;
+        User = user;
+        Tick = tick;
+        Seed = seed;
+        Value = value;
+    }
+
+    public NumericalGuardException()
+        : this("unknown", "unknown", "unknown", -1, -1, 0, float.NaN)
+    {
+    }
+
+    public NumericalGuardException(string message)
+        : base(message)
+    {
+        Stage = Column = Strategy = "unknown";
+    }
+
+    public NumericalGuardException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Stage = Column = Strategy = "unknown";
+    }
+
+    /// <summary>The tick stage after which the value was found (Drift, Forget, Recommend, Respond, Learn, Reinforce).</summary>
+    public string Stage { get; }
+
+    /// <summary>The state column, e.g. Interest or ExpectedCtr.</summary>
+    public string Column { get; }
+
+    /// <summary>The strategy whose world holds the value; "population" for state shared by all worlds.</summary>
+    public string Strategy { get; }
+
+    /// <summary>The smallest user index with a non-finite value.</summary>
+    public int User { get; }
+
+    public int Tick { get; }
+
+    public ulong Seed { get; }
+
+    public float Value { get; }
+
+    private static string Describe(float v) => float.IsNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity";
+}
+
+/// <summary>Scans state columns for NaN and infinities per shard in parallel; reports the smallest user.</summary>
+internal static class NumericalGuard
+{
+    /// <summary>The smallest user whose row (<paramref name="width"/> values per user) holds a non-finite value, with that value; user -1 when all are finite.</summary>
+    public static (int User, float Value) FirstNonFinite(float[] column, int width, ShardLayout shards, ParallelOptions parallel) =>
+        shards.Reduce(
+            parallel,
+            (start, end) =>
+            {
+                var from = (long)start * width;
+                var to = Math.Min((long)end * width, column.Length);
+                for (var i = from; i < to; i++)
+                {
+                    if (!float.IsFinite(column[i]))
+                    {
+                        return ((int)(i / width), column[i]);
+                    }
+                }
+
+                return (-1, 0f);
+            },
+            (User: -1, Value: 0f),
+            (found, shard) => found.User >= 0 ? found : shard);
+
+    /// <summary>Throws <see cref="NumericalGuardException"/> when <paramref name="column"/> holds a NaN or an infinity.</summary>
+    public static void Check(
+        float[] column, int width, ShardLayout shards, ParallelOptions parallel, string stage, string name, string strategy, int tick, ulong seed)
+    {
+        var (user, value) = FirstNonFinite(column, width, shards, parallel);
+        if (user >= 0)
+        {
+            throw new NumericalGuardException(stage, name, strategy, user, tick, seed, value);
+        }
+    }
+}
