@@ -9,6 +9,9 @@ public sealed class RunFolder : IDisposable
 {
     private bool _committed;
 
+    /// <summary>Parent folders this run created (deepest first), removed again if the run fails and they stay empty.</summary>
+    private List<string> _createdParents = [];
+
     private RunFolder(string finalPath, string workingPath)
     {
         FinalPath = finalPath;
@@ -48,10 +51,16 @@ public sealed class RunFolder : IDisposable
         }
 
         var directory = Path.GetDirectoryName(finalPath)!;
+        var created = new List<string>();
+        for (var d = directory; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d))
+        {
+            created.Add(d);
+        }
+
         Directory.CreateDirectory(directory);
         var working = Path.Combine(directory, $".partial-{Path.GetFileName(finalPath)}-{Environment.ProcessId}");
         Directory.CreateDirectory(working);
-        return new RunFolder(finalPath, working);
+        return new RunFolder(finalPath, working) { _createdParents = created };
     }
 
     public string File(string relative)
@@ -77,9 +86,22 @@ public sealed class RunFolder : IDisposable
     /// <summary>Deletes the working folder unless committed.</summary>
     public void Dispose()
     {
-        if (!_committed && Directory.Exists(WorkingPath))
+        if (_committed)
+        {
+            return;
+        }
+
+        if (Directory.Exists(WorkingPath))
         {
             Directory.Delete(WorkingPath, recursive: true);
+        }
+
+        foreach (var parent in _createdParents)
+        {
+            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+            {
+                Directory.Delete(parent);
+            }
         }
     }
 }
