@@ -34,7 +34,6 @@ public static class CompareCommand
         var outDir = args.String("out");
         var resultsRoot = args.String("results") ?? "results";
         var only = args.Strings("metric");
-        args.Flag("quiet");
         args.Finish(int.MaxValue);
         if (args.Positionals.Count < 2)
         {

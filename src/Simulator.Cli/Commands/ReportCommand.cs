@@ -28,7 +28,6 @@ public static class ReportCommand
     public static int Execute(ArgumentReader args, TextWriter stdout)
     {
         var outDir = args.String("out");
-        args.Flag("quiet");
         args.Finish(1);
         if (args.Positionals.Count != 1)
         {

@@ -1,4 +1,3 @@
-using Simulator.Core.Compute;
 using Simulator.Core.Randomness;
 
 namespace Simulator.Core.Strategies;
@@ -13,15 +12,15 @@ public sealed class EmaStrategy : IStrategy, IInterestEstimator
 {
     private readonly StrategyContext _context;
     private readonly float _alpha;
-    private readonly IColumn<float> _vectors;
-    private readonly IColumn<float> _scores;
+    private readonly UserVectorScorer _scorer;
 
     public EmaStrategy(StrategyContext context, double alpha)
     {
         _context = context;
         _alpha = (float)alpha;
+        _scorer = new UserVectorScorer(context);
         var d = context.Dim;
-        var vectors = new float[context.Users * d];
+        var vectors = _scorer.Vectors.Host;
         for (var u = 0; u < context.Users; u++)
         {
             for (var g = 0; g < d; g++)
@@ -29,30 +28,21 @@ public sealed class EmaStrategy : IStrategy, IInterestEstimator
                 vectors[(u * d) + g] = (1f / d) * (1f + (0.1f * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyTieBreak, (uint)u, 0, (uint)g)));
             }
         }
-
-        _vectors = context.Engine.Bind(vectors);
-        _scores = context.Engine.Bind(new float[context.Users * context.K]);
     }
 
     public string Name => "ema";
 
     /// <summary>The strategy's interest estimate per user [N x d].</summary>
-    public float[] InterestEstimate => _vectors.Host;
+    public float[] InterestEstimate => _scorer.Vectors.Host;
 
-    public void Recommend(RecommendContext ctx)
-    {
-        _vectors.Upload();
-        _context.Engine.ScoreTopK(new ScoreTopKOperands(
-            _context.Users, _context.Catalog.Count, _context.Dim, _context.K, _vectors, _context.Catalog.Items, null, ctx.Slates, _scores));
-        ctx.Slates.Download();
-    }
+    public void Recommend(RecommendContext ctx) => _scorer.Score(ctx.Slates);
 
     public void Learn(FeedbackContext ctx)
     {
         var d = _context.Dim;
         var k = _context.K;
         var items = _context.Catalog.Items.Host;
-        var vectors = _vectors.Host;
+        var vectors = _scorer.Vectors.Host;
         var alpha = _alpha;
         _context.Shards.ForEach(_context.Parallel, (start, end) =>
         {
@@ -75,9 +65,5 @@ public sealed class EmaStrategy : IStrategy, IInterestEstimator
         });
     }
 
-    public void Dispose()
-    {
-        _vectors.Dispose();
-        _scores.Dispose();
-    }
+    public void Dispose() => _scorer.Dispose();
 }
