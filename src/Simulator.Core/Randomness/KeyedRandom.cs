@@ -75,4 +75,8 @@ public static class RandomStreams
     public const uint Bootstrap = 14;
     public const uint StrategyColdStart = 15;
     public const uint StrategyThompson = 16;
+
+    // Ranges reserved so parallel work never picks the same number: 20-29 users and drift,
+    // 30-39 catalog and response, 40-49 strategies, 50-59 profiles and exports, 60+ free.
+    public const uint Profile = 50;
 }
