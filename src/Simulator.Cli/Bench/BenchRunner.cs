@@ -55,6 +55,11 @@ public static class BenchRunner
             Time("reinforce", StageBound.Memory, n * 10.0, n * 28.0, () => w.Reinforce(tick)),
         };
         stages.Add(Time("tick", StageBound.Compute, stages.Sum(s => s.Flops), stages.Sum(s => s.Bytes), () => w.Tick(tick)));
+
+        // Not part of the tick: building a population (initial logits, preferences, per-user
+        // traits, all keyed draws) for a run. Bytes are the columns it writes.
+        var population = PopulationWorkload.Scenario(w.Users, w.Dim);
+        stages.Add(Time("population", StageBound.Memory, n * d * 40.0, PopulationWorkload.BytesWritten(n, d), () => PopulationWorkload.Build(w.Engine, population)));
         return new SizeResult(w.Users, w.Items, w.Dim, w.K, stages);
     }
 }

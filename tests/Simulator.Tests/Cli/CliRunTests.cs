@@ -196,7 +196,7 @@ public sealed class CliRunTests : IDisposable
         Assert.True(code == 0, err);
         using var bench = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "bench.json")));
         var stages = bench.RootElement.GetProperty("stages");
-        foreach (var stage in new[] { "decay", "mlp", "score_topk", "choice", "reinforce", "tick" })
+        foreach (var stage in new[] { "decay", "mlp", "score_topk", "choice", "reinforce", "tick", "population" })
         {
             var s = stages.GetProperty(stage);
             Assert.True(s.GetProperty("median_s").GetDouble() > 0);
