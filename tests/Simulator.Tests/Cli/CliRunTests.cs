@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Simulator.Core.Scenarios;
 
 namespace Simulator.Tests.Cli;
 
@@ -143,6 +144,24 @@ public sealed class CliRunTests : IDisposable
         Assert.True(validate.Code == 0, validate.Err);
         Assert.Contains("schema.json: the JSON Schema of scenario files; skipped", validate.Out, StringComparison.Ordinal);
         Assert.Equal(2, Cli("validate", Scenario("{\"ticks\": -1}")).Code);
+    }
+
+    [Fact]
+    public void List_world_shows_every_drift_process_curve_and_the_choice_model_with_defaults()
+    {
+        var (code, output, _) = Cli("list", "world");
+        Assert.Equal(0, code);
+        foreach (var name in ScenarioParser.DriftKinds.Keys.Concat(ScenarioParser.Curves.Keys))
+        {
+            Assert.Contains($"  {name} ", output, StringComparison.Ordinal);
+        }
+
+        foreach (var text in new[] { "midpoint = 50, width = 20", "amplitude = 1, period = 30", "recoveryRate = 0", "churn: threshold = 0", "noClickUtility v_0 = 1.5" })
+        {
+            Assert.Contains(text, output, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(output, Cli("list", "drift").Out + Cli("list", "forgetting").Out + Cli("list", "choice").Out + Cli("list", "users").Out);
     }
 
     [Fact]
