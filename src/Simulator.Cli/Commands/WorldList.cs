@@ -25,7 +25,8 @@ internal static class WorldList
         o.WriteLine("drift processes (scenario field \"drift\": one {\"kind\": ...} object, or an array applied in order each tick):");
         o.WriteLine("  stationary          no drift (control)");
         o.WriteLine("  abrupt              switch to a new concept: z <- (1-shift) z + shift z_new; per user at Poisson rate x the user's drift rate,");
-        o.WriteLine("                      and for everyone at event ticks; the new concept arrives fresh (every topic's strength restarts at peak)");
+        o.WriteLine("                      and for everyone at event ticks; the new concept arrives fresh (its topics, >= 1/d of the");
+        o.WriteLine("                      new preference, restart at peak strength)");
         o.WriteLine(F($"                      rate = {abrupt.Rate} per tick, shift = {abrupt.Shift}, events = [] (ticks)"));
         o.WriteLine("  ornstein-uhlenbeck  z <- z + kappa (mu - z) + sigma r_u eps on interest logits (mu = initial logits, r_u = drift rate)");
         o.WriteLine(F($"                      kappa = {ou.Kappa}, sigma = {ou.Sigma}; stationary variance sigma^2 / (1 - (1-kappa)^2)"));

@@ -70,7 +70,7 @@ internal sealed class SimulationTick : IDisposable
     /// 1. Arrive — decide which users arrive this tick (keyed draw at each user's activity rate);
     ///    each world then updates its churn state and marks its active users (arrived, not churned).
     /// 2. Drift — true interest logits move (shared by all worlds); preferences are refreshed;
-    ///    in every world, users switched to a new concept restart all topics at peak strength.
+    ///    in every world, users switched to a new concept restart its topics at peak strength.
     /// 3. Forget — optional spontaneous recovery, then interest strength decays with time since
     ///    last engagement; interest = preference x strength.
     /// 4. Recommend — the world computes the oracle's ideal slate, then the strategy builds its slate.
@@ -207,7 +207,7 @@ internal sealed class SimulationTick : IDisposable
         {
             foreach (var world in _worlds)
             {
-                FreshConcept.Apply(world.State, _population.Switched, tick, _shards, _parallel);
+                FreshConcept.Apply(world.State, _population.Switched, _population.Preference.Host, tick, _shards, _parallel);
             }
         }
 
