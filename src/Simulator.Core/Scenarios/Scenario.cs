@@ -32,11 +32,18 @@ public sealed record Scenario(
     /// <summary>Interest dimension d: one per topic.</summary>
     public int Dim => Population.Topics;
 
+    private readonly IReadOnlyList<DriftSpec>? _driftProcesses;
+
     /// <summary>
     /// The drift processes applied to interest logits in order each tick (the "drift" field: one
-    /// process or an array). <see cref="Drift"/> is the first of them.
+    /// process or an array). <see cref="Drift"/> is the first of them: code that replaces
+    /// <see cref="Drift"/> with a <c>with</c> expression replaces the first process and keeps the rest.
     /// </summary>
-    public IReadOnlyList<DriftSpec> DriftProcesses { get; init; } = [Drift];
+    public IReadOnlyList<DriftSpec> DriftProcesses
+    {
+        get => _driftProcesses is { Count: > 0 } p && ReferenceEquals(p[0], Drift) ? p : [Drift, .. _driftProcesses?.Skip(1) ?? []];
+        init => _driftProcesses = value;
+    }
 
     /// <summary>Ticks of population-wide abrupt switches of every process, ascending (drift recovery is measured after them).</summary>
     public IReadOnlyList<int> DriftEventTicks => DriftProcesses.SelectMany(d => d.EventTicks).Distinct().Order().ToArray();

@@ -1,4 +1,5 @@
 using Simulator.Core.Checkpoints;
+using Simulator.Core.Compute;
 
 namespace Simulator.Core.World;
 
@@ -9,8 +10,14 @@ namespace Simulator.Core.World;
 /// </summary>
 public sealed class ChurnState : ICheckpointable
 {
-    public ChurnState(int users)
+    private readonly IColumn<byte> _active;
+    private readonly IColumn<float> _expectedCtr;
+
+    /// <summary><paramref name="active"/> and <paramref name="expectedCtr"/> are the world's columns, read at the next tick's Arrive.</summary>
+    public ChurnState(int users, IColumn<byte> active, IColumn<float> expectedCtr)
     {
+        _active = active;
+        _expectedCtr = expectedCtr;
         Smoothed = new float[users];
         Array.Fill(Smoothed, 1f);
         LowTicks = new int[users];
@@ -29,10 +36,22 @@ public sealed class ChurnState : ICheckpointable
     /// <summary>1 while the user has left this world.</summary>
     public byte[] Churned { get; }
 
+    /// <summary>
+    /// Besides its own arrays, keeps the world's last-tick Active and ExpectedCtr: the next Arrive
+    /// folds them into the EMA, so a resumed run needs them although Respond recomputes them later.
+    /// </summary>
     public void ExchangeState(StateExchange state)
     {
         state.Floats("churn.smoothed", Smoothed);
         state.Ints("churn.lowTicks", LowTicks);
         state.Bytes("churn.churned", Churned);
+        _expectedCtr.Download();
+        state.Bytes("churn.lastActive", _active.Host);
+        state.Floats("churn.lastExpectedCtr", _expectedCtr.Host);
+        if (state.IsRestoring)
+        {
+            _active.Upload();
+            _expectedCtr.Upload();
+        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class WorldState : IDisposable
         Probabilities = engine.Bind(new float[users * k]);
         Dwell = engine.Bind(new float[users]);
         Active = engine.Bind(new byte[users]);
-        Churn = new ChurnState(users);
+        Churn = new ChurnState(users, Active, ExpectedCtr);
         Peak.Upload();
         LastEngaged.Upload();
     }

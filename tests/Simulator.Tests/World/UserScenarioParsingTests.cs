@@ -21,6 +21,11 @@ public sealed class UserScenarioParsingTests
             """{ "ticks": 60, "drift": [{ "kind": "seasonal", "period": 12 }, { "kind": "abrupt", "events": [40, 10] }, { "kind": "abrupt", "events": [10, 30] }] }""", "x");
         Assert.Equal([DriftKind.Seasonal, DriftKind.Abrupt, DriftKind.Abrupt], combined.DriftProcesses.Select(d => d.Kind));
         Assert.Equal([10, 30, 40], combined.DriftEventTicks);
+        // Replacing Drift (e.g. a sweep editing the scenario) replaces the first process and keeps the rest.
+        var edited = combined with { Drift = combined.Drift with { Amplitude = 3f } };
+        Assert.Equal(3f, edited.DriftProcesses[0].Amplitude);
+        Assert.Equal(combined.DriftProcesses.Skip(1), edited.DriftProcesses.Skip(1));
+
         var written = ScenarioWriter.ToJson(combined);
         Assert.Contains("\"drift\": [", written, StringComparison.Ordinal);
         Assert.Equal(written, ScenarioWriter.ToJson(ScenarioParser.Parse(written, "x")));
