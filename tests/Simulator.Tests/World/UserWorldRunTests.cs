@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Simulator.Core.Compute;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
@@ -98,5 +99,53 @@ public sealed class UserWorldRunTests
         }
 
         Assert.True(first!.Summary["oracle"][MetricCatalog.ExpectedCtr].Mean > first.Summary["random"][MetricCatalog.ExpectedCtr].Mean);
+    }
+
+    /// <summary>
+    /// The device path (ILGPU's CPU accelerator) with every user feature on: the host-side churn,
+    /// fresh-concept and recovery stages download and upload the world columns they touch, so
+    /// the run matches the CPU engine.
+    /// </summary>
+    [Fact]
+    public void Every_user_feature_runs_the_same_on_the_ilgpu_cpu_accelerator()
+    {
+        var folder = Directory.CreateTempSubdirectory("simulator-users-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "everything.json");
+            File.WriteAllText(path, EverythingJson);
+            string[] common = ["--quiet", "--ticks", "6", "--users", "120"];
+            var summaries = new List<JsonDocument>();
+            foreach (var device in new[] { "cpu", "ilgpu-cpu" })
+            {
+                using var stdout = new StringWriter();
+                using var stderr = new StringWriter();
+                var output = Path.Combine(folder, device);
+                var code = Simulator.Cli.Cli.Run(["run", path, "--out", output, "--device", device, .. common], stdout, stderr, CancellationToken.None);
+                Assert.True(code == 0, stderr.ToString());
+                summaries.Add(JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))));
+            }
+
+            foreach (var strategy in summaries[0].RootElement.GetProperty("strategies").EnumerateObject())
+            {
+                foreach (var metric in strategy.Value.EnumerateObject())
+                {
+                    var expected = metric.Value.GetProperty("mean");
+                    var actual = summaries[1].RootElement.GetProperty("strategies").GetProperty(strategy.Name).GetProperty(metric.Name).GetProperty("mean");
+                    Assert.Equal(expected.ValueKind, actual.ValueKind);
+                    if (expected.ValueKind == JsonValueKind.Number)
+                    {
+                        // Same tolerance as the CLI's engine comparison: float rounding of device transcendentals.
+                        Assert.True(Math.Abs(expected.GetDouble() - actual.GetDouble()) < 1e-3, $"{strategy.Name} {metric.Name}: cpu {expected} vs ilgpu-cpu {actual}");
+                    }
+                }
+            }
+
+            summaries.ForEach(d => d.Dispose());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
