@@ -26,10 +26,12 @@ public static class SimulationRunner
         for (var s = 0; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
+            options.Observer?.SeedStarted(simulation.SeedView(s));
             for (var t = 0; t < scenario.Ticks; t++)
             {
                 options.Cancellation.ThrowIfCancellationRequested();
                 var sums = simulation.Step(t);
+                options.Observer?.TickCompleted(simulation.TickView(s, t));
                 for (var w = 0; w < sums.Length; w++)
                 {
                     for (var m = 0; m < scenario.Metrics.Count; m++)

@@ -1,0 +1,61 @@
+using Simulator.Core.Simulation;
+
+namespace Simulator.Reporting.Export;
+
+/// <summary>
+/// Writes the interactions.csv rows of one finished tick: for each world in strategy order, each
+/// active user in user order, each slate position in order. Allocation-free per row.
+/// </summary>
+public static class InteractionRows
+{
+    /// <summary>Writes the tick's rows; <paramref name="strategyFields"/> holds each world's escaped strategy name. Returns the row count.</summary>
+    public static long Write(Utf8CsvWriter csv, TickView tick, IReadOnlyList<byte[]> strategyFields)
+    {
+        var k = tick.K;
+        var active = tick.Active.Span;
+        var rows = 0L;
+        for (var w = 0; w < tick.Worlds.Count; w++)
+        {
+            var world = tick.Worlds[w];
+            var strategy = strategyFields[w];
+            var slates = world.Slates.Span;
+            var probabilities = world.Probabilities.Span;
+            var chosen = world.ChosenPosition.Span;
+            var dwell = world.Dwell.Span;
+            for (var u = 0; u < active.Length; u++)
+            {
+                if (active[u] == 0)
+                {
+                    continue;
+                }
+
+                for (var j = 0; j < k; j++)
+                {
+                    var clicked = chosen[u] == j;
+                    csv.Write(tick.Seed);
+                    csv.Write(strategy);
+                    csv.Write(tick.Tick);
+                    csv.Write(u);
+                    csv.Write(j);
+                    csv.Write(slates[(u * k) + j]);
+                    csv.Write(probabilities[(u * k) + j]);
+                    csv.Write(clicked ? 1 : 0);
+                    if (clicked)
+                    {
+                        csv.Write(dwell[u]);
+                    }
+                    else
+                    {
+                        csv.Write(0);
+                    }
+
+                    csv.EndRow();
+                }
+
+                rows += k;
+            }
+        }
+
+        return rows;
+    }
+}
