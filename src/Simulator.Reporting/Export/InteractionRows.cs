@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Simulator.Core.Simulation;
 
 namespace Simulator.Reporting.Export;
@@ -14,10 +15,14 @@ public static class InteractionRows
         var k = tick.K;
         var active = tick.Active.Span;
         var rows = 0L;
+        Span<byte> prefix = stackalloc byte[PrefixBytes];
         for (var w = 0; w < tick.Worlds.Count; w++)
         {
             var world = tick.Worlds[w];
-            var strategy = strategyFields[w];
+
+            // seed,strategy,tick is the same on every row of this world and tick: format it once.
+            var prefixLength = Prefix(prefix, tick.Seed, strategyFields[w], tick.Tick);
+            var rowPrefix = prefix[..prefixLength];
             var slates = world.Slates.Span;
             var probabilities = world.Probabilities.Span;
             var chosen = world.ChosenPosition.Span;
@@ -32,9 +37,7 @@ public static class InteractionRows
                 for (var j = 0; j < k; j++)
                 {
                     var clicked = chosen[u] == j;
-                    csv.Write(tick.Seed);
-                    csv.Write(strategy);
-                    csv.Write(tick.Tick);
+                    csv.Write(rowPrefix);
                     csv.Write(u);
                     csv.Write(j);
                     csv.Write(slates[(u * k) + j]);
@@ -57,5 +60,24 @@ public static class InteractionRows
         }
 
         return rows;
+    }
+
+    /// <summary>Room for "seed,strategy,tick": a ulong, a strategy name (names are short identifiers) and an int.</summary>
+    private const int PrefixBytes = 512;
+
+    private static int Prefix(Span<byte> destination, ulong seed, byte[] strategy, int tickIndex)
+    {
+        if (strategy.Length > PrefixBytes - 64)
+        {
+            throw new ArgumentException($"strategy name of {strategy.Length} bytes is too long for an export row", nameof(strategy));
+        }
+
+        Utf8Formatter.TryFormat(seed, destination, out var used);
+        destination[used++] = (byte)',';
+        strategy.CopyTo(destination[used..]);
+        used += strategy.Length;
+        destination[used++] = (byte)',';
+        Utf8Formatter.TryFormat(tickIndex, destination[used..], out var written);
+        return used + written;
     }
 }
