@@ -57,7 +57,7 @@ public static class RunCommand
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
 
         // Declared after the folder so it is disposed (files closed) before a failed folder is deleted.
-        using var export = settings.Export ? new DatasetExporter(folder.File) : null;
+        using var export = settings.Export ? DatasetExporter.Create(folder.File) : null;
         var run = SimulationRunner.Run(scenario, engine, new RunOptions
         {
             Threads = settings.Threads,

@@ -18,9 +18,25 @@ public sealed class DatasetExporter : ITickObserver, IDisposable
     private byte[][] _strategyFields = [];
 
     /// <summary>Creates the three files at <paramref name="pathOf"/>(file name) and writes their headers.</summary>
-    public DatasetExporter(Func<string, string> pathOf)
-        : this(Open(pathOf(DatasetFiles.Interactions)), Open(pathOf(DatasetFiles.Users)), Open(pathOf(DatasetFiles.Items)))
+    public static DatasetExporter Create(Func<string, string> pathOf)
     {
+        var opened = new List<FileStream>();
+        try
+        {
+            foreach (var name in new[] { DatasetFiles.Interactions, DatasetFiles.Users, DatasetFiles.Items })
+            {
+                // Unbuffered: Utf8CsvWriter already hands over 64 KiB blocks.
+                opened.Add(new FileStream(pathOf(name), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0));
+            }
+
+            return new DatasetExporter(opened[0], opened[1], opened[2]);
+        }
+        catch
+        {
+            // A file that cannot be created must not leave the others open (the folder is deleted next).
+            opened.ForEach(f => f.Dispose());
+            throw;
+        }
     }
 
     /// <summary>Writes to the given streams (tests: memory or counting streams); takes ownership of them.</summary>
@@ -64,8 +80,4 @@ public sealed class DatasetExporter : ITickObserver, IDisposable
         _users.Dispose();
         _items.Dispose();
     }
-
-    // Unbuffered: Utf8CsvWriter already hands over 64 KiB blocks.
-    private static FileStream Open(string path) =>
-        new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
 }

@@ -88,9 +88,10 @@ public sealed class CliExportTests : IDisposable
         using var cancel = new CancellationTokenSource();
 
         // Progress prints after the first tick (already exported); cancelling there stops the run mid-export.
-        using var stderr = new CancelOnProgress(cancel);
+        using var stderr = new CancelOnProgress(cancel, parent);
         var (code, _, err) = Cli(["run", Scenario(TestScenarios.SmallJson), "--out", outDir, "--device", "cpu", "--export"], stderr, cancel.Token);
         Assert.True(stderr.Cancelled, err);
+        Assert.True(stderr.SawPartialExport, "the export files should exist in the .partial folder when the run is interrupted");
         Assert.Equal(130, code);
         Assert.False(Directory.Exists(outDir));
         Assert.Empty(Directory.GetFileSystemEntries(parent));
@@ -105,10 +106,12 @@ public sealed class CliExportTests : IDisposable
         Assert.Contains(DatasetFiles.InteractionsHeader, stdout, StringComparison.Ordinal);
     }
 
-    /// <summary>A stderr that cancels the run when the first progress line appears.</summary>
-    private sealed class CancelOnProgress(CancellationTokenSource source) : StringWriter
+    /// <summary>A stderr that cancels the run when the first progress line appears, noting whether the export had begun.</summary>
+    private sealed class CancelOnProgress(CancellationTokenSource source, string parent) : StringWriter
     {
         public bool Cancelled { get; private set; }
+
+        public bool SawPartialExport { get; private set; }
 
         public override void WriteLine(string? value)
         {
@@ -116,6 +119,8 @@ public sealed class CliExportTests : IDisposable
             if (value is not null && value.Contains("tick 1/", StringComparison.Ordinal))
             {
                 Cancelled = true;
+                SawPartialExport = Directory.GetDirectories(parent, ".partial-*")
+                    .Any(d => File.Exists(Path.Combine(d, DatasetFiles.Interactions)) && File.Exists(Path.Combine(d, DatasetFiles.Users)));
                 source.Cancel();
             }
         }
