@@ -203,6 +203,38 @@ public abstract class ParityChecks
         }
     });
 
+    /// <summary>
+    /// Extreme accepted utilities (interest weight 1000, dwell beta 10): an unbounded exp would give
+    /// +inf dwell; every engine bounds log dwell at <see cref="ChoiceMath.MaxLogDwell"/> and agrees.
+    /// </summary>
+    [SkippableFact(Timeout = TimeoutMs)]
+    public Task Dwell_stays_finite_and_matches_reference_for_extreme_utilities() => TestData.Run(() =>
+    {
+        var engine = RequireEngine();
+        const int users = 33, items = 17, dim = 8, k = 5;
+        var interest = TestData.Floats(71, users * dim, 0.5f, 1f);
+        var slates = TestData.Ints(72, users * k, 0, items);
+        var itemVectors = TestData.Floats(73, items * dim, 0.5f, 1f);
+        var quality = TestData.Floats(74, items, 0f, 1f);
+        var p = new ChoiceParameters(1000f, 0.5f, 1f, 1.5f, 0.9f, 2f, 10f, 0.5f);
+        var expected = new ChoiceOutputs(users, k);
+        var reference = new ReferenceEngine();
+        reference.Choice(ChoiceOps(reference, users, items, dim, k, interest, slates, itemVectors, quality, null, p, 7UL, 3, expected));
+
+        var actual = new ChoiceOutputs(users, k);
+        using var cols = new ColumnSet(engine);
+        engine.Choice(ChoiceOps(cols, users, items, dim, k, interest, slates, itemVectors, quality, null, p, 7UL, 3, actual));
+        cols.DownloadAll();
+        var bound = MathF.Exp(ChoiceMath.MaxLogDwell);
+        for (var i = 0; i < users; i++)
+        {
+            Assert.True(expected.Chosen[i] >= 0, $"user {i} should click at such utilities");
+            Assert.Equal(bound, expected.Dwell[i]);
+            Assert.True(float.IsFinite(actual.Dwell[i]), $"dwell of user {i} is {actual.Dwell[i]}");
+            AssertClose(expected.Dwell[i], actual.Dwell[i], TranscendentalTolerance * 10, $"dwell of user {i}");
+        }
+    });
+
     [SkippableTheory(Timeout = TimeoutMs)]
     [MemberData(nameof(ReinforceCases))]
     public Task Reinforce_matches_reference(int users, int dim, int k, int curve) => TestData.Run(() =>

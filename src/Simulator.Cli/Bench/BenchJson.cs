@@ -62,6 +62,7 @@ public static class BenchJson
     /// <summary>
     /// Roofline time of the five stages: each at the slower of its bytes at the copy bandwidth and
     /// its operations at the FMA rate. Tick's fraction of limit is this over its measured time.
+    /// The population stage is not part of a tick.
     /// </summary>
     public static double? RooflineSeconds(SizeResult size, BenchProbes probes)
     {
@@ -70,7 +71,7 @@ public static class BenchJson
             return null;
         }
 
-        return size.Stages.Where(s => s.Name != "tick")
+        return size.Stages.Where(s => s.Name is not ("tick" or "population"))
             .Sum(s => Math.Max(s.Bytes / (probes.CopyGbPerSecond * 1e9), s.Flops / (flops * 1e9)));
     }
 

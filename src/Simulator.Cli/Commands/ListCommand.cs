@@ -10,16 +10,18 @@ namespace Simulator.Cli.Commands;
 public static class ListCommand
 {
     public const string Help = """
-        simulator list [strategies|metrics|drift|curves|devices]
+        simulator list [strategies|metrics|world|drift|forgetting|choice|users|devices]
 
-        Without a topic, lists everything except devices.
+        Without a topic, lists everything except devices. "world" lists drift, forgetting,
+        choice and users ("curves" is another name for "forgetting").
 
         Examples:
           simulator list strategies
+          simulator list world
           simulator list devices
         """;
 
-    private static readonly string[] Topics = ["strategies", "metrics", "drift", "curves", "devices"];
+    private static readonly string[] Topics = ["strategies", "metrics", "world", "drift", "forgetting", "curves", "choice", "users", "devices"];
 
     public static int Execute(ArgumentReader args, TextWriter stdout)
     {
@@ -40,14 +42,24 @@ public static class ListCommand
             Metrics(stdout);
         }
 
-        if (topic is null or "drift")
+        if (topic is null or "world" or "drift")
         {
-            Drift(stdout);
+            WorldList.Drift(stdout);
         }
 
-        if (topic is null or "curves")
+        if (topic is null or "world" or "forgetting" or "curves")
         {
-            Curves(stdout);
+            WorldList.Forgetting(stdout);
+        }
+
+        if (topic is null or "world" or "choice")
+        {
+            WorldList.Choice(stdout);
+        }
+
+        if (topic is null or "world" or "users")
+        {
+            WorldList.Users(stdout);
         }
 
         if (topic is "devices")
@@ -86,26 +98,6 @@ public static class ListCommand
         o.WriteLine("  summary.json adds per metric: \"normalised\" = (m - m_random) / (m_oracle - m_random) when both ran,");
         o.WriteLine("  and \"comparisons\": paired differences vs the reference strategy (scenario field \"reference\").");
 
-        o.WriteLine();
-    }
-
-    private static void Drift(TextWriter o)
-    {
-        o.WriteLine("drift processes (scenario field \"drift.kind\"):");
-        o.WriteLine("  stationary          no drift (control)");
-        o.WriteLine("  abrupt              switch to a new concept: z <- (1-shift) z + shift z_new; per user with Poisson rate, and for everyone at events");
-        o.WriteLine("                      rate = 0.02 per tick, shift = 1, events = [] (ticks)");
-        o.WriteLine("  ornstein-uhlenbeck  z <- z + kappa (mu - z) + sigma eps on interest logits; kappa = 0.05, sigma = 0.3");
-        o.WriteLine();
-    }
-
-    private static void Curves(TextWriter o)
-    {
-        o.WriteLine("forgetting curves (scenario field \"forgetting.curve\"; strength = baseline + (peak - baseline) R(dt)):");
-        o.WriteLine("  exponential  R = 2^(-dt/halfLife)                      halfLife = 8");
-        o.WriteLine("  sigmoid      R = (1+e^(-m/s)) / (1+e^((dt-m)/s))        midpoint m = 10, width s = 3 (default curve)");
-        o.WriteLine("  power-law    R = (1 + dt/tau)^(-exponent)              tau = 4, exponent = 0.8");
-        o.WriteLine("  shared: heterogeneity = 0.3 (log-sd of per-user speed), baseline = 0.1, reinforcement = 0.6 (w += eta (1 - w))");
         o.WriteLine();
     }
 

@@ -78,5 +78,14 @@ public static class RandomStreams
 
     // Ranges reserved so parallel work never picks the same number: 20-29 users and drift,
     // 30-39 catalog and response, 40-49 strategies, 50-59 profiles and exports, 60+ free.
+    public const uint PopulationSegment = 20;
+    public const uint PopulationActivityRate = 21;
+    public const uint PopulationDriftRate = 22;
+    public const uint GradualThreshold = 23;
+    public const uint DriftConcept = 24;
+    public const uint SeasonalDirection = 25;
+    public const uint ChurnReturn = 26;
+    public const uint SpontaneousRecovery = 27;
+
     public const uint Profile = 50;
 }

@@ -32,12 +32,46 @@ public sealed record Scenario(
     /// <summary>Interest dimension d: one per topic.</summary>
     public int Dim => Population.Topics;
 
+    private readonly IReadOnlyList<DriftSpec>? _driftProcesses;
+
+    /// <summary>
+    /// The drift processes applied to interest logits in order each tick (the "drift" field: one
+    /// process or an array). <see cref="Drift"/> is the first of them: code that replaces
+    /// <see cref="Drift"/> with a <c>with</c> expression replaces the first process and keeps the rest.
+    /// </summary>
+    public IReadOnlyList<DriftSpec> DriftProcesses
+    {
+        get => _driftProcesses is { Count: > 0 } p && ReferenceEquals(p[0], Drift) ? p : [Drift, .. _driftProcesses?.Skip(1) ?? []];
+        init => _driftProcesses = value;
+    }
+
+    /// <summary>Ticks of population-wide abrupt switches of every process, ascending (drift recovery is measured after them).</summary>
+    public IReadOnlyList<int> DriftEventTicks => DriftProcesses.SelectMany(d => d.EventTicks).Distinct().Order().ToArray();
+
+    /// <summary>Churn and return visits; disabled (threshold 0) unless the file asks for it.</summary>
+    public ChurnSpec Churn { get; init; } = ChurnSpec.Disabled;
+
     /// <summary>The replication seeds: Seed, Seed + 1, ..., Seed + SeedCount - 1.</summary>
     public IReadOnlyList<ulong> Seeds => Enumerable.Range(0, SeedCount).Select(i => Seed + (ulong)i).ToArray();
 }
 
-/// <summary>Users: N users over G topics; initial interest logits ~ LogitScale N(0, 1); activity = P(active in a tick).</summary>
-public sealed record PopulationSpec(int Users, int Topics, float LogitScale, float Activity);
+/// <summary>
+/// Users: N users over G topics; initial interest logits ~ LogitScale c_s N(0, 1) (c_s the
+/// segment's concentration); activity = median P(active in a tick). Heterogeneity: per-user
+/// activity = min(1, Activity a_s e^(ActivitySpread N)) and drift-rate multiplier
+/// r_s e^(DriftHeterogeneity N), both keyed per user; a_s, r_s from the user's segment.
+/// </summary>
+public sealed record PopulationSpec(int Users, int Topics, float LogitScale, float Activity)
+{
+    /// <summary>Log-sd of the per-user activity rate around <see cref="Activity"/> (0 = every user the same).</summary>
+    public float ActivitySpread { get; init; }
+
+    /// <summary>Log-sd of the per-user drift-rate multiplier (0 = every user drifts at the process rate).</summary>
+    public float DriftHeterogeneity { get; init; }
+
+    /// <summary>Archetypes with mixture weights; empty = one "typical" segment with every scale 1.</summary>
+    public IReadOnlyList<SegmentSpec> Segments { get; init; } = [];
+}
 
 /// <summary>
 /// Forgetting of true interest strength, per user x topic, toward Baseline. Per-user curve
@@ -51,7 +85,18 @@ public sealed record ForgettingSpec(
     float Parameter2,
     float Heterogeneity,
     float Baseline,
-    float Reinforcement);
+    float Reinforcement)
+{
+    /// <summary>
+    /// Spontaneous recovery: per user and tick, with this probability one keyed topic's
+    /// strength w jumps part of the way back to 1, w += RecoveryFraction (1 - w), and its curve
+    /// restarts from there (as after an engagement, without consumption). 0 = off.
+    /// </summary>
+    public float RecoveryRate { get; init; }
+
+    /// <summary>The share of the lost strength a spontaneous recovery restores.</summary>
+    public float RecoveryFraction { get; init; } = 0.5f;
+}
 
 /// <summary>Items: topic-mixture embeddings with Focus mass on a primary topic; quality ~ N(0, QualitySd).</summary>
 public sealed record CatalogSpec(int Items, float Focus, float QualitySd);
@@ -67,10 +112,35 @@ public enum DriftKind
 
     /// <summary>Ornstein-Uhlenbeck on logits: z += Kappa (mu - z) + Sigma eps, mu the user's initial logits.</summary>
     OrnsteinUhlenbeck = 2,
+
+    /// <summary>
+    /// Gradual: each user moves once to a second concept (fresh logits); the share of users moved by
+    /// tick t is P(new) = 1/(1+exp(-4(t-Midpoint)/Width)) (a per-user keyed threshold on that curve).
+    /// </summary>
+    Gradual = 3,
+
+    /// <summary>Recurring/seasonal: z = mu + Amplitude sin(2 pi t/Period + Phase) v_u, v_u a keyed per-user direction.</summary>
+    Seasonal = 4,
 }
 
 /// <summary>Drift parameters; fields not used by the kind keep their defaults.</summary>
-public sealed record DriftSpec(DriftKind Kind, float Rate, float Shift, IReadOnlyList<int> EventTicks, float Kappa, float Sigma);
+public sealed record DriftSpec(DriftKind Kind, float Rate, float Shift, IReadOnlyList<int> EventTicks, float Kappa, float Sigma)
+{
+    /// <summary>Gradual: the tick at which half the users have moved to the new concept.</summary>
+    public float Midpoint { get; init; } = 50f;
+
+    /// <summary>Gradual: the width (ticks) of the sigmoid; the move takes about Width ticks.</summary>
+    public float Width { get; init; } = 20f;
+
+    /// <summary>Seasonal: amplitude A of the oscillation in logit units.</summary>
+    public float Amplitude { get; init; } = 1f;
+
+    /// <summary>Seasonal: period P in ticks.</summary>
+    public float Period { get; init; } = 30f;
+
+    /// <summary>Seasonal: phase phi in radians, shared by every user (seasons are in sync).</summary>
+    public float Phase { get; init; }
+}
 
 /// <summary>A strategy to run, with its resolved hyper-parameters (defaults filled in).</summary>
 public sealed record StrategySpec(string Name, IReadOnlyDictionary<string, double> Parameters)

@@ -31,7 +31,15 @@ public static class ScenarioParser
         ["stationary"] = DriftKind.Stationary,
         ["abrupt"] = DriftKind.Abrupt,
         ["ornstein-uhlenbeck"] = DriftKind.OrnsteinUhlenbeck,
+        ["gradual"] = DriftKind.Gradual,
+        ["seasonal"] = DriftKind.Seasonal,
     };
+
+    /// <summary>At most this many drift processes in one "drift" array.</summary>
+    public const int MaxDriftProcesses = 16;
+
+    /// <summary>At most this many user segments (a segment index is a byte).</summary>
+    public const int MaxSegments = 64;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -92,7 +100,8 @@ public static class ScenarioParser
         var population = ReadPopulation(r, errors);
         var forgetting = ReadForgetting(r, errors);
         var catalog = ReadCatalog(r, errors);
-        var drift = ReadDrift(r, errors, ticks);
+        var drifts = ReadDrifts(r, errors, ticks);
+        var churn = UserSectionsParser.ReadChurn(r, errors);
         var choice = ReadChoice(r, errors);
         var strategies = ReadStrategies(r, errors);
         var metrics = ReadMetrics(r, errors, slate);
@@ -104,7 +113,11 @@ public static class ScenarioParser
             errors.Add(new ScenarioError("$.slateSize", $"slate size {slate} is larger than the catalog ({catalog.Items} items); expected at most {catalog.Items}"));
         }
 
-        var scenario = new Scenario(name, description, seed, seeds, ticks, tickLength, shards, slate, population, forgetting, catalog, drift, choice, strategies, metrics);
+        var scenario = new Scenario(name, description, seed, seeds, ticks, tickLength, shards, slate, population, forgetting, catalog, drifts[0], choice, strategies, metrics)
+        {
+            DriftProcesses = drifts,
+            Churn = churn,
+        };
         return reference is null ? scenario : scenario with { Reference = reference };
     }
 
@@ -121,7 +134,12 @@ public static class ScenarioParser
             r.Int("users", fallback.Users, 1, MaxUsers),
             r.Int("topics", fallback.Topics, 1, MaxTopics),
             r.Float("logitScale", fallback.LogitScale, 0, 20),
-            r.Float("activity", fallback.Activity, 0, 1, minExclusive: true));
+            r.Float("activity", fallback.Activity, 0, 1, minExclusive: true))
+        {
+            ActivitySpread = r.Float("activitySpread", 0f, 0, 3),
+            DriftHeterogeneity = r.Float("driftHeterogeneity", 0f, 0, 3),
+            Segments = UserSectionsParser.ReadSegments(r, errors),
+        };
         r.Finish();
         return spec;
     }
@@ -166,7 +184,11 @@ public static class ScenarioParser
             p2,
             r.Float("heterogeneity", fallback.Heterogeneity, 0, 3),
             r.Float("baseline", fallback.Baseline, 0, 1),
-            r.Float("reinforcement", fallback.Reinforcement, 0, 1));
+            r.Float("reinforcement", fallback.Reinforcement, 0, 1))
+        {
+            RecoveryRate = r.Float("recoveryRate", 0f, 0, 1),
+            RecoveryFraction = r.Float("recoveryFraction", 0.5f, 0, 1),
+        };
         r.Finish();
         return spec;
     }
@@ -188,21 +210,48 @@ public static class ScenarioParser
         return spec;
     }
 
-    private static DriftSpec ReadDrift(JsonObjectReader parent, List<ScenarioError> errors, int ticks)
+    /// <summary>"drift": one process (an object) or several applied in order (an array of objects).</summary>
+    private static List<DriftSpec> ReadDrifts(JsonObjectReader parent, List<ScenarioError> errors, int ticks)
     {
         var fallback = new DriftSpec(DriftKind.Abrupt, 0.02f, 1f, [], 0.05f, 0.3f);
         if (!parent.TryGet("drift", out var e))
         {
-            return fallback;
+            return [fallback];
         }
 
-        var r = new JsonObjectReader(e, parent.Child("drift"), errors);
+        var path = parent.Child("drift");
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            return [ReadDrift(new JsonObjectReader(e, path, errors), errors, ticks)];
+        }
+
+        var count = e.GetArrayLength();
+        if (count == 0 || count > MaxDriftProcesses)
+        {
+            errors.Add(new ScenarioError(path, $"expected a drift process object or an array of 1 to {MaxDriftProcesses} of them, found an array of {count}"));
+            return [fallback];
+        }
+
+        var result = new List<DriftSpec>();
+        var i = 0;
+        foreach (var item in e.EnumerateArray())
+        {
+            result.Add(ReadDrift(new JsonObjectReader(item, $"{path}[{i++}]", errors), errors, ticks));
+        }
+
+        return result;
+    }
+
+    private static DriftSpec ReadDrift(JsonObjectReader r, List<ScenarioError> errors, int ticks)
+    {
+        var fallback = new DriftSpec(DriftKind.Abrupt, 0.02f, 1f, [], 0.05f, 0.3f);
         var kind = r.Enum("kind", fallback.Kind, DriftKinds);
         var events = new List<int>();
         var rate = 0f;
         var shift = 1f;
         var kappa = fallback.Kappa;
         var sigma = fallback.Sigma;
+        var spec = fallback;
         switch (kind)
         {
             case DriftKind.Abrupt:
@@ -218,19 +267,36 @@ public static class ScenarioParser
                 kappa = r.Float("kappa", fallback.Kappa, 0, 1);
                 sigma = r.Float("sigma", fallback.Sigma, 0, 10);
                 break;
+            case DriftKind.Gradual:
+                spec = spec with
+                {
+                    Midpoint = r.Float("midpoint", fallback.Midpoint, 0, MaxTicks),
+                    Width = r.Float("width", fallback.Width, 0, MaxTicks, minExclusive: true),
+                };
+                break;
+            case DriftKind.Seasonal:
+                spec = spec with
+                {
+                    Amplitude = r.Float("amplitude", fallback.Amplitude, 0, 20),
+                    Period = r.Float("period", fallback.Period, 2, MaxTicks),
+                    Phase = r.Float("phase", fallback.Phase, 0, 6.2832),
+                };
+                break;
         }
 
         RejectFieldsOfOtherKinds(r, kind.ToString(), DriftFields, kind switch
         {
             DriftKind.Abrupt => ["rate", "shift", "events"],
             DriftKind.OrnsteinUhlenbeck => ["kappa", "sigma"],
+            DriftKind.Gradual => ["midpoint", "width"],
+            DriftKind.Seasonal => ["amplitude", "period", "phase"],
             _ => [],
         });
         r.Finish();
-        return new DriftSpec(kind, rate, shift, events, kappa, sigma);
+        return spec with { Kind = kind, Rate = rate, Shift = shift, EventTicks = events, Kappa = kappa, Sigma = sigma };
     }
 
-    private static readonly string[] DriftFields = ["rate", "shift", "events", "kappa", "sigma"];
+    private static readonly string[] DriftFields = ["rate", "shift", "events", "kappa", "sigma", "midpoint", "width", "amplitude", "period", "phase"];
     private static readonly string[] CurveFields = ["halfLife", "midpoint", "width", "tau", "exponent"];
 
     /// <summary>A field that belongs to another drift kind or curve gets a message saying so, not "unknown field".</summary>

@@ -27,6 +27,7 @@ public static class ScenarioWriter
             w.WriteNumber("topics", s.Population.Topics);
             w.WriteNumber("logitScale", s.Population.LogitScale);
             w.WriteNumber("activity", s.Population.Activity);
+            UserSectionsWriter.WritePopulationExtras(w, s.Population);
             w.WriteEndObject();
 
             var f = s.Forgetting;
@@ -50,6 +51,8 @@ public static class ScenarioWriter
             w.WriteNumber("heterogeneity", f.Heterogeneity);
             w.WriteNumber("baseline", f.Baseline);
             w.WriteNumber("reinforcement", f.Reinforcement);
+            w.WriteNumber("recoveryRate", f.RecoveryRate);
+            w.WriteNumber("recoveryFraction", f.RecoveryFraction);
             w.WriteEndObject();
 
             w.WriteStartObject("catalog");
@@ -58,29 +61,8 @@ public static class ScenarioWriter
             w.WriteNumber("qualitySd", s.Catalog.QualitySd);
             w.WriteEndObject();
 
-            var d = s.Drift;
-            w.WriteStartObject("drift");
-            w.WriteString("kind", ScenarioParser.DriftKinds.First(k => k.Value == d.Kind).Key);
-            switch (d.Kind)
-            {
-                case DriftKind.Abrupt:
-                    w.WriteNumber("rate", d.Rate);
-                    w.WriteNumber("shift", d.Shift);
-                    w.WriteStartArray("events");
-                    foreach (var t in d.EventTicks)
-                    {
-                        w.WriteNumberValue(t);
-                    }
-
-                    w.WriteEndArray();
-                    break;
-                case DriftKind.OrnsteinUhlenbeck:
-                    w.WriteNumber("kappa", d.Kappa);
-                    w.WriteNumber("sigma", d.Sigma);
-                    break;
-            }
-
-            w.WriteEndObject();
+            UserSectionsWriter.WriteDrift(w, s.DriftProcesses);
+            UserSectionsWriter.WriteChurn(w, s.Churn);
 
             var c = s.Choice;
             w.WriteStartObject("choice");

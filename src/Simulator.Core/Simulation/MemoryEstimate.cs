@@ -22,7 +22,7 @@ public static class MemoryEstimate
         long n = s.Population.Users;
         long d = s.Dim;
         long m = s.Catalog.Items;
-        var population = n * ((d * 4 * 3) + 4 + 4 + 1);
+        var population = n * ((d * 4 * 3) + 4 + 4 + 1 + Population.TraitBytesPerUser);
         var catalog = m * ((d * 4) + 4 + 4 + 4);
         var worlds = s.Strategies.Sum(x => n * (WorldState.BytesPerUser(s.Dim, s.SlateSize) + StrategyBytesPerUser(x.Name, s.Dim, s.SlateSize)));
         var series = (long)s.Strategies.Count * s.SeedCount * s.Ticks * s.Metrics.Count * 8;

@@ -37,7 +37,7 @@ internal sealed class SimulationTick : IDisposable
         _engine = engine;
         _parallel = parallel;
         _shards = new ShardLayout(scenario.Population.Users, scenario.Shards);
-        _population = new Population(engine, scenario, seed);
+        _population = new Population(engine, scenario, seed, parallel);
         _catalog = new Catalog(engine, scenario.Catalog, scenario.Dim, seed);
 
         // The oracle ranks by <interest, x> + (beta2/beta1) q, which orders items exactly as the true utility does.
@@ -67,9 +67,12 @@ internal sealed class SimulationTick : IDisposable
 
     /// <summary>
     /// Advances one tick. The stages run in this order, each over every world:
-    /// 1. Arrive — decide which users are active this tick (keyed draw per user).
-    /// 2. Drift — true interest logits move (shared by all worlds); preferences are refreshed.
-    /// 3. Forget — interest strength decays with time since last engagement; interest = preference x strength.
+    /// 1. Arrive — decide which users arrive this tick (keyed draw at each user's activity rate);
+    ///    each world then updates its churn state and marks its active users (arrived, not churned).
+    /// 2. Drift — true interest logits move (shared by all worlds); preferences are refreshed;
+    ///    in every world, users switched to a new concept restart its topics at peak strength.
+    /// 3. Forget — optional spontaneous recovery, then interest strength decays with time since
+    ///    last engagement; interest = preference x strength.
     /// 4. Recommend — the world computes the oracle's ideal slate, then the strategy builds its slate.
     /// 5. Respond — users choose from their slate under the true choice model (Gumbel-max, keyed noise).
     /// 6. Learn — the strategy updates from what it showed and observed.
@@ -104,6 +107,9 @@ internal sealed class SimulationTick : IDisposable
         CurveP2 = _population.CurveP2.Host,
         ItemTopic = _catalog.Topic.Host,
         ItemQuality = _catalog.Quality.Host,
+        Segment = _population.Segment,
+        SegmentNames = _population.Segments.Select(s => s.Name).ToArray(),
+        ActivityRate = _population.ActivityRate,
     };
 
     /// <summary>
@@ -120,6 +126,7 @@ internal sealed class SimulationTick : IDisposable
         Worlds = _worlds.Select((w, i) => new WorldTickView
         {
             Strategy = _scenario.Strategies[i].Name,
+            Active = w.State.Active.Host,
             Slates = w.State.Slates.Host,
             Probabilities = w.State.Probabilities.Host,
             ChosenPosition = w.State.ChosenPosition.Host,
@@ -218,33 +225,53 @@ internal sealed class SimulationTick : IDisposable
 
     private void Arrive(int tick)
     {
-        var active = _population.Active.Host;
-        var rate = _scenario.Population.Activity;
+        var arrived = _population.Active.Host;
+        var rates = _population.ActivityRate;
         var seed = _population.Seed;
         _shards.ForEach(_parallel, (start, end) =>
         {
             for (var u = start; u < end; u++)
             {
-                active[u] = rate >= 1f || KeyedRandom.Uniform(seed, RandomStreams.Activity, (uint)u, (uint)tick, 0) < rate ? (byte)1 : (byte)0;
+                var rate = rates[u];
+                arrived[u] = rate >= 1f || KeyedRandom.Uniform(seed, RandomStreams.Activity, (uint)u, (uint)tick, 0) < rate ? (byte)1 : (byte)0;
             }
         });
         _population.Active.Upload();
+        foreach (var world in _worlds)
+        {
+            var state = world.State;
+            _shards.ForEach(_parallel, (start, end) => ChurnStage.Apply(_scenario.Churn, seed, tick, arrived, state, start, end));
+            state.Active.Upload();
+        }
     }
 
     private void Drift(int tick)
     {
         var changed = 0;
+        var switched = 0;
         _shards.ForEach(_parallel, (start, end) =>
         {
             if (DriftStage.Apply(_population, _scenario, tick, start, end))
             {
                 _population.RefreshPreference(start, end);
                 Interlocked.Exchange(ref changed, 1);
+                if (_population.Switched.AsSpan(start, end - start).Contains((byte)1))
+                {
+                    Interlocked.Exchange(ref switched, 1);
+                }
             }
         });
         if (changed != 0)
         {
             _population.Preference.Upload();
+        }
+
+        if (switched != 0)
+        {
+            foreach (var world in _worlds)
+            {
+                FreshConcept.Apply(world.State, _population.Switched, _population.Preference.Host, tick, _shards, _parallel);
+            }
         }
 
         if (changed != 0 || tick == 0)
@@ -256,6 +283,11 @@ internal sealed class SimulationTick : IDisposable
     private void Forget(WorldState world, int tick)
     {
         var f = _scenario.Forgetting;
+        if (f.RecoveryRate > 0f && tick > 0)
+        {
+            SpontaneousRecovery.Apply(f, _population, world, tick, _scenario.TickLength, _shards, _parallel);
+        }
+
         _engine.Decay(new DecayOperands(
             world.Users, world.Dim, f.Curve, world.Peak, world.LastEngaged, _population.CurveP1, _population.CurveP2,
             _population.Preference, world.Interest, f.Baseline, tick, _scenario.TickLength));
@@ -269,7 +301,7 @@ internal sealed class SimulationTick : IDisposable
             state.Users, _catalog.Count, state.Dim, state.K, state.Interest, _catalog.Items, _idealBias, state.IdealSlates, state.IdealScores));
         state.IdealSlates.Download();
         world.Strategy.Recommend(new RecommendContext(
-            tick, _population.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest, _idealBias)));
+            tick, state.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest, _idealBias)));
         state.Slates.Upload();
     }
 
@@ -277,7 +309,7 @@ internal sealed class SimulationTick : IDisposable
     {
         _engine.Choice(new ChoiceOperands(
             world.Users, _catalog.Count, world.Dim, world.K, world.Interest, world.Slates, _catalog.Items, _catalog.Quality,
-            _population.Active, _scenario.Choice, _population.Seed, tick, world.ChosenPosition, world.ExpectedCtr, world.Probabilities, world.Dwell));
+            world.Active, _scenario.Choice, _population.Seed, tick, world.ChosenPosition, world.ExpectedCtr, world.Probabilities, world.Dwell));
         world.ChosenPosition.Download();
         world.Dwell.Download();
         world.Probabilities.Download();
@@ -285,7 +317,7 @@ internal sealed class SimulationTick : IDisposable
 
     private void Learn(StrategyWorld world, int tick) =>
         world.Strategy.Learn(new FeedbackContext(
-            tick, _population.Active.Host, world.State.Slates.Host, world.State.ChosenPosition.Host, world.State.Dwell.Host));
+            tick, world.State.Active.Host, world.State.Slates.Host, world.State.ChosenPosition.Host, world.State.Dwell.Host));
 
     private void Reinforce(WorldState world, int tick)
     {
@@ -308,7 +340,7 @@ internal sealed class SimulationTick : IDisposable
             Items = _catalog.Items.Host,
             Quality = _catalog.Quality.Host,
             Topic = _catalog.Topic.Host,
-            Active = _population.Active.Host,
+            Active = state.Active.Host,
             Slates = state.Slates.Host,
             IdealSlates = state.IdealSlates.Host,
             ChosenPosition = state.ChosenPosition.Host,

@@ -29,6 +29,15 @@ public sealed class SeedView
 
     /// <summary>Each item's quality [M].</summary>
     public required ReadOnlyMemory<float> ItemQuality { get; init; }
+
+    /// <summary>Each user's segment index into <see cref="SegmentNames"/> [N].</summary>
+    public required ReadOnlyMemory<byte> Segment { get; init; }
+
+    /// <summary>The population's segment names (one "typical" segment when the scenario names none).</summary>
+    public required IReadOnlyList<string> SegmentNames { get; init; }
+
+    /// <summary>Each user's probability of arriving in a tick [N].</summary>
+    public required ReadOnlyMemory<float> ActivityRate { get; init; }
 }
 
 /// <summary>What every world showed and what its users did in one finished tick, for <see cref="ITickObserver"/>.</summary>
@@ -43,7 +52,7 @@ public sealed class TickView
     /// <summary>Slate size k: the row width of the slate and probability columns.</summary>
     public required int K { get; init; }
 
-    /// <summary>1 for users active this tick [N], shared by every world; inactive users' slate rows are stale.</summary>
+    /// <summary>1 for users who arrived this tick [N], shared by every world; a world's own <see cref="WorldTickView.Active"/> also leaves out its churned users.</summary>
     public required ReadOnlyMemory<byte> Active { get; init; }
 
     /// <summary>One view per strategy's world, in scenario strategy order.</summary>
@@ -54,6 +63,9 @@ public sealed class TickView
 public sealed class WorldTickView
 {
     public required string Strategy { get; init; }
+
+    /// <summary>1 for users active in this world this tick [N] (arrived and not churned); inactive users' slate rows are stale.</summary>
+    public required ReadOnlyMemory<byte> Active { get; init; }
 
     /// <summary>The slate shown to each user [N x k], best first.</summary>
     public required ReadOnlyMemory<int> Slates { get; init; }

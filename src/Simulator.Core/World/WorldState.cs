@@ -28,6 +28,8 @@ public sealed class WorldState : IDisposable
         ExpectedCtr = engine.Bind(new float[users]);
         Probabilities = engine.Bind(new float[users * k]);
         Dwell = engine.Bind(new float[users]);
+        Active = engine.Bind(new byte[users]);
+        Churn = new ChurnState(users, Active, ExpectedCtr);
         Peak.Upload();
         LastEngaged.Upload();
     }
@@ -67,8 +69,14 @@ public sealed class WorldState : IDisposable
 
     public IColumn<float> Dwell { get; }
 
+    /// <summary>1 when the user is active in this world this tick: arrived (shared) and not churned (this world's).</summary>
+    public IColumn<byte> Active { get; }
+
+    /// <summary>This world's churn state (depends on what its strategy showed).</summary>
+    public ChurnState Churn { get; }
+
     /// <summary>Bytes held by this world's columns (for memory estimates).</summary>
-    public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 5) + (4L * 3);
+    public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 5) + (4L * 3) + 1 + ChurnState.BytesPerUser;
 
     public void Dispose()
     {
@@ -83,5 +91,6 @@ public sealed class WorldState : IDisposable
         ExpectedCtr.Dispose();
         Probabilities.Dispose();
         Dwell.Dispose();
+        Active.Dispose();
     }
 }

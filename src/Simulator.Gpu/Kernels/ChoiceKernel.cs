@@ -121,7 +121,7 @@ internal static class ChoiceKernel
         {
             var utility = (bestLogit - (best * logDecay)) * p.Temperature;
             var eps = KeyedRandom.Normal(s.Seed, RandomStreams.Dwell, (uint)u, (uint)s.Tick, (uint)v.Slates[row + best]);
-            dwell = MathF.Exp(p.DwellMu + (p.DwellBeta * utility) + (p.DwellSigma * eps));
+            dwell = ChoiceMath.Dwell(p, utility, eps);
         }
 
         v.Dwell[u] = dwell;

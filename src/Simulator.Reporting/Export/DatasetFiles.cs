@@ -18,10 +18,4 @@ public static class DatasetFiles
 
     /// <summary>One row per item and seed: its primary topic and quality.</summary>
     public const string ItemsHeader = "seed,item,topic,quality";
-
-    /// <summary>
-    /// Segment name written for every user while populations have no segments: the single
-    /// population the scenario describes.
-    /// </summary>
-    public const string DefaultSegment = "default";
 }

@@ -46,21 +46,9 @@ public static class GroundTruthRows
         }
     }
 
-    /// <summary>
-    /// The user's segment name. The only place that decides it: populations have a single segment
-    /// today; when they gain segments, this reads the user's segment from the population.
-    /// </summary>
-    private static string SegmentOf(SeedView seed, int user)
-    {
-        _ = seed;
-        _ = user;
-        return DatasetFiles.DefaultSegment;
-    }
+    /// <summary>The user's segment (archetype) name.</summary>
+    private static string SegmentOf(SeedView seed, int user) => seed.SegmentNames[seed.Segment.Span[user]];
 
-    /// <summary>The user's probability of being active in a tick (the population's rate: every user shares it today).</summary>
-    private static float ActivityOf(SeedView seed, int user)
-    {
-        _ = user;
-        return seed.Scenario.Population.Activity;
-    }
+    /// <summary>The user's own probability of arriving in a tick (population, segment and per-user spread).</summary>
+    private static float ActivityOf(SeedView seed, int user) => seed.ActivityRate.Span[user];
 }

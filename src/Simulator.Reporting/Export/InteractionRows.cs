@@ -13,7 +13,6 @@ public static class InteractionRows
     public static long Write(Utf8CsvWriter csv, TickView tick, IReadOnlyList<byte[]> strategyFields)
     {
         var k = tick.K;
-        var active = tick.Active.Span;
         var rows = 0L;
         Span<byte> prefix = stackalloc byte[PrefixBytes];
         for (var w = 0; w < tick.Worlds.Count; w++)
@@ -27,6 +26,7 @@ public static class InteractionRows
             var probabilities = world.Probabilities.Span;
             var chosen = world.ChosenPosition.Span;
             var dwell = world.Dwell.Span;
+            var active = world.Active.Span;
             for (var u = 0; u < active.Length; u++)
             {
                 if (active[u] == 0)

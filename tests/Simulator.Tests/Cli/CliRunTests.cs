@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Simulator.Core.Scenarios;
 
 namespace Simulator.Tests.Cli;
 
@@ -146,6 +147,24 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
+    public void List_world_shows_every_drift_process_curve_and_the_choice_model_with_defaults()
+    {
+        var (code, output, _) = Cli("list", "world");
+        Assert.Equal(0, code);
+        foreach (var name in ScenarioParser.DriftKinds.Keys.Concat(ScenarioParser.Curves.Keys))
+        {
+            Assert.Contains($"  {name} ", output, StringComparison.Ordinal);
+        }
+
+        foreach (var text in new[] { "midpoint = 50, width = 20", "amplitude = 1, period = 30", "recoveryRate = 0", "churn: threshold = 0", "noClickUtility v_0 = 1.5" })
+        {
+            Assert.Contains(text, output, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(output, Cli("list", "drift").Out + Cli("list", "forgetting").Out + Cli("list", "choice").Out + Cli("list", "users").Out);
+    }
+
+    [Fact]
     public void Run_on_ilgpu_cpu_accelerator_matches_the_cpu_engine()
     {
         var path = Scenario(TestScenarios.SmallJson);
@@ -196,7 +215,7 @@ public sealed class CliRunTests : IDisposable
         Assert.True(code == 0, err);
         using var bench = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "bench.json")));
         var stages = bench.RootElement.GetProperty("stages");
-        foreach (var stage in new[] { "decay", "mlp", "score_topk", "choice", "reinforce", "tick" })
+        foreach (var stage in new[] { "decay", "mlp", "score_topk", "choice", "reinforce", "tick", "population" })
         {
             var s = stages.GetProperty(stage);
             Assert.True(s.GetProperty("median_s").GetDouble() > 0);

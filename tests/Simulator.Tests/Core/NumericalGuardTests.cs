@@ -80,10 +80,14 @@ public sealed class NumericalGuardTests : IDisposable
         Assert.StartsWith("population", e.Strategy, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// These dwell settings used to overflow dwell to +infinity and stop the run at the guard; the
+    /// model now bounds log dwell (<see cref="Simulator.Core.Compute.Operators.ChoiceMath.MaxLogDwell"/>),
+    /// so the same valid scenario runs to the end. Reaching the guard is covered by the hook tests above.
+    /// </summary>
     [Fact]
-    public void Cli_exits_1_with_the_guard_message_and_leaves_no_run_folder()
+    public void Cli_runs_former_dwell_overflow_settings_to_the_end()
     {
-        // A valid scenario whose dwell times overflow: exp(dwellMu + dwellBeta u + dwellSigma eps) > float.MaxValue.
         var path = Path.Combine(_temp, "overflow.json");
         File.WriteAllText(path, TestScenarios.SmallJson);
         var results = Path.Combine(_temp, "results");
@@ -94,15 +98,7 @@ public sealed class NumericalGuardTests : IDisposable
             stdout,
             stderr,
             CancellationToken.None);
-        var message = stderr.ToString();
-        Assert.True(code == 1, message);
-        Assert.Contains("numerical guard: Dwell became +infinity in stage Respond at tick 0", message, StringComparison.Ordinal);
-        Assert.Contains("for strategy random, user ", message, StringComparison.Ordinal);
-        Assert.DoesNotContain("unexpected failure", message, StringComparison.Ordinal);
-        // RunFolder leaves the (empty) per-scenario parent results/<name>/ behind; no run folder, no file.
-        var left = Directory.Exists(results)
-            ? Directory.EnumerateFileSystemEntries(results, "*", SearchOption.AllDirectories).Where(p => Path.GetFileName(p) != "small").ToList()
-            : [];
-        Assert.True(left.Count == 0, string.Join(", ", left));
+        Assert.True(code == 0, stderr.ToString());
+        Assert.Contains(Directory.EnumerateFiles(results, "summary.json", SearchOption.AllDirectories), _ => true);
     }
 }

@@ -22,6 +22,11 @@ public sealed class ScenarioSchemaTests
         ["$.forgetting.exponent"] = ("forgetting.curve", "power-law"),
         ["$.drift.kappa"] = ("drift.kind", "ornstein-uhlenbeck"),
         ["$.drift.sigma"] = ("drift.kind", "ornstein-uhlenbeck"),
+        ["$.drift.midpoint"] = ("drift.kind", "gradual"),
+        ["$.drift.width"] = ("drift.kind", "gradual"),
+        ["$.drift.amplitude"] = ("drift.kind", "seasonal"),
+        ["$.drift.period"] = ("drift.kind", "seasonal"),
+        ["$.drift.phase"] = ("drift.kind", "seasonal"),
     };
 
     private static JsonElement Schema()
@@ -60,6 +65,16 @@ public sealed class ScenarioSchemaTests
             }
         }
 
+        // An array of drift processes (every kind) and user segments: the paths below "drift[]" and "segments[]".
+        var kinds = string.Join(", ", ScenarioParser.DriftKinds.Keys.Select(k => $$"""{ "kind": "{{k}}" }"""));
+        var combined = $$"""{ "drift": [{{kinds}}], "population": { "segments": [{ "name": "loyal" }, { "name": "explorer" }] } }""";
+        var combinedWritten = ScenarioWriter.ToJson(ScenarioParser.Parse(combined, "combined"));
+        using (var doc = JsonDocument.Parse(combinedWritten))
+        {
+            Collect(doc.RootElement, "$", paths);
+        }
+
+        Assert.Equal(combinedWritten, ScenarioWriter.ToJson(ScenarioParser.Parse(combinedWritten, "x")));
         return paths;
     }
 
@@ -119,7 +134,7 @@ public sealed class ScenarioSchemaTests
             return;
         }
 
-        if (s.TryGetProperty("type", out var type) && type.GetString() == "object")
+        if (s.TryGetProperty("type", out var type) && (type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Any(t => t.GetString() == "object") : type.GetString() == "object"))
         {
             Assert.True(
                 s.TryGetProperty("additionalProperties", out var a) && a.ValueKind == JsonValueKind.False,

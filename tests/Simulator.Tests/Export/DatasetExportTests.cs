@@ -128,14 +128,14 @@ public sealed class DatasetExportTests
             for (var u = 0; u < population.Users; u++)
             {
                 var row = rows[u];
-                var profile = UserProfiles.For(seed, u, DatasetFiles.DefaultSegment);
+                var profile = UserProfiles.For(seed, u, population.SegmentOf(u));
                 Assert.Equal(u.ToString(CultureInfo.InvariantCulture), row[1]);
                 Assert.Equal([profile.Name, profile.Locale, profile.Segment], row[2..5]);
                 Assert.Equal("sigmoid", row[5]);
                 Assert.Equal(population.CurveP1.Host[u], ExportRun.Single(row[6]));
                 Assert.Equal(population.CurveP2.Host[u], ExportRun.Single(row[7]));
                 Assert.Equal(scenario.Forgetting.Baseline, ExportRun.Single(row[8]));
-                Assert.Equal(scenario.Population.Activity, ExportRun.Single(row[9]));
+                Assert.Equal(population.ActivityRate[u], ExportRun.Single(row[9]));
             }
 
             // Heterogeneous users: the parameters really vary, so the check above is not vacuous.

@@ -8,7 +8,7 @@ namespace Simulator.Core.Compute.Operators;
 /// Utility v = InterestWeight &lt;interest, item&gt; + QualityWeight q.
 /// Choice over a slate with a no-click option (multinomial logit with position bias):
 /// P(j) = g^j e^(v_j/tau) / (e^(v0/tau) + sum_l g^l e^(v_l/tau)), j = 0-based slate position.
-/// Dwell of a click is log-normal: exp(DwellMu + DwellBeta v + DwellSigma eps).
+/// Dwell of a click is log-normal: exp(min(DwellMu + DwellBeta v + DwellSigma eps, ChoiceMath.MaxLogDwell)).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ChoiceParameters(
@@ -33,6 +33,17 @@ public readonly record struct ChoiceParameters(
 /// </summary>
 public static class ChoiceMath
 {
+    /// <summary>
+    /// Upper bound of log dwell: e^30 (about 1e13 time units) is beyond any session a scenario
+    /// means, and keeps dwell and sums of it finite in float for every accepted utility (an
+    /// unbounded exp overflows to +inf once DwellBeta v exceeds about 88).
+    /// </summary>
+    public const float MaxLogDwell = 30f;
+
+    /// <summary>Dwell of a click on an item of utility v: exp(min(mu + beta v + sigma eps, <see cref="MaxLogDwell"/>)).</summary>
+    public static float Dwell(in ChoiceParameters p, float utility, float eps) =>
+        MathF.Exp(MathF.Min(p.DwellMu + (p.DwellBeta * utility) + (p.DwellSigma * eps), MaxLogDwell));
+
     /// <summary>True utility of an item for a user, without noise and without position bias.</summary>
     public static float Utility(float interestDotItem, float quality, float interestWeight, float qualityWeight) =>
         (interestWeight * interestDotItem) + (qualityWeight * quality);
@@ -121,7 +132,7 @@ public static class ChoiceMath
             // Recover the utility of the clicked item from its logit (position bias removed).
             var utility = (bestLogit - (best * logDecay)) * p.Temperature;
             var eps = KeyedRandom.Normal(seed, RandomStreams.Dwell, user, tick, (uint)slate[best]);
-            dwell = MathF.Exp(p.DwellMu + (p.DwellBeta * utility) + (p.DwellSigma * eps));
+            dwell = Dwell(p, utility, eps);
         }
 
         return best;
