@@ -79,4 +79,7 @@ public static class RandomStreams
     // Ranges reserved so parallel work never picks the same number: 20-29 users and drift,
     // 30-39 catalog and response, 40-49 strategies, 50-59 profiles and exports, 60+ free.
     public const uint Profile = 50;
+
+    /// <summary>Number of items arriving per tick (catalog dynamics).</summary>
+    public const uint CatalogArrival = 30;
 }
