@@ -10,7 +10,7 @@ namespace Simulator.Cli.Commands;
 public static class ListCommand
 {
     public const string Help = """
-        simulator list [strategies|metrics|drift|curves|devices]
+        simulator list [strategies|metrics|drift|curves|choice|catalog|devices]
 
         Without a topic, lists everything except devices.
 
@@ -19,7 +19,7 @@ public static class ListCommand
           simulator list devices
         """;
 
-    private static readonly string[] Topics = ["strategies", "metrics", "drift", "curves", "devices"];
+    private static readonly string[] Topics = ["strategies", "metrics", "drift", "curves", "choice", "catalog", "devices"];
 
     public static int Execute(ArgumentReader args, TextWriter stdout)
     {
@@ -48,6 +48,16 @@ public static class ListCommand
         if (topic is null or "curves")
         {
             Curves(stdout);
+        }
+
+        if (topic is null or "choice")
+        {
+            CatalogListing.Choice(stdout);
+        }
+
+        if (topic is null or "catalog")
+        {
+            CatalogListing.Catalog(stdout);
         }
 
         if (topic is "devices")
