@@ -99,6 +99,9 @@ internal sealed class SimulationTick : IDisposable
         return _worlds.Select(Score).ToArray();
     }
 
+    /// <summary>Each world's satiation and item-appeal state, in strategy order (checkpoints exchange it via <see cref="WorldDynamics.ExchangeState"/>).</summary>
+    internal IReadOnlyList<WorldDynamics> Dynamics => _dynamics;
+
     private void Guard(string stage, string column, string strategy, int tick, float[] values, int width)
     {
         _guardHook?.Invoke(stage, strategy, tick, values);
