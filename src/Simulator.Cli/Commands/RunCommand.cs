@@ -4,6 +4,7 @@ using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
 using Simulator.Reporting;
+using Simulator.Reporting.Export;
 using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Cli.Commands;
@@ -16,6 +17,9 @@ public static class RunCommand
 
         Runs every strategy of the scenario over its seeds and writes a run folder with
         scenario.json, summary.json, metrics.csv, environment.json, report.html, report.md, plots/.
+        With --export it also writes a synthetic dataset with known truth: interactions.csv
+        (seed,strategy,tick,user,position,item,true_prob,clicked,dwell: one row per shown item),
+        users.csv (profile and true forgetting parameters) and items.csv (topic, quality).
         The last line on stdout is the run folder's path.
 
         Options:
@@ -28,10 +32,14 @@ public static class RunCommand
           --device D         auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
           --threads N        CPU worker threads (default: all cores)
           --quiet            no progress on stderr
+          --export           also write interactions.csv, users.csv, items.csv (README:
+                             "Exporting a synthetic dataset"); one row per shown item, so
+                             size grows with users x ticks x slate size x strategies x seeds
 
         Examples:
           simulator run scenarios/quickstart.json
           simulator run scenarios/quickstart.json --seeds 5 --out /tmp/qs
+          simulator run scenarios/quickstart.json --export --out /tmp/qs-data
           simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
         """;
 
@@ -47,13 +55,18 @@ public static class RunCommand
         stderr.WriteLine($"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
 
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
+
+        // Declared after the folder so it is disposed (files closed) before a failed folder is deleted.
+        using var export = settings.Export ? DatasetExporter.Create(folder.File) : null;
         var run = SimulationRunner.Run(scenario, engine, new RunOptions
         {
             Threads = settings.Threads,
             Progress = new ProgressPrinter(stderr, settings.Quiet),
             Cancellation = cancel,
+            Observer = export,
         });
 
+        export?.Complete();
         Write(run, folder);
         folder.Commit();
         stdout.WriteLine(ConsoleTable.Render(run));
@@ -83,6 +96,17 @@ public static class RunCommand
         using (var csv = new StreamWriter(folder.File(RunFileNames.Metrics), false, utf8))
         {
             MetricsCsv.Write(run, csv);
+        }
+
+        if (run.ItemExposure is { } exposure)
+        {
+            using var csv = new StreamWriter(folder.File(RunFileNames.Exposure), false, utf8);
+            ExposureCsv.Write(run.Strategies, exposure, csv);
+        }
+
+        if (run.ExampleUsers.Count > 0)
+        {
+            File.WriteAllText(folder.File(RunFileNames.ExampleUsers), ExampleUsersJson.Write(run.ExampleUsers), utf8);
         }
 
         ReportFiles.Write(run, folder.File);

@@ -23,6 +23,9 @@ public sealed record RunSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary>--export: also write the synthetic dataset (interactions.csv, users.csv, items.csv).</summary>
+    public bool Export { get; init; }
+
     /// <summary>Scenario overrides: --set path=value, plus --seeds/--users/--ticks as shorthands.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Overrides { get; init; } = [];
 
@@ -38,6 +41,7 @@ public sealed record RunSettings
             Threads = args.Int("threads", 1, 1024),
             Device = args.Choice("device", "auto", EngineSelector.Devices),
             Quiet = args.Flag("quiet"),
+            Export = args.Flag("export"),
             ScenarioPath = string.Empty,
         };
         settings = settings with { Overrides = ReadOverrides(args, settings) };

@@ -102,6 +102,65 @@ internal sealed class SimulationTick : IDisposable
     /// <summary>Each world's satiation and item-appeal state, in strategy order (checkpoints exchange it via <see cref="WorldDynamics.ExchangeState"/>).</summary>
     internal IReadOnlyList<WorldDynamics> Dynamics => _dynamics;
 
+    /// <summary>Read-only views of this seed's per-user forgetting parameters and catalog, for a <see cref="ITickObserver"/>.</summary>
+    public SeedView SeedView(int seedIndex) => new()
+    {
+        SeedIndex = seedIndex,
+        Seed = _seed,
+        Scenario = _scenario,
+        CurveP1 = _population.CurveP1.Host,
+        CurveP2 = _population.CurveP2.Host,
+        ItemTopic = _catalog.Topic.Host,
+        ItemQuality = _catalog.Quality.Host,
+    };
+
+    /// <summary>
+    /// Read-only views of the tick <see cref="Step"/> just finished: every world's slates, click
+    /// probabilities, chosen positions and dwell (all downloaded to the host by Respond).
+    /// </summary>
+    public TickView TickView(int seedIndex, int tick) => new()
+    {
+        SeedIndex = seedIndex,
+        Seed = _seed,
+        Tick = tick,
+        K = _scenario.SlateSize,
+        Active = _population.Active.Host,
+        Worlds = _worlds.Select((w, i) => new WorldTickView
+        {
+            Strategy = _scenario.Strategies[i].Name,
+            Slates = w.State.Slates.Host,
+            Probabilities = w.State.Probabilities.Host,
+            ChosenPosition = w.State.ChosenPosition.Host,
+            Dwell = w.State.Dwell.Host,
+        }).ToArray(),
+    };
+
+    /// <summary>Names of the strategies that keep an interest estimate (<see cref="IInterestEstimator"/>), in strategy order.</summary>
+    public IReadOnlyList<string> EstimatingStrategies =>
+        _worlds.Where(w => w.Strategy is IInterestEstimator).Select(NameOf).ToArray();
+
+    /// <summary>The shared population of this seed (read-only use: example users, exports).</summary>
+    public Population Population => _population;
+
+    /// <summary>
+    /// Exposures per item of world <paramref name="world"/> over all ticks stepped so far, or null
+    /// when no selected metric keeps exposure counts (coverage, gini, novelty).
+    /// </summary>
+    public long[]? ExposureTotals(int world) => _exposure[world]?.Cumulative;
+
+    /// <summary>Records the tick just stepped into <paramref name="recorder"/>: each estimating world's true interest and estimate.</summary>
+    public void RecordExamples(ExampleUserRecorder recorder, int tick)
+    {
+        var index = 0;
+        foreach (var world in _worlds)
+        {
+            if (world.Strategy is IInterestEstimator estimator)
+            {
+                recorder.Record(tick, index++, world.State.Interest.Host, estimator.InterestEstimate);
+            }
+        }
+    }
+
     private void Guard(string stage, string column, string strategy, int tick, float[] values, int width)
     {
         _guardHook?.Invoke(stage, strategy, tick, values);
