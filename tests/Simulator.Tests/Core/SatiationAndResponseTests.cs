@@ -161,7 +161,8 @@ public sealed class SatiationAndResponseTests
 
         var utility = new double[k];
         TickScorer.Utilities(appeal.AsSpan(0, dim), slate1, itemRows, offsets, dim, p, utility);
-        Assert.Equal(ctr[0], RankingMetrics.ExpectedCtr(utility, p), 5);
+        Assert.Equal(ctr[0], RankingMetrics.SlateClickProbability(utility, p), 5);
+        Assert.Equal(ctr[0] / k, RankingMetrics.ExpectedCtr(utility, p), 5);
         Assert.Equal(expectedP.Sum(), ctr[0], 5);
 
         var counts = new int[k + 1];
