@@ -8,7 +8,7 @@ namespace Simulator.Gpu.Tests;
 /// Every operation of <see cref="IlgpuEngine"/> against <see cref="ReferenceEngine"/>, written once
 /// and run per backend by the derived classes (CPU accelerator always, CUDA when present).
 /// </summary>
-public abstract class ParityChecks
+public abstract partial class ParityChecks
 {
     // Transcendentals (exp, log, pow) on a GPU come from ILGPU's XMath, not .NET's MathF; a few
     // ulp of difference, relative.

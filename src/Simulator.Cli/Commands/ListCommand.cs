@@ -10,7 +10,7 @@ namespace Simulator.Cli.Commands;
 public static class ListCommand
 {
     public const string Help = """
-        simulator list [strategies|metrics|world|drift|forgetting|choice|users|devices]
+        simulator list [strategies|metrics|world|drift|forgetting|choice|catalog|users|devices]
 
         Without a topic, lists everything except devices. "world" lists drift, forgetting,
         choice and users ("curves" is another name for "forgetting").
@@ -21,7 +21,7 @@ public static class ListCommand
           simulator list devices
         """;
 
-    private static readonly string[] Topics = ["strategies", "metrics", "world", "drift", "forgetting", "curves", "choice", "users", "devices"];
+    private static readonly string[] Topics = ["strategies", "metrics", "world", "drift", "forgetting", "curves", "choice", "catalog", "users", "devices"];
 
     public static int Execute(ArgumentReader args, TextWriter stdout)
     {
@@ -60,6 +60,16 @@ public static class ListCommand
         if (topic is null or "world" or "users")
         {
             WorldList.Users(stdout);
+        }
+
+        if (topic is null or "choice")
+        {
+            CatalogListing.Choice(stdout);
+        }
+
+        if (topic is null or "catalog")
+        {
+            CatalogListing.Catalog(stdout);
         }
 
         if (topic is "devices")

@@ -69,12 +69,19 @@ public sealed class ScoreInputs
     /// <summary>True interest this tick [N x d] (preference x strength).</summary>
     public required float[] Interest { get; init; }
 
+    /// <summary>
+    /// Effective interest [N x d] (true interest less the satiation penalty) for utilities, or null
+    /// to use <see cref="Interest"/>. Calibration, tracking and forgetting metrics keep the true interest.
+    /// </summary>
+    public float[]? Appeal { get; init; }
+
     /// <summary>Preference softmax(z) [N x d]; strength = interest / preference.</summary>
     public required float[] Preference { get; init; }
 
     /// <summary>Item embeddings [M x d], row-major.</summary>
     public required float[] Items { get; init; }
 
+    /// <summary>The per-item utility column read with <see cref="Choice"/>'s quality weight (quality, or the offsets b_i).</summary>
     public required float[] Quality { get; init; }
 
     /// <summary>Each item's primary topic [M].</summary>
@@ -143,8 +150,9 @@ public static class TickScorer
             var ideal = x.IdealSlates.AsSpan(u * k, k);
             if (ranking)
             {
-                Utilities(row, slate, x.Items, x.Quality, dim, p, utility);
-                Utilities(row, ideal, x.Items, x.Quality, dim, p, idealUtility);
+                var appeal = x.Appeal is null ? row : x.Appeal.AsSpan(u * dim, dim);
+                Utilities(appeal, slate, x.Items, x.Quality, dim, p, utility);
+                Utilities(appeal, ideal, x.Items, x.Quality, dim, p, idealUtility);
                 for (var j = 0; j < k; j++)
                 {
                     gain[j] = RankingMetrics.Gain(utility[j], p);

@@ -88,4 +88,7 @@ public static class RandomStreams
     public const uint SpontaneousRecovery = 27;
 
     public const uint Profile = 50;
+
+    /// <summary>Number of items arriving per tick (catalog dynamics).</summary>
+    public const uint CatalogArrival = 30;
 }

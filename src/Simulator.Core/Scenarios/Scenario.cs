@@ -29,6 +29,9 @@ public sealed record Scenario(
     /// </summary>
     public string Reference { get; init; } = Strategies.Count > 0 ? Strategies[0].Name : string.Empty;
 
+    /// <summary>Satiation (boredom) of the choice model; off unless the file's choice.satiationWeight is set.</summary>
+    public SatiationSpec Satiation { get; init; } = SatiationSpec.Off;
+
     /// <summary>Interest dimension d: one per topic.</summary>
     public int Dim => Population.Topics;
 
@@ -98,8 +101,14 @@ public sealed record ForgettingSpec(
     public float RecoveryFraction { get; init; } = 0.5f;
 }
 
-/// <summary>Items: topic-mixture embeddings with Focus mass on a primary topic; quality ~ N(0, QualitySd).</summary>
-public sealed record CatalogSpec(int Items, float Focus, float QualitySd);
+/// <summary>
+/// Items: topic-mixture embeddings with Focus mass on a primary topic; quality ~ N(0, QualitySd).
+/// Items is the capacity; <see cref="Dynamics"/> says when items arrive and how their appeal changes.
+/// </summary>
+public sealed record CatalogSpec(int Items, float Focus, float QualitySd)
+{
+    public CatalogDynamicsSpec Dynamics { get; init; } = CatalogDynamicsSpec.Static;
+}
 
 /// <summary>The drift process acting on users' interest logits.</summary>
 public enum DriftKind

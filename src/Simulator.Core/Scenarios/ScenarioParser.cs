@@ -102,7 +102,7 @@ public static class ScenarioParser
         var catalog = ReadCatalog(r, errors);
         var drifts = ReadDrifts(r, errors, ticks);
         var churn = UserSectionsParser.ReadChurn(r, errors);
-        var choice = ReadChoice(r, errors);
+        var choice = ReadChoice(r, errors, out var satiation);
         var strategies = ReadStrategies(r, errors);
         var metrics = ReadMetrics(r, errors, slate);
         var reference = ReadReference(r, strategies);
@@ -113,10 +113,20 @@ public static class ScenarioParser
             errors.Add(new ScenarioError("$.slateSize", $"slate size {slate} is larger than the catalog ({catalog.Items} items); expected at most {catalog.Items}"));
         }
 
+        if (catalog.Dynamics.InitialItems > catalog.Items && r.IsObject)
+        {
+            errors.Add(new ScenarioError("$.catalog.initialItems", $"{catalog.Dynamics.InitialItems} initial items exceed the catalog ({catalog.Items} items); expected at most {catalog.Items}"));
+        }
+        else if (catalog.Dynamics.LiveAtStart(catalog.Items) < slate && r.IsObject)
+        {
+            errors.Add(new ScenarioError("$.catalog.initialItems", $"{catalog.Dynamics.InitialItems} initial items cannot fill a slate of {slate}; expected 0 (all items) or {slate} to {catalog.Items}"));
+        }
+
         var scenario = new Scenario(name, description, seed, seeds, ticks, tickLength, shards, slate, population, forgetting, catalog, drifts[0], choice, strategies, metrics)
         {
             DriftProcesses = drifts,
             Churn = churn,
+            Satiation = satiation,
         };
         return reference is null ? scenario : scenario with { Reference = reference };
     }
@@ -205,9 +215,26 @@ public static class ScenarioParser
         var spec = new CatalogSpec(
             r.Int("items", fallback.Items, 1, MaxItems),
             r.Float("focus", fallback.Focus, 0, 1),
-            r.Float("qualitySd", fallback.QualitySd, 0, 100));
+            r.Float("qualitySd", fallback.QualitySd, 0, 100))
+        {
+            Dynamics = ReadCatalogDynamics(r),
+        };
         r.Finish();
         return spec;
+    }
+
+    /// <summary>Arrivals, attention aging and social proof: fields of the catalog object, all off by default.</summary>
+    private static CatalogDynamicsSpec ReadCatalogDynamics(JsonObjectReader r)
+    {
+        var d = CatalogDynamicsSpec.Static;
+        return new CatalogDynamicsSpec(
+            r.Int("initialItems", d.InitialItems, 0, MaxItems),
+            r.Float("arrivalRate", d.ArrivalRate, 0, 100_000),
+            r.Enum("agingCurve", d.AgingCurve, Curves),
+            r.Float("agingWeight", d.AgingWeight, 0, 1000),
+            r.Float("agingScale", d.AgingScale, 0, 1e6, minExclusive: true),
+            r.Float("agingShape", d.AgingShape, 0, 100, minExclusive: true),
+            r.Float("socialProof", d.SocialProof, 0, 1000));
     }
 
     /// <summary>"drift": one process (an object) or several applied in order (an array of objects).</summary>
@@ -337,9 +364,10 @@ public static class ScenarioParser
         events.Sort();
     }
 
-    private static ChoiceParameters ReadChoice(JsonObjectReader parent, List<ScenarioError> errors)
+    private static ChoiceParameters ReadChoice(JsonObjectReader parent, List<ScenarioError> errors, out SatiationSpec satiation)
     {
         var fallback = new ChoiceParameters(12f, 0.5f, 1f, 1.5f, 0.9f, 2f, 0.3f, 0.5f);
+        satiation = SatiationSpec.Off;
         if (!parent.TryGet("choice", out var e))
         {
             return fallback;
@@ -355,6 +383,9 @@ public static class ScenarioParser
             r.Float("dwellMu", fallback.DwellMu, -20, 20),
             r.Float("dwellBeta", fallback.DwellBeta, -10, 10),
             r.Float("dwellSigma", fallback.DwellSigma, 0, 10));
+        satiation = new SatiationSpec(
+            r.Float("satiationWeight", SatiationSpec.Off.Weight, 0, 1000),
+            r.Float("satiationDecay", SatiationSpec.Off.Decay, 0, 1));
         r.Finish();
         return p;
     }

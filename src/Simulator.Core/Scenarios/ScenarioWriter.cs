@@ -59,6 +59,14 @@ public static class ScenarioWriter
             w.WriteNumber("items", s.Catalog.Items);
             w.WriteNumber("focus", s.Catalog.Focus);
             w.WriteNumber("qualitySd", s.Catalog.QualitySd);
+            var dynamics = s.Catalog.Dynamics;
+            w.WriteNumber("initialItems", dynamics.InitialItems);
+            w.WriteNumber("arrivalRate", dynamics.ArrivalRate);
+            w.WriteString("agingCurve", ScenarioParser.Curves.First(k => k.Value == dynamics.AgingCurve).Key);
+            w.WriteNumber("agingWeight", dynamics.AgingWeight);
+            w.WriteNumber("agingScale", dynamics.AgingScale);
+            w.WriteNumber("agingShape", dynamics.AgingShape);
+            w.WriteNumber("socialProof", dynamics.SocialProof);
             w.WriteEndObject();
 
             UserSectionsWriter.WriteDrift(w, s.DriftProcesses);
@@ -74,6 +82,8 @@ public static class ScenarioWriter
             w.WriteNumber("dwellMu", c.DwellMu);
             w.WriteNumber("dwellBeta", c.DwellBeta);
             w.WriteNumber("dwellSigma", c.DwellSigma);
+            w.WriteNumber("satiationWeight", s.Satiation.Weight);
+            w.WriteNumber("satiationDecay", s.Satiation.Decay);
             w.WriteEndObject();
 
             w.WriteStartArray("strategies");

@@ -17,6 +17,10 @@ public static class MemoryEstimate
         _ => 0L,
     };
 
+    /// <summary>Per world: satiation level and effective interest [N x d] when on; clicks and two offset columns [M] with aging or social proof.</summary>
+    private static long WorldDynamicsBytes(Scenario s) =>
+        (s.Satiation.IsOn ? 2L * 4 * s.Population.Users * s.Dim : 0L) + (s.Catalog.Dynamics.ChangesUtility ? 16L * s.Catalog.Items : 0L);
+
     public static long Bytes(Scenario s)
     {
         long n = s.Population.Users;
@@ -25,6 +29,7 @@ public static class MemoryEstimate
         var population = n * ((d * 4 * 3) + 4 + 4 + 1 + Population.TraitBytesPerUser);
         var catalog = m * ((d * 4) + 4 + 4 + 4);
         var worlds = s.Strategies.Sum(x => n * (WorldState.BytesPerUser(s.Dim, s.SlateSize) + StrategyBytesPerUser(x.Name, s.Dim, s.SlateSize)));
+        worlds += s.Strategies.Count * WorldDynamicsBytes(s);
         var series = (long)s.Strategies.Count * s.SeedCount * s.Ticks * s.Metrics.Count * 8;
 
         // Exposure counts for coverage, gini and novelty: per world, three [M] arrays plus one per

@@ -20,6 +20,8 @@ internal sealed class SimulationTick : IDisposable
     private readonly Population _population;
     private readonly Catalog _catalog;
     private readonly StrategyWorld[] _worlds;
+    private readonly WorldDynamics[] _dynamics;
+    private readonly ItemArrivals _arrivals;
     private readonly IColumn<float> _idealBias;
     private readonly bool[] _selected;
     private readonly ExposureTally?[] _exposure;
@@ -39,6 +41,7 @@ internal sealed class SimulationTick : IDisposable
         _shards = new ShardLayout(scenario.Population.Users, scenario.Shards);
         _population = new Population(engine, scenario, seed, parallel);
         _catalog = new Catalog(engine, scenario.Catalog, scenario.Dim, seed);
+        _arrivals = new ItemArrivals(scenario.Catalog.Dynamics, _catalog.Count, scenario.Ticks, seed);
 
         // The oracle ranks by <interest, x> + (beta2/beta1) q, which orders items exactly as the true utility does.
         var ratio = scenario.Choice.QualityWeight / scenario.Choice.InterestWeight;
@@ -52,6 +55,7 @@ internal sealed class SimulationTick : IDisposable
                 StrategyCatalog.Find(spec.Name)!.Create(context, spec),
                 new WorldState(engine, scenario.Population.Users, scenario.Dim, scenario.SlateSize)))
             .ToArray();
+        _dynamics = _worlds.Select(_ => new WorldDynamics(engine, scenario)).ToArray();
 
         _selected = new bool[Enum.GetValues<MetricId>().Length];
         foreach (var name in scenario.Metrics)
@@ -67,18 +71,19 @@ internal sealed class SimulationTick : IDisposable
 
     /// <summary>
     /// Advances one tick. The stages run in this order, each over every world:
-    /// 1. Arrive — decide which users arrive this tick (keyed draw at each user's activity rate);
-    ///    each world then updates its churn state and marks its active users (arrived, not churned).
+    /// 1. Arrive — items arrive (the live prefix grows) and age; decide which users arrive this tick
+    ///    (keyed draw at each user's activity rate); each world then updates its churn state and
+    ///    marks its active users (arrived, not churned).
     /// 2. Drift — true interest logits move (shared by all worlds); preferences are refreshed;
     ///    in every world, users switched to a new concept restart its topics at peak strength.
     /// 3. Forget — optional spontaneous recovery, then interest strength decays with time since
     ///    last engagement; interest = preference x strength.
-    /// 4. Recommend — the world computes the oracle's ideal slate, then the strategy builds its slate.
+    /// 4. Recommend — the world computes the oracle's ideal slate over live items by true utility
+    ///    (satiation lowers the effective interest), then the strategy builds its slate.
     /// 5. Respond — users choose from their slate under the true choice model (Gumbel-max, keyed noise).
     /// 6. Learn — the strategy updates from what it showed and observed.
-    /// 7. Reinforce — consumption restores the consumed topic's strength.
+    /// 7. Reinforce — consumption restores the consumed topic's strength; satiation and item click counts accumulate.
     /// 8. Score — metrics against ground truth, summed per shard and merged in shard order.
-    /// The catalog is static in this version: items neither arrive nor age.
     /// After each stage the numerical guard scans the columns it wrote (Preference after Drift,
     /// Interest after Forget, the oracle's scores after Recommend, ExpectedCtr, Probabilities and
     /// Dwell after Respond, the strategy's interest estimate after Learn, Peak after Reinforce) and
@@ -87,15 +92,19 @@ internal sealed class SimulationTick : IDisposable
     /// <returns>The metric sums of each world for this tick, in strategy order.</returns>
     public MetricSums[] Step(int tick)
     {
+        ArriveItems(tick);
         Arrive(tick);
         Drift(tick);
         ForEachWorld(w => Forget(w.State, tick), "Forget", tick);
         ForEachWorld(w => Recommend(w, tick), "Recommend", tick);
-        ForEachWorld(w => Respond(w.State, tick), "Respond", tick);
+        ForEachWorld(w => Respond(w, tick), "Respond", tick);
         ForEachWorld(w => Learn(w, tick), "Learn", tick);
-        ForEachWorld(w => Reinforce(w.State, tick), "Reinforce", tick);
+        ForEachWorld(w => Reinforce(w, tick), "Reinforce", tick);
         return _worlds.Select(Score).ToArray();
     }
+
+    /// <summary>Each world's satiation and item-appeal state, in strategy order (checkpoints exchange it via <see cref="WorldDynamics.ExchangeState"/>).</summary>
+    internal IReadOnlyList<WorldDynamics> Dynamics => _dynamics;
 
     /// <summary>Read-only views of this seed's per-user forgetting parameters and catalog, for a <see cref="ITickObserver"/>.</summary>
     public SeedView SeedView(int seedIndex) => new()
@@ -208,6 +217,11 @@ internal sealed class SimulationTick : IDisposable
             world.Dispose();
         }
 
+        foreach (var dynamics in _dynamics)
+        {
+            dynamics.Dispose();
+        }
+
         _idealBias.Dispose();
         _catalog.Dispose();
         _population.Dispose();
@@ -220,6 +234,16 @@ internal sealed class SimulationTick : IDisposable
         {
             stage(world);
             GuardWorld(world, name, tick);
+        }
+    }
+
+    /// <summary>Catalog dynamics: the live prefix at this tick, and each world's item utility offsets (aging, social proof).</summary>
+    private void ArriveItems(int tick)
+    {
+        _catalog.LiveCount = _arrivals.LiveAt(tick);
+        foreach (var dynamics in _dynamics)
+        {
+            dynamics.Appeal?.Update(tick, _catalog.LiveCount, _catalog.Quality.Host, _arrivals.ArrivalTick);
         }
     }
 
@@ -297,19 +321,34 @@ internal sealed class SimulationTick : IDisposable
     private void Recommend(StrategyWorld world, int tick)
     {
         var state = world.State;
+        var dynamics = _dynamics[Array.IndexOf(_worlds, world)];
+        if (dynamics.Satiation is { } satiation)
+        {
+            _shards.ForEach(_parallel, (start, end) => satiation.UpdateAppeal(state.Interest.Host, start, end));
+            satiation.Appeal.Upload();
+        }
+
+        var idealBias = dynamics.IdealBias(_idealBias);
         _engine.ScoreTopK(new ScoreTopKOperands(
-            state.Users, _catalog.Count, state.Dim, state.K, state.Interest, _catalog.Items, _idealBias, state.IdealSlates, state.IdealScores));
+            state.Users, _catalog.LiveCount, state.Dim, state.K, dynamics.UtilityInterest(state), _catalog.Items, idealBias, state.IdealSlates, state.IdealScores));
         state.IdealSlates.Download();
         world.Strategy.Recommend(new RecommendContext(
-            tick, state.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest, _idealBias)));
+            tick, state.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest, idealBias)));
+        if (_catalog.LiveCount < _catalog.Count)
+        {
+            // Only while items are still to arrive: a static catalog keeps its O(N k) per tick.
+            LiveItemGuard.Check(state.Slates.Host, state.Active.Host, state.K, _catalog.LiveCount, NameOf(world), tick);
+        }
         state.Slates.Upload();
     }
 
-    private void Respond(WorldState world, int tick)
+    private void Respond(StrategyWorld strategyWorld, int tick)
     {
+        var world = strategyWorld.State;
+        var dynamics = _dynamics[Array.IndexOf(_worlds, strategyWorld)];
         _engine.Choice(new ChoiceOperands(
-            world.Users, _catalog.Count, world.Dim, world.K, world.Interest, world.Slates, _catalog.Items, _catalog.Quality,
-            world.Active, _scenario.Choice, _population.Seed, tick, world.ChosenPosition, world.ExpectedCtr, world.Probabilities, world.Dwell));
+            world.Users, _catalog.Count, world.Dim, world.K, dynamics.UtilityInterest(world), world.Slates, _catalog.Items, dynamics.UtilityQuality(_catalog),
+            world.Active, dynamics.Choice, _population.Seed, tick, world.ChosenPosition, world.ExpectedCtr, world.Probabilities, world.Dwell));
         world.ChosenPosition.Download();
         world.Dwell.Download();
         world.Probabilities.Download();
@@ -319,32 +358,44 @@ internal sealed class SimulationTick : IDisposable
         world.Strategy.Learn(new FeedbackContext(
             tick, world.State.Active.Host, world.State.Slates.Host, world.State.ChosenPosition.Host, world.State.Dwell.Host));
 
-    private void Reinforce(WorldState world, int tick)
+    private void Reinforce(StrategyWorld strategyWorld, int tick)
     {
+        var world = strategyWorld.State;
         var f = _scenario.Forgetting;
         _engine.Reinforce(new ReinforceOperands(
             world.Users, world.Dim, world.K, f.Curve, world.Peak, world.LastEngaged, _population.CurveP1, _population.CurveP2,
             world.Slates, world.ChosenPosition, _catalog.Topic, f.Baseline, f.Reinforcement, tick, _scenario.TickLength));
+
+        var dynamics = _dynamics[Array.IndexOf(_worlds, strategyWorld)];
+        if (dynamics.Satiation is { } satiation)
+        {
+            _shards.ForEach(_parallel, (start, end) =>
+                satiation.Accumulate(world.Slates.Host, world.ChosenPosition.Host, _catalog.Topic.Host, world.K, start, end));
+        }
+
+        dynamics.Appeal?.CountClicks(_shards, _parallel, world.Slates.Host, world.ChosenPosition.Host, world.K);
     }
 
     private MetricSums Score(StrategyWorld world, int index)
     {
         var state = world.State;
         var tally = _exposure[index];
+        var dynamics = _dynamics[index];
         var inputs = new ScoreInputs
         {
             Dim = state.Dim,
             K = state.K,
             Interest = state.Interest.Host,
+            Appeal = dynamics.Satiation?.Appeal.Host,
             Preference = _population.Preference.Host,
             Items = _catalog.Items.Host,
-            Quality = _catalog.Quality.Host,
+            Quality = dynamics.UtilityQuality(_catalog).Host,
             Topic = _catalog.Topic.Host,
             Active = state.Active.Host,
             Slates = state.Slates.Host,
             IdealSlates = state.IdealSlates.Host,
             ChosenPosition = state.ChosenPosition.Host,
-            Choice = _scenario.Choice,
+            Choice = dynamics.Choice,
             Estimate = (world.Strategy as IInterestEstimator)?.InterestEstimate,
             SelfInformation = tally?.SelfInformation,
             LostThreshold = _lostThreshold,
@@ -359,8 +410,8 @@ internal sealed class SimulationTick : IDisposable
         if (tally is not null)
         {
             tally.EndTick(inputs.Active, inputs.Slates, state.K);
-            sums.Set(MetricId.Coverage, RankingMetrics.Coverage(tally.Tick));
-            sums.Set(MetricId.Gini, RankingMetrics.Gini(tally.Tick));
+            sums.Set(MetricId.Coverage, RankingMetrics.Coverage(tally.Tick.AsSpan(0, _catalog.LiveCount)));
+            sums.Set(MetricId.Gini, RankingMetrics.Gini(tally.Tick.AsSpan(0, _catalog.LiveCount)));
         }
 
         return sums;

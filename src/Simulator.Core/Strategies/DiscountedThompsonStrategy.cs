@@ -34,7 +34,7 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
     public void Recommend(RecommendContext ctx)
     {
         var k = context.K;
-        var m = context.Catalog.Count;
+        var m = context.Catalog.LiveCount;
         var slates = ctx.Slates.Host;
         context.Shards.ForEach(context.Parallel, (start, end) =>
         {

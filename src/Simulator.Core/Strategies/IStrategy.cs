@@ -33,7 +33,10 @@ public sealed record StrategyContext(
 /// <summary>
 /// Ground truth of one world at recommendation time. Oracles only. <see cref="ItemBias"/> is the
 /// world's per-item bias column (qualityWeight / interestWeight) * quality, so that
-/// &lt;interest, x_i&gt; + bias_i orders items exactly as the true utility does.
+/// &lt;interest, x_i&gt; + bias_i orders items exactly as the true utility does; with attention aging
+/// or social proof it is this tick's offset b_i / interestWeight instead. Under satiation the exact
+/// order uses the effective interest (World.Satiation), not <see cref="Interest"/>, which stays the
+/// true interest (tracking error is measured against it); the ideal slate already accounts for it.
 /// </summary>
 public sealed record GroundTruth(IColumn<int> IdealSlates, IColumn<float> Interest, IColumn<float> ItemBias);
 

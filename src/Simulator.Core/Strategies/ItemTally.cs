@@ -57,14 +57,14 @@ internal static class ItemTally
         return (totalClicks, totalShows);
     }
 
-    /// <summary>Writes the same top-k slate (by score, ties: smaller index) to every user.</summary>
+    /// <summary>Writes the same top-k slate of live items (by score, ties: smaller index) to every user.</summary>
     public static void SameSlateForAll(StrategyContext context, RecommendContext ctx, ReadOnlySpan<float> score)
     {
         var k = context.K;
         Span<int> top = stackalloc int[k];
         Span<float> scores = stackalloc float[k];
         Compute.Operators.TopKMath.Clear(top, scores);
-        for (var i = 0; i < score.Length; i++)
+        for (var i = 0; i < context.Catalog.LiveCount; i++)
         {
             Compute.Operators.TopKMath.Offer(top, scores, score[i], i);
         }

@@ -3,7 +3,7 @@ using Simulator.Core.Compute.Operators;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
-/// popularity: everyone gets the k items with the most clicks so far (ties: smaller index).
+/// popularity: everyone gets the k live items with the most clicks so far (ties: smaller index).
 /// Update rule: count[i] += 1 for every click on i. Counts are summed per shard and merged in
 /// shard order (integers, so the result is exact whatever the schedule).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class PopularityStrategy(StrategyContext context) : IStrategy
         Span<int> top = stackalloc int[k];
         Span<float> scores = stackalloc float[k];
         TopKMath.Clear(top, scores);
-        for (var i = 0; i < _counts.Length; i++)
+        for (var i = 0; i < context.Catalog.LiveCount; i++)
         {
             TopKMath.Offer(top, scores, _counts[i], i);
         }

@@ -3,7 +3,7 @@ using Simulator.Core.Randomness;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
-/// random: k distinct items drawn uniformly per user and tick (keyed draws, rejection of repeats).
+/// random: k distinct live items drawn uniformly per user and tick (keyed draws, rejection of repeats).
 /// Learns nothing. The floor every other strategy must beat.
 /// </summary>
 public sealed class RandomStrategy(StrategyContext context) : IStrategy
@@ -14,7 +14,7 @@ public sealed class RandomStrategy(StrategyContext context) : IStrategy
     {
         var slates = ctx.Slates.Host;
         var k = context.K;
-        var m = (uint)context.Catalog.Count;
+        var m = (uint)context.Catalog.LiveCount;
         context.Shards.ForEach(context.Parallel, (start, end) =>
         {
             for (var u = start; u < end; u++)

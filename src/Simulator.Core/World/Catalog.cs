@@ -14,6 +14,7 @@ public sealed class Catalog : IDisposable
     public Catalog(IComputeEngine engine, CatalogSpec spec, int dim, ulong seed)
     {
         Count = spec.Items;
+        LiveCount = Count;
         Dim = dim;
         var items = new float[Count * dim];
         var quality = new float[Count];
@@ -55,6 +56,7 @@ public sealed class Catalog : IDisposable
     internal Catalog(IComputeEngine engine, float[] items, float[] quality, int[] topic, int dim)
     {
         Count = quality.Length;
+        LiveCount = Count;
         Dim = dim;
         Items = engine.Bind(items);
         Quality = engine.Bind(quality);
@@ -64,7 +66,14 @@ public sealed class Catalog : IDisposable
         Topic.Upload();
     }
 
+    /// <summary>Capacity: every item the run can ever have (arrivals are preallocated).</summary>
     public int Count { get; }
+
+    /// <summary>
+    /// Items live this tick: [0, LiveCount) (they arrive in index order; see <see cref="ItemArrivals"/>).
+    /// Strategies must recommend only these; equal to <see cref="Count"/> when the catalog is static.
+    /// </summary>
+    public int LiveCount { get; internal set; }
 
     public int Dim { get; }
 

@@ -314,6 +314,11 @@ public sealed class ScenarioSchemaTests
             overrides.Add(new("slateSize", "1"));
         }
 
+        if (path == "$.catalog.initialItems")
+        {
+            overrides.Add(new("catalog.items", "10000000"));
+        }
+
         try
         {
             ScenarioParser.Parse(ScenarioOverrides.Apply("{}", overrides), "bounds");
