@@ -18,7 +18,7 @@ internal static class CatalogListing
         o.WriteLine("  v_i = interestWeight <interest_u, x_i> + qualityWeight q_i - satiationWeight <s_u, x_i> + aging_i + social_i");
         o.WriteLine("  P(position j) = g^j e^(v_j/T) / (e^(v0/T) + sum_l g^l e^(v_l/T)), sampled by Gumbel-max from keyed noise");
         o.WriteLine($"  interestWeight = {F(c.InterestWeight)}, qualityWeight = {F(c.QualityWeight)}, temperature T = {F(c.Temperature)}, noClickUtility v0 = {F(c.NoClickUtility)}, positionDecay g = {F(c.PositionDecay)}");
-        o.WriteLine($"  dwell of a click: exp(dwellMu + dwellBeta v + dwellSigma eps); dwellMu = {F(c.DwellMu)}, dwellBeta = {F(c.DwellBeta)}, dwellSigma = {F(c.DwellSigma)}");
+        o.WriteLine($"  dwell of a click: exp(min(dwellMu + dwellBeta v + dwellSigma eps, {F(Simulator.Core.Compute.Operators.ChoiceMath.MaxLogDwell)})); dwellMu = {F(c.DwellMu)}, dwellBeta = {F(c.DwellBeta)}, dwellSigma = {F(c.DwellSigma)}");
         o.WriteLine($"  satiation: s_g <- satiationDecay s_g + 1[clicked topic g]; satiationWeight = {F(s.Satiation.Weight)} (off), satiationDecay = {F(s.Satiation.Decay)}");
         o.WriteLine();
     }

@@ -13,7 +13,7 @@ public static class ListCommand
         simulator list [strategies|metrics|world|drift|forgetting|choice|catalog|users|devices]
 
         Without a topic, lists everything except devices. "world" lists drift, forgetting,
-        choice and users ("curves" is another name for "forgetting").
+        users, choice and catalog ("curves" is another name for "forgetting").
 
         Examples:
           simulator list strategies
@@ -52,22 +52,17 @@ public static class ListCommand
             WorldList.Forgetting(stdout);
         }
 
-        if (topic is null or "world" or "choice")
-        {
-            WorldList.Choice(stdout);
-        }
-
         if (topic is null or "world" or "users")
         {
             WorldList.Users(stdout);
         }
 
-        if (topic is null or "choice")
+        if (topic is null or "world" or "choice")
         {
             CatalogListing.Choice(stdout);
         }
 
-        if (topic is null or "catalog")
+        if (topic is null or "world" or "catalog")
         {
             CatalogListing.Catalog(stdout);
         }

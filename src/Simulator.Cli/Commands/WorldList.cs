@@ -50,18 +50,6 @@ internal static class WorldList
         o.WriteLine();
     }
 
-    public static void Choice(TextWriter o)
-    {
-        var c = Defaults.Choice;
-        o.WriteLine("choice model (scenario field \"choice\"): multinomial logit over the slate with a no-click option and position bias");
-        o.WriteLine("  utility v = interestWeight <interest, x_i> + qualityWeight q_i");
-        o.WriteLine("  P(click position j) = g^j e^(v_j/T) / (e^(v_0/T) + sum_l g^l e^(v_l/T)), sampled by Gumbel-max on keyed noise");
-        o.WriteLine(F($"  dwell of a click = exp(min(dwellMu + dwellBeta v + dwellSigma eps, {ChoiceMath.MaxLogDwell}))"));
-        o.WriteLine(F($"  interestWeight = {c.InterestWeight}, qualityWeight = {c.QualityWeight}, temperature T = {c.Temperature}, noClickUtility v_0 = {c.NoClickUtility},"));
-        o.WriteLine(F($"  positionDecay g = {c.PositionDecay}, dwellMu = {c.DwellMu}, dwellBeta = {c.DwellBeta}, dwellSigma = {c.DwellSigma}"));
-        o.WriteLine();
-    }
-
     public static void Users(TextWriter o)
     {
         var p = Defaults.Population;

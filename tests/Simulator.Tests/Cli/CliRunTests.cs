@@ -156,12 +156,12 @@ public sealed class CliRunTests : IDisposable
             Assert.Contains($"  {name} ", output, StringComparison.Ordinal);
         }
 
-        foreach (var text in new[] { "midpoint = 50, width = 20", "amplitude = 1, period = 30", "recoveryRate = 0", "churn: threshold = 0", "noClickUtility v_0 = 1.5" })
+        foreach (var text in new[] { "midpoint = 50, width = 20", "amplitude = 1, period = 30", "recoveryRate = 0", "churn: threshold = 0", "noClickUtility v0 = 1.5", "satiationWeight = 0" })
         {
             Assert.Contains(text, output, StringComparison.Ordinal);
         }
 
-        Assert.Equal(output, Cli("list", "drift").Out + Cli("list", "forgetting").Out + Cli("list", "choice").Out + Cli("list", "users").Out);
+        Assert.Equal(output, Cli("list", "drift").Out + Cli("list", "forgetting").Out + Cli("list", "users").Out + Cli("list", "choice").Out + Cli("list", "catalog").Out);
     }
 
     [Fact]
