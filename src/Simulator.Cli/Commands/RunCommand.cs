@@ -85,6 +85,12 @@ public static class RunCommand
             MetricsCsv.Write(run, csv);
         }
 
+        if (run.ParameterRecoveryPoints.Count > 0)
+        {
+            using var points = new StreamWriter(folder.File(RunFileNames.ParameterRecovery), false, utf8);
+            ParameterRecoveryCsv.Write(run, points);
+        }
+
         ReportFiles.Write(run, folder.File);
     }
 

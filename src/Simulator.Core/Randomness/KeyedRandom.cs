@@ -79,4 +79,13 @@ public static class RandomStreams
     // Ranges reserved so parallel work never picks the same number: 20-29 users and drift,
     // 30-39 catalog and response, 40-49 strategies, 50-59 profiles and exports, 60+ free.
     public const uint Profile = 50;
+
+    /// <summary>Initial weights of the MLP strategies' networks.</summary>
+    public const uint StrategyNetworkInit = 40;
+
+    /// <summary>Which users form each training minibatch of the MLP strategies.</summary>
+    public const uint StrategyMinibatch = 41;
+
+    /// <summary>Initial latent factors of the matrix-factorisation strategies.</summary>
+    public const uint StrategyFactorInit = 42;
 }

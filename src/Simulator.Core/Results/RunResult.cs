@@ -71,6 +71,12 @@ public sealed class RunResult
     /// <summary>Recovery after each population-wide drift event, per strategy; empty without events.</summary>
     public IReadOnlyList<Statistics.RecoveryResult> Recovery { get; init; } = [];
 
+    /// <summary>Spearman of fitted vs true forgetting speed per forgetting-estimating strategy (across seeds); empty without one.</summary>
+    public IReadOnlyList<Statistics.ParameterRecoveryResult> ParameterRecovery { get; init; } = [];
+
+    /// <summary>The users behind <see cref="ParameterRecovery"/> (at most 2,000 per seed and strategy); may be empty when read back.</summary>
+    public IReadOnlyList<Statistics.RecoveryPoint> ParameterRecoveryPoints { get; init; } = [];
+
     public int StrategyIndex(string name) => IndexOf(Strategies, name);
 
     public int MetricIndex(string name) => IndexOf(Metrics, name);

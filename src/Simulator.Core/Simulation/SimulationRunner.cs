@@ -23,6 +23,8 @@ public static class SimulationRunner
         var seeds = scenario.Seeds;
         var series = new MetricSeries(scenario.Strategies.Count, seeds.Count, scenario.Ticks, scenario.Metrics.Count);
         var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
+        var recoveryPerSeed = new List<(string Strategy, double Rho)>();
+        var recoveryPoints = new List<RecoveryPoint>();
         for (var s = 0; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
@@ -39,6 +41,12 @@ public static class SimulationRunner
                 }
 
                 options.Progress?.Report(new RunProgress(s, seeds.Count, t, scenario.Ticks));
+            }
+
+            foreach (var (rho, points, strategy) in simulation.MeasureParameterRecovery())
+            {
+                recoveryPerSeed.Add((strategy, rho));
+                recoveryPoints.AddRange(points);
             }
         }
 
@@ -64,6 +72,8 @@ public static class SimulationRunner
             Comparisons = PairedStatistics.Compare(strategies, scenario.Metrics, PerSeed(series), scenario.Reference, scenario.Seed),
             RecoveryMetric = RecoveryMetricOf(scenario),
             Recovery = DriftRecovery.Compute(series, strategies, recoveryMetric, scenario.Drift.EventTicks),
+            ParameterRecovery = ParameterRecovery.Summarize(recoveryPerSeed),
+            ParameterRecoveryPoints = recoveryPoints,
             Environment = new RunEnvironment(
                 engine.Info.Kind,
                 engine.Info.DeviceName,
@@ -114,6 +124,8 @@ public static class SimulationRunner
             Comparisons = PairedStatistics.Compare(run.Strategies, run.Metrics, PerSeed(run.Series), reference, scenario.Seed),
             RecoveryMetric = recoveryMetric >= 0 ? run.Metrics[recoveryMetric] : null,
             Recovery = DriftRecovery.Compute(run.Series, run.Strategies, recoveryMetric, run.DriftEventTicks),
+            ParameterRecovery = run.ParameterRecovery,
+            ParameterRecoveryPoints = run.ParameterRecoveryPoints,
             Environment = run.Environment,
         };
     }
