@@ -76,8 +76,26 @@ public static class StrategyCatalog
             [new StrategyParameter("discount", 0.95, 0.0, 1.0, "gamma: per-tick discount of clicks and shows")],
             (c, s) => new DiscountedThompsonStrategy(c, s["discount"])),
         new(
+            "itemknn-decay",
+            "item-kNN: cosine over co-occurrence of clicks decayed by gamma per tick; score = sum over the user's last 5 clicks h of gamma^age sim(h, i).",
+            false,
+            [new StrategyParameter("decay", 0.95, 0.0, 1.0, "gamma: per-tick decay of co-occurrence, counts and history weights")],
+            (c, s) => new ItemKnnDecayStrategy(c, s["decay"])),
+        new(
+            "mf",
+            "streaming matrix factorisation (ISGD) on impressions: err = y - <p, q>, p += eta (err q - lambda p), q += eta (err p - lambda q).",
+            false,
+            MfParameters(),
+            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], 1.0)),
+        new(
+            "mf-forgetting",
+            "mf with latent-factor forgetting: the user's factors fade, p <- gamma p, every active tick before the ISGD updates.",
+            false,
+            [.. MfParameters(), new StrategyParameter("fade", 0.9, 0.0, 1.0, "gamma: per-active-tick fading of the user's factors")],
+            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], s["fade"])),
+        new(
             "mlp-forgetting",
-            "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by gradient; BCE + Adam minibatches.",
+            "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood; BCE + Adam minibatches.",
             false,
             [.. MlpParameters(), .. ForgettingParameters()],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s))),
@@ -110,6 +128,13 @@ public static class StrategyCatalog
 
     public static StrategyDescriptor? Find(string name) => All.FirstOrDefault(d => d.Name == name);
 
+    private static StrategyParameter[] MfParameters() =>
+    [
+        new("factors", 16, 1, 256, "f: latent factors per user and item (integer)"),
+        new("learningRate", 0.05, 0.0, 1.0, "eta: ISGD step size"),
+        new("regularization", 0.01, 0.0, 1.0, "lambda: L2 penalty on the factors"),
+    ];
+
     private static StrategyParameter[] MlpParameters() =>
     [
         new("hidden", 32, 1, 1024, "width of the MLP's hidden layer (integer)"),
@@ -123,7 +148,7 @@ public static class StrategyCatalog
     private static StrategyParameter[] ForgettingParameters() =>
     [
         new("alphaInit", 0.3, 0.01, 5.0, "starting forgetting coefficient alpha (1/tick)"),
-        new("alphaRate", 0.05, 0.0, 1.0, "Adam step size of log alpha"),
+        new("alphaPrior", 10, 0.0, 1e6, "weight, in clicks, of the population's alpha likelihood in each user's fit (shrinkage)"),
         new("shape", 3, 0.0, 20.0, "beta of R(dt) = (1 + e^-beta) / (1 + e^(alpha dt - beta)); midpoint beta / alpha"),
     ];
 }

@@ -22,6 +22,7 @@ public sealed class BehaviourState : ICheckpointable
         Dwell = new float[users * dim];
         LastEngaged = new int[users * dim];
         Clicks = new int[users];
+        TopicClicks = new int[users * dim];
         Array.Fill(LastEngaged, -1);
     }
 
@@ -36,6 +37,22 @@ public sealed class BehaviourState : ICheckpointable
 
     /// <summary>Clicks observed per user.</summary>
     public int[] Clicks { get; }
+
+    /// <summary>Clicks observed per user and topic [N x d]: the long-run preference the forgetting fit conditions on.</summary>
+    public int[] TopicClicks { get; }
+
+    /// <summary>Long-run preference of topic g: its clicks relative to the user's most-clicked topic, in [0, 1].</summary>
+    public float Preference(int u, int g)
+    {
+        var row = TopicClicks.AsSpan(u * _dim, _dim);
+        var most = 0;
+        foreach (var c in row)
+        {
+            most = Math.Max(most, c);
+        }
+
+        return most == 0 ? 0f : row[g] / (float)most;
+    }
 
     /// <summary>Retention of topic g of user u at tick t (without forgetting R = 1 for every engaged topic).</summary>
     public float Retention(int u, int g, int tick, float alpha, float beta, bool forgets)
@@ -73,6 +90,7 @@ public sealed class BehaviourState : ICheckpointable
         Dwell[at] = MathF.Log(1f + MathF.Max(0f, dwell));
         LastEngaged[at] = tick;
         Clicks[u]++;
+        TopicClicks[at]++;
     }
 
     public void ExchangeState(StateExchange state)
@@ -81,5 +99,6 @@ public sealed class BehaviourState : ICheckpointable
         state.Floats("behaviour.dwell", Dwell);
         state.Ints("behaviour.lastEngaged", LastEngaged);
         state.Ints("behaviour.clicks", Clicks);
+        state.Ints("behaviour.topicClicks", TopicClicks);
     }
 }

@@ -8,9 +8,10 @@ namespace Simulator.Core.Strategies.Learned;
 /// The seed model's feature extractor and click model. Forward (all users, through the compute
 /// engine): o = W2 relu(W1 f + b1) + b2, f the user's behaviour features [F], o [d]; the interest
 /// embedding is I = e + o + n with e the decayed interest estimate (a residual: the network learns
-/// corrections to it) and n a small fixed per-user cold-start vector. Click model for the item at
-/// slate position j: P(click) = sigmoid(s &lt;I, x_i&gt; + b_j), with a learned scale s and per-position
-/// biases b_j (which absorb position bias). Training: binary cross-entropy over every shown item
+/// corrections to it) and n a small fixed per-user cold-start vector. Click model for item i at
+/// slate position j: P(click) = sigmoid(s &lt;I, x_i&gt; + b_j + c_i), with a learned scale s, per-position
+/// biases b_j (which absorb position bias) and per-item biases c_i (which learn item quality).
+/// Items are ranked by s &lt;I, x_i&gt; + c_i. Training: binary cross-entropy over every shown item
 /// of a minibatch of users, gradients by backpropagation on the CPU, one Adam step per minibatch.
 /// W2 starts at zero, so before training the model scores by the decayed estimate alone.
 /// Layout: W1 [F x H] and W2 [H x d] input-major (the engine's MlpLayer convention).
@@ -26,8 +27,9 @@ public sealed class InterestNetwork : ICheckpointable, IDisposable
     private readonly AdamOptimizer[] _adam;
     private long _steps;
 
-    public InterestNetwork(IComputeEngine engine, int inputs, int hidden, int dim, int k, ulong seed)
+    public InterestNetwork(IComputeEngine engine, int inputs, int hidden, int dim, int k, int items, ulong seed)
     {
+        Items = items;
         _engine = engine;
         Inputs = inputs;
         Hidden = hidden;
@@ -45,11 +47,11 @@ public sealed class InterestNetwork : ICheckpointable, IDisposable
         _w2 = engine.Bind(new float[hidden * dim]);
         _b2 = engine.Bind(new float[dim]);
 
-        // Head: [s, b_0 .. b_{k-1}]; s = 5 and b = -2 give click probabilities of the right order at the start.
-        _head = new float[1 + k];
+        // Head: [s, b_0 .. b_{k-1}, c_0 .. c_{M-1}]; s = 5 and b = -2 give click probabilities of the right order at the start.
+        _head = new float[1 + k + items];
         _head[0] = 5f;
-        _head.AsSpan(1).Fill(-2f);
-        _adam = [new("w1", w1.Length), new("b1", hidden), new("w2", hidden * dim), new("b2", dim), new("head", 1 + k)];
+        _head.AsSpan(1, k).Fill(-2f);
+        _adam = [new("w1", w1.Length), new("b1", hidden), new("w2", hidden * dim), new("b2", dim), new("head", _head.Length)];
         Layers = [new MlpLayer(_w1, _b1, inputs, hidden, Activation.Relu), new MlpLayer(_w2, _b2, hidden, dim, Activation.Linear)];
         Upload();
     }
@@ -62,14 +64,20 @@ public sealed class InterestNetwork : ICheckpointable, IDisposable
 
     public int K { get; }
 
+    /// <summary>Catalog size M (one learned bias per item).</summary>
+    public int Items { get; }
+
     /// <summary>Gradient length: W1, b1, W2, b2, head, in that order.</summary>
-    public int ParameterCount => (Inputs * Hidden) + Hidden + (Hidden * Dim) + Dim + 1 + K;
+    public int ParameterCount => (Inputs * Hidden) + Hidden + (Hidden * Dim) + Dim + 1 + K + Items;
 
     /// <summary>Learned click-model scale s.</summary>
     public float Scale => _head[0];
 
     /// <summary>Learned bias of slate position j.</summary>
     public float PositionBias(int j) => _head[1 + j];
+
+    /// <summary>Learned bias of item i (its quality as the click model sees it).</summary>
+    public float ItemBias(int i) => _head[1 + K + i];
 
     public IReadOnlyList<MlpLayer> Layers { get; }
 
@@ -87,10 +95,10 @@ public sealed class InterestNetwork : ICheckpointable, IDisposable
     /// <summary>
     /// Adds one user's BCE gradient to <paramref name="gradient"/> [ParameterCount] and returns the
     /// loss. <paramref name="estimate"/> is e + n (everything of I that is not the network's output),
-    /// <paramref name="shown"/> the k item embeddings [k x d] and <paramref name="clicked"/> the
-    /// clicked position (-1 none). Recomputes the forward pass on the CPU to get the hidden layer.
+    /// <paramref name="slate"/> the k items shown, <paramref name="shown"/> their embeddings [k x d] and
+    /// <paramref name="clicked"/> the clicked position (-1 none). Recomputes the forward pass on the CPU to get the hidden layer.
     /// </summary>
-    public float AccumulateGradient(ReadOnlySpan<float> features, ReadOnlySpan<float> estimate, ReadOnlySpan<float> shown, int clicked, Span<float> gradient, Span<float> scratch)
+    public float AccumulateGradient(ReadOnlySpan<float> features, ReadOnlySpan<float> estimate, ReadOnlySpan<int> slate, ReadOnlySpan<float> shown, int clicked, Span<float> gradient, Span<float> scratch)
     {
         var f = Inputs;
         var h = Hidden;
@@ -140,7 +148,7 @@ public sealed class InterestNetwork : ICheckpointable, IDisposable
             }
         }
 
-        // Head: z_j = s <I, x_j> + b_j; dL/dz_j = p_j - y_j.
+        // Head: z_j = s <I, x_j> + b_j + c_i; dL/dz_j = p_j - y_j.
         var s = _head[0];
         var oW1 = 0;
         var oB1 = f * h;
@@ -158,13 +166,14 @@ public sealed class InterestNetwork : ICheckpointable, IDisposable
                 dot += interest[g] * x[g];
             }
 
-            var z = (s * dot) + _head[1 + j];
+            var z = (s * dot) + _head[1 + j] + _head[1 + K + slate[j]];
             var y = j == clicked ? 1f : 0f;
             var p = 1f / (1f + MathF.Exp(-z));
             loss += Bce(z, y);
             var dz = p - y;
             gradient[oHead] += dz * dot;
             gradient[oHead + 1 + j] += dz;
+            gradient[oHead + 1 + K + slate[j]] += dz;
             for (var g = 0; g < d; g++)
             {
                 gradInterest[g] += dz * s * x[g];

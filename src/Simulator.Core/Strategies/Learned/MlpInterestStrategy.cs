@@ -14,13 +14,10 @@ namespace Simulator.Core.Strategies.Learned;
 /// 1. Network (after <c>warmup</c> ticks): <c>steps</c> minibatches of <c>batch</c> users drawn by
 ///    keyed hash from the population (inactive draws are skipped); BCE of the click model over
 ///    every shown item; gradients summed over 4 fixed chunks in chunk order, averaged, one Adam step.
-/// 2. Forgetting coefficient (per user, or one global alpha): dL/dalpha of the same BCE through
-///    the estimate e only (the features are held fixed: a stop-gradient), dL/de_g = sum_j (p_j - y_j) s x_jg
-///    and de_g/dalpha = S_g dR/dalpha(t - L_g); one Adam step on log alpha per active user with an
-///    engaged topic (global: the mean gradient over those users, summed per shard in shard order),
-///    log alpha clamped to [ln 0.01, ln 5]. Users who re-click topics long after engaging them pull
-///    their alpha down; users who ignore a topic soon after engaging it push it up.
+/// 2. Forgetting coefficient (per user, or one global alpha): maximum likelihood on a grid
+///    (<see cref="ForgettingFit"/>) from the user's clicks, with the click model's current parameters.
 /// 3. Behaviour: a click on an item of topic g applies S_g &lt;- S_g r + eta (1 - S_g r), D_g &lt;- ln(1 + dwell), L_g &lt;- t.
+/// Items are ranked by s &lt;I, x_i&gt; + c_i (learned scale and item bias of the click model).
 /// mlp-static uses R = 1 (no forgetting, no time in the features) and skips step 2.
 /// </summary>
 public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForgettingEstimator, ICheckpointable
@@ -30,9 +27,6 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
 
     /// <summary>Clicks a user needs before the fitted alpha is reported (parameter recovery).</summary>
     public const int ReportAfterClicks = 2;
-
-    private static readonly float MinLogAlpha = MathF.Log(0.01f);
-    private static readonly float MaxLogAlpha = MathF.Log(5f);
 
     private readonly StrategyContext _context;
     private readonly ForgettingMode _mode;
@@ -44,9 +38,8 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
     private readonly IColumn<float> _output;
     private readonly float[] _estimate;
     private readonly float[] _noise;
-    private readonly float[] _logAlpha;
-    private readonly int[] _alphaSteps;
-    private readonly AdamOptimizer _alphaAdam;
+    private readonly ForgettingFit? _fit;
+    private readonly IColumn<float> _itemBias;
     private readonly float[] _fitted;
 
     public MlpInterestStrategy(StrategyContext context, ForgettingMode mode, MlpSettings settings)
@@ -57,7 +50,8 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
         var n = context.Users;
         var d = context.Dim;
         _behaviour = new BehaviourState(n, d);
-        _network = new InterestNetwork(context.Engine, _behaviour.FeatureWidth, settings.Hidden, d, context.K, context.Seed);
+        _network = new InterestNetwork(context.Engine, _behaviour.FeatureWidth, settings.Hidden, d, context.K, context.Catalog.Count, context.Seed);
+        _itemBias = context.Engine.Bind(new float[context.Catalog.Count]);
         _scorer = new UserVectorScorer(context);
         _features = context.Engine.Bind(new float[n * _behaviour.FeatureWidth]);
         _output = context.Engine.Bind(new float[n * d]);
@@ -68,11 +62,7 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
             UserVectorScorer.ColdStart(context, u, _noise.AsSpan(u * d, d), 0.01f);
         }
 
-        var alphas = mode == ForgettingMode.PerUser ? n : 1;
-        _logAlpha = new float[alphas];
-        Array.Fill(_logAlpha, MathF.Log(settings.AlphaInit));
-        _alphaSteps = new int[alphas];
-        _alphaAdam = new AdamOptimizer("alpha", alphas);
+        _fit = mode == ForgettingMode.None ? null : new ForgettingFit(n, mode == ForgettingMode.PerUser, settings.AlphaInit, settings.Shape, settings.AlphaPrior);
         _fitted = new float[mode == ForgettingMode.PerUser ? n : 0];
         Array.Fill(_fitted, float.NaN);
     }
@@ -91,12 +81,7 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
     public ReadOnlySpan<float> FittedForgettingRate => _fitted;
 
     /// <summary>Current alpha of a user (the global alpha in global mode; 0 without forgetting).</summary>
-    public float Alpha(int user) => _mode switch
-    {
-        ForgettingMode.None => 0f,
-        ForgettingMode.Global => MathF.Exp(_logAlpha[0]),
-        _ => MathF.Exp(_logAlpha[user]),
-    };
+    public float Alpha(int user) => _fit?.Alpha(user) ?? 0f;
 
     internal BehaviourState Behaviour => _behaviour;
 
@@ -131,7 +116,15 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
                 vectors[i] = _estimate[i] + output[i];
             }
         });
-        _scorer.Score(ctx.Slates);
+        var scale = MathF.Max(_network.Scale, 0.1f);
+        var bias = _itemBias.Host;
+        for (var i = 0; i < bias.Length; i++)
+        {
+            bias[i] = _network.ItemBias(i) / scale;
+        }
+
+        _itemBias.Upload();
+        _scorer.Score(ctx.Slates, _itemBias);
     }
 
     public void Learn(FeedbackContext ctx)
@@ -144,9 +137,19 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
             }
         }
 
-        if (_mode != ForgettingMode.None)
+        if (_fit is not null)
         {
-            FitAlpha(ctx);
+            _fit.Observe(ctx, _context, _behaviour, _network);
+            if (_mode == ForgettingMode.PerUser)
+            {
+                _context.Shards.ForEach(_context.Parallel, (start, end) =>
+                {
+                    for (var u = start; u < end; u++)
+                    {
+                        _fitted[u] = _behaviour.Clicks[u] + (ctx.ChosenPosition[u] >= 0 ? 1 : 0) >= ReportAfterClicks ? _fit.Alpha(u) : float.NaN;
+                    }
+                });
+            }
         }
 
         Remember(ctx);
@@ -156,9 +159,7 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
     {
         _behaviour.ExchangeState(state);
         _network.ExchangeState(state);
-        state.Floats("alpha.log", _logAlpha);
-        state.Ints("alpha.steps", _alphaSteps);
-        _alphaAdam.ExchangeState(state);
+        _fit?.ExchangeState(state);
         state.Floats("alpha.fitted", _fitted);
     }
 
@@ -168,6 +169,7 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
         _scorer.Dispose();
         _features.Dispose();
         _output.Dispose();
+        _itemBias.Dispose();
     }
 
     /// <summary>One minibatch: users drawn by keyed hash, gradients per fixed chunk merged in chunk order, one Adam step.</summary>
@@ -196,7 +198,7 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
                 var d = _context.Dim;
                 var f = _behaviour.FeatureWidth;
                 _network.AccumulateGradient(
-                    _features.Host.AsSpan(u * f, f), _estimate.AsSpan(u * d, d), shown, ctx.ChosenPosition[u], gradient, scratch);
+                    _features.Host.AsSpan(u * f, f), _estimate.AsSpan(u * d, d), ctx.Slates.AsSpan(u * _context.K, _context.K), shown, ctx.ChosenPosition[u], gradient, scratch);
                 count++;
             }
 
@@ -225,104 +227,6 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
         }
 
         _network.Step(merged, _settings.LearningRate);
-    }
-
-    /// <summary>Fits alpha by gradient through the decayed estimate (per user, or the global alpha).</summary>
-    private void FitAlpha(FeedbackContext ctx)
-    {
-        if (_mode == ForgettingMode.PerUser)
-        {
-            _context.Shards.ForEach(_context.Parallel, (start, end) =>
-            {
-                for (var u = start; u < end; u++)
-                {
-                    if (ctx.Active[u] == 0 || !AlphaGradient(ctx, u, out var gradient))
-                    {
-                        continue;
-                    }
-
-                    var step = ++_alphaSteps[u];
-                    _logAlpha[u] = Math.Clamp(_alphaAdam.StepOne(u, _logAlpha[u], gradient, _settings.AlphaRate, step), MinLogAlpha, MaxLogAlpha);
-                    if (_behaviour.Clicks[u] >= ReportAfterClicks)
-                    {
-                        _fitted[u] = MathF.Exp(_logAlpha[u]);
-                    }
-                }
-            });
-            return;
-        }
-
-        var (sum, count) = _context.Shards.Reduce(
-            _context.Parallel,
-            (start, end) =>
-            {
-                var s = 0.0;
-                var n = 0;
-                for (var u = start; u < end; u++)
-                {
-                    if (ctx.Active[u] != 0 && AlphaGradient(ctx, u, out var gradient))
-                    {
-                        s += gradient;
-                        n++;
-                    }
-                }
-
-                return (s, n);
-            },
-            (0.0, 0),
-            (total, part) => (total.Item1 + part.s, total.Item2 + part.n));
-        if (count > 0)
-        {
-            var step = ++_alphaSteps[0];
-            _logAlpha[0] = Math.Clamp(_alphaAdam.StepOne(0, _logAlpha[0], (float)(sum / count), _settings.AlphaRate, step), MinLogAlpha, MaxLogAlpha);
-        }
-    }
-
-    /// <summary>
-    /// dL/dlog(alpha) of user u's BCE through e: sum_g (sum_j (p_j - y_j) s x_jg) S_g dR/dalpha(t - L_g) alpha.
-    /// False when no engaged topic depends on alpha.
-    /// </summary>
-    internal bool AlphaGradient(FeedbackContext ctx, int u, out float gradient)
-    {
-        var d = _context.Dim;
-        var k = _context.K;
-        var items = _context.Catalog.Items.Host;
-        var vector = _scorer.Vectors.Host.AsSpan(u * d, d);
-        var alpha = Alpha(u);
-        var s = _network.Scale;
-        Span<float> sensitivity = stackalloc float[d];
-        var any = false;
-        for (var g = 0; g < d; g++)
-        {
-            var last = _behaviour.LastEngaged[(u * d) + g];
-            sensitivity[g] = last < 0 ? 0f : _behaviour.Strength[(u * d) + g] * SigmoidRetention.RetainGradient(ctx.Tick - last, alpha, _settings.Shape);
-            any |= sensitivity[g] != 0f;
-        }
-
-        gradient = 0f;
-        if (!any)
-        {
-            return false;
-        }
-
-        var clicked = ctx.ChosenPosition[u];
-        for (var j = 0; j < k; j++)
-        {
-            var x = items.AsSpan(ctx.Slates[(u * k) + j] * d, d);
-            var dot = 0f;
-            var through = 0f;
-            for (var g = 0; g < d; g++)
-            {
-                dot += vector[g] * x[g];
-                through += sensitivity[g] * x[g];
-            }
-
-            var p = 1f / (1f + MathF.Exp(-((s * dot) + _network.PositionBias(j))));
-            gradient += (p - (j == clicked ? 1f : 0f)) * s * through;
-        }
-
-        gradient *= alpha;
-        return true;
     }
 
     /// <summary>Applies the behaviour update rule for this tick's clicks.</summary>

@@ -20,7 +20,7 @@ public enum ForgettingMode
 /// <param name="Steps">[steps] minibatches (Adam steps) per tick.</param>
 /// <param name="Warmup">[warmup] ticks observed before the network trains.</param>
 /// <param name="AlphaInit">[alphaInit] starting forgetting coefficient alpha.</param>
-/// <param name="AlphaRate">[alphaRate] Adam step size of log alpha.</param>
+/// <param name="AlphaPrior">[alphaPrior] weight, in clicks, of the population's likelihood in each user's alpha fit.</param>
 /// <param name="Shape">[shape] beta of the retention sigmoid (midpoint beta / alpha ticks).</param>
 /// <param name="Reinforcement">[reinforcement] eta in S &lt;- S r + eta (1 - S r) on a click.</param>
 public sealed record MlpSettings(
@@ -30,7 +30,7 @@ public sealed record MlpSettings(
     int Steps,
     int Warmup,
     float AlphaInit,
-    float AlphaRate,
+    float AlphaPrior,
     float Shape,
     float Reinforcement)
 {
@@ -42,7 +42,7 @@ public sealed record MlpSettings(
         (int)spec["steps"],
         (int)spec["warmup"],
         (float)spec.Parameters.GetValueOrDefault("alphaInit", 0.3),
-        (float)spec.Parameters.GetValueOrDefault("alphaRate", 0.05),
+        (float)spec.Parameters.GetValueOrDefault("alphaPrior", 10.0),
         (float)spec.Parameters.GetValueOrDefault("shape", 3.0),
         (float)spec["reinforcement"]);
 }

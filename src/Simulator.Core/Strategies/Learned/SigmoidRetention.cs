@@ -12,12 +12,4 @@ public static class SigmoidRetention
     /// <summary>R(dt; alpha) for dt &gt;= 0.</summary>
     public static float Retain(float dt, float alpha, float beta) =>
         (1f + MathF.Exp(-beta)) / (1f + MathF.Exp((alpha * dt) - beta));
-
-    /// <summary>dR/dalpha = -R dt s, with s = sigmoid(alpha dt - beta): the gradient the alpha fit follows.</summary>
-    public static float RetainGradient(float dt, float alpha, float beta)
-    {
-        var r = Retain(dt, alpha, beta);
-        var s = 1f / (1f + MathF.Exp(beta - (alpha * dt)));
-        return -r * dt * s;
-    }
 }
