@@ -94,6 +94,12 @@ public static class StrategyCatalog
             [.. MfParameters(), new StrategyParameter("fade", 0.9, 0.0, 1.0, "gamma: per-active-tick fading of the user's factors")],
             (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], s["fade"])),
         new(
+            "linucb",
+            "LinUCB with one shared linear model: z = v_u * x_i (v_u the user's click EMA), score theta.z + c sqrt(z' A^-1 z); A += z z', b += y z over impressions.",
+            false,
+            [new StrategyParameter("exploration", 0.5, 0.0, 100.0, "c: weight of the exploration bonus")],
+            (c, s) => new LinUcbStrategy(c, s["exploration"])),
+        new(
             "mlp-forgetting",
             "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood; BCE + Adam minibatches.",
             false,
