@@ -109,7 +109,7 @@ public static class StrategyCatalog
             "mlp-global-alpha",
             "mlp-forgetting with one alpha fitted for all users (ablation: what per-user forgetting buys).",
             false,
-            [.. MlpParameters(), .. ForgettingParameters()],
+            [.. MlpParameters(), .. ForgettingParameters().Where(p => p.Name != "alphaPrior")],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s))),
         new(
             "mlp-static",
