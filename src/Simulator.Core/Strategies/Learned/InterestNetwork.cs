@@ -81,6 +81,9 @@ public sealed class InterestNetwork : ICheckpointable, IDisposable
 
     public IReadOnlyList<MlpLayer> Layers { get; }
 
+    /// <summary>The parameter arrays in gradient order (W1, b1, W2, b2, head); tests perturb them.</summary>
+    internal IReadOnlyList<float[]> ParameterArrays => [_w1.Host, _b1.Host, _w2.Host, _b2.Host, _head];
+
     /// <summary>Adam steps taken.</summary>
     public long Steps => _steps;
 
