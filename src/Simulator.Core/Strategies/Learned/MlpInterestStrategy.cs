@@ -74,8 +74,13 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
         _ => "mlp-forgetting",
     };
 
-    /// <summary>The interest embedding I per user [N x d] at the latest recommendation.</summary>
-    public float[] InterestEstimate => _scorer.Vectors.Host;
+    /// <summary>
+    /// The explicit interest estimate per user [N x d] at the latest recommendation: the decayed
+    /// strengths e_g = S_g R_g (plus the small cold-start vector). The scoring embedding I adds the
+    /// network's correction, which carries an item-independent offset (absorbed by the click
+    /// model's biases) and so is not comparable with the true interest by cosine.
+    /// </summary>
+    public float[] InterestEstimate => _estimate;
 
     /// <summary>Fitted alpha per user (per-user mode; empty otherwise), NaN before <see cref="ReportAfterClicks"/> clicks.</summary>
     public ReadOnlySpan<float> FittedForgettingRate => _fitted;
