@@ -38,6 +38,7 @@ public static class ConsoleTable
             .Append(run.Seeds.Count).Append(" seed(s); * = best per metric.\n");
         AppendComparisons(sb, run);
         AppendRecovery(sb, run);
+        AppendParameterRecovery(sb, run);
         return sb.ToString();
     }
 
@@ -74,6 +75,25 @@ public static class ConsoleTable
         Align(sb, rows);
         sb.Append("paired difference vs ").Append(comparisons.Reference)
             .Append(" (mean over seeds of strategy - reference); p = paired t-test, Holm-adjusted over all cells.\n");
+    }
+
+    /// <summary>Parameter recovery: Spearman of each forgetting-fitting strategy's per-user rate against the truth.</summary>
+    private static void AppendParameterRecovery(StringBuilder sb, RunResult run)
+    {
+        if (run.ParameterRecovery.Count == 0)
+        {
+            return;
+        }
+
+        var rows = new List<string[]> { new[] { "parameter recovery", "spearman" } };
+        foreach (var r in run.ParameterRecovery)
+        {
+            rows.Add([r.Strategy, SummaryCells.MeanPlusMinus(r.Spearman)]);
+        }
+
+        sb.Append('\n');
+        Align(sb, rows);
+        sb.Append("Spearman correlation of the fitted per-user forgetting rate with the true forgetting speed (1 / time scale).\n");
     }
 
     /// <summary>Recovery after each drift event: Kaplan-Meier median ticks to recover, censored seeds, depth.</summary>

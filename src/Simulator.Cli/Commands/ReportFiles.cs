@@ -19,7 +19,7 @@ public static class ReportFiles
         [RunFileNames.Scenario, RunFileNames.Summary, RunFileNames.Metrics, RunFileNames.Environment];
 
     /// <summary>Data files a run folder holds only when the run produced them (exposure counts, example users).</summary>
-    public static readonly string[] OptionalDataFiles = [RunFileNames.Exposure, RunFileNames.ExampleUsers];
+    public static readonly string[] OptionalDataFiles = [RunFileNames.Exposure, RunFileNames.ExampleUsers, RunFileNames.ParameterRecovery];
 
     /// <summary>Renders and writes report.html, report.md and plots/ through <paramref name="file"/> (relative path -> full path).</summary>
     public static void Write(RunResult run, Func<string, string> file)

@@ -109,6 +109,12 @@ public static class RunCommand
             File.WriteAllText(folder.File(RunFileNames.ExampleUsers), ExampleUsersJson.Write(run.ExampleUsers), utf8);
         }
 
+        if (run.ParameterRecoveryPoints.Count > 0)
+        {
+            using var points = new StreamWriter(folder.File(RunFileNames.ParameterRecovery), false, utf8);
+            ParameterRecoveryCsv.Write(run, points);
+        }
+
         ReportFiles.Write(run, folder.File);
     }
 

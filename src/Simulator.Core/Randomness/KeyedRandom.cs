@@ -91,4 +91,13 @@ public static class RandomStreams
 
     /// <summary>Number of items arriving per tick (catalog dynamics).</summary>
     public const uint CatalogArrival = 30;
+
+    /// <summary>Initial weights of the MLP strategies' networks.</summary>
+    public const uint StrategyNetworkInit = 40;
+
+    /// <summary>Which users form each training minibatch of the MLP strategies.</summary>
+    public const uint StrategyMinibatch = 41;
+
+    /// <summary>Initial latent factors of the matrix-factorisation strategies.</summary>
+    public const uint StrategyFactorInit = 42;
 }

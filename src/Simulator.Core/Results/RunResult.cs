@@ -79,6 +79,11 @@ public sealed class RunResult
     /// Lorenz curve of exposure); null when the run kept no exposure counts (no coverage, gini or novelty metric).
     /// </summary>
     public IReadOnlyList<long[]>? ItemExposure { get; init; }
+    /// <summary>Spearman of fitted vs true forgetting speed per forgetting-estimating strategy (across seeds); empty without one.</summary>
+    public IReadOnlyList<Statistics.ParameterRecoveryResult> ParameterRecovery { get; init; } = [];
+
+    /// <summary>The users behind <see cref="ParameterRecovery"/> (at most 2,000 per seed and strategy); may be empty when read back.</summary>
+    public IReadOnlyList<Statistics.RecoveryPoint> ParameterRecoveryPoints { get; init; } = [];
 
     public int StrategyIndex(string name) => IndexOf(Strategies, name);
 

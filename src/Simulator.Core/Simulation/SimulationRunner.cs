@@ -25,6 +25,8 @@ public static class SimulationRunner
         var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
         IReadOnlyList<ExampleUserTrace> examples = [];
         long[][]? exposure = null;
+        var recoveryPerSeed = new List<(string Strategy, double Rho)>();
+        var recoveryPoints = new List<RecoveryPoint>();
         for (var s = 0; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
@@ -51,6 +53,11 @@ public static class SimulationRunner
 
             examples = recorder?.Traces() ?? examples;
             exposure = AddExposure(exposure, simulation, scenario.Strategies.Count);
+            foreach (var (rho, points, strategy) in simulation.MeasureParameterRecovery())
+            {
+                recoveryPerSeed.Add((strategy, rho));
+                recoveryPoints.AddRange(points);
+            }
         }
 
         var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
@@ -77,6 +84,8 @@ public static class SimulationRunner
             Recovery = DriftRecovery.Compute(series, strategies, recoveryMetric, scenario.DriftEventTicks),
             ExampleUsers = examples,
             ItemExposure = exposure,
+            ParameterRecovery = ParameterRecovery.Summarize(recoveryPerSeed),
+            ParameterRecoveryPoints = recoveryPoints,
             Environment = new RunEnvironment(
                 engine.Info.Kind,
                 engine.Info.DeviceName,
@@ -150,6 +159,8 @@ public static class SimulationRunner
             Recovery = DriftRecovery.Compute(run.Series, run.Strategies, recoveryMetric, run.DriftEventTicks),
             ExampleUsers = run.ExampleUsers,
             ItemExposure = run.ItemExposure,
+            ParameterRecovery = run.ParameterRecovery,
+            ParameterRecoveryPoints = run.ParameterRecoveryPoints,
             Environment = run.Environment,
         };
     }

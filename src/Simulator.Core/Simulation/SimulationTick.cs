@@ -210,6 +210,20 @@ internal sealed class SimulationTick : IDisposable
         }
     }
 
+    /// <summary>Parameter recovery of this seed: each forgetting estimator's fitted rates against the users' true speed.</summary>
+    public IEnumerable<(double Rho, List<Statistics.RecoveryPoint> Points, string Strategy)> MeasureParameterRecovery()
+    {
+        for (var w = 0; w < _worlds.Length; w++)
+        {
+            if (_worlds[w].Strategy is IForgettingEstimator estimator && estimator.FittedForgettingRate.Length == _population.Users)
+            {
+                var name = _scenario.Strategies[w].Name;
+                var (rho, points) = Statistics.ParameterRecovery.Measure(_seed, name, estimator.FittedForgettingRate, _population.CurveP1.Host);
+                yield return (rho, points, name);
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var world in _worlds)

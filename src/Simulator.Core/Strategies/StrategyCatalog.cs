@@ -1,4 +1,5 @@
 using Simulator.Core.Scenarios;
+using Simulator.Core.Strategies.Learned;
 
 namespace Simulator.Core.Strategies;
 
@@ -74,6 +75,48 @@ public static class StrategyCatalog
             false,
             [new StrategyParameter("discount", 0.95, 0.0, 1.0, "gamma: per-tick discount of clicks and shows")],
             (c, s) => new DiscountedThompsonStrategy(c, s["discount"])),
+        new(
+            "itemknn-decay",
+            "item-kNN: cosine over co-occurrence of clicks decayed by gamma per tick; score = sum over the user's last 5 clicks h of gamma^age sim(h, i).",
+            false,
+            [new StrategyParameter("decay", 0.95, 0.0, 1.0, "gamma: per-tick decay of co-occurrence, counts and history weights")],
+            (c, s) => new ItemKnnDecayStrategy(c, s["decay"])),
+        new(
+            "mf",
+            "streaming matrix factorisation (ISGD) on impressions: err = y - <p, q>, p += eta (err q - lambda p), q += eta (err p - lambda q).",
+            false,
+            MfParameters(),
+            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], 1.0)),
+        new(
+            "mf-forgetting",
+            "mf with latent-factor forgetting: the user's factors fade, p <- gamma p, every active tick before the ISGD updates.",
+            false,
+            [.. MfParameters(), new StrategyParameter("fade", 0.9, 0.0, 1.0, "gamma: per-active-tick fading of the user's factors")],
+            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], s["fade"])),
+        new(
+            "linucb",
+            "LinUCB with one shared linear model: z = v_u * x_i (v_u the user's click EMA), score theta.z + c sqrt(z' A^-1 z); A += z z', b += y z over impressions.",
+            false,
+            [new StrategyParameter("exploration", 0.5, 0.0, 100.0, "c: weight of the exploration bonus")],
+            (c, s) => new LinUcbStrategy(c, s["exploration"])),
+        new(
+            "mlp-forgetting",
+            "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood; BCE + Adam minibatches.",
+            false,
+            [.. MlpParameters(), .. ForgettingParameters()],
+            (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s))),
+        new(
+            "mlp-global-alpha",
+            "mlp-forgetting with one alpha fitted for all users (ablation: what per-user forgetting buys).",
+            false,
+            [.. MlpParameters(), .. ForgettingParameters().Where(p => p.Name != "alphaPrior")],
+            (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s))),
+        new(
+            "mlp-static",
+            "mlp-forgetting without forgetting: R = 1, no time in the features (ablation: what forgetting buys).",
+            false,
+            MlpParameters(),
+            (c, s) => new MlpInterestStrategy(c, ForgettingMode.None, MlpSettings.From(s))),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",
@@ -90,4 +133,28 @@ public static class StrategyCatalog
     ];
 
     public static StrategyDescriptor? Find(string name) => All.FirstOrDefault(d => d.Name == name);
+
+    private static StrategyParameter[] MfParameters() =>
+    [
+        new("factors", 16, 1, 256, "f: latent factors per user and item (integer)"),
+        new("learningRate", 0.05, 0.0, 1.0, "eta: ISGD step size"),
+        new("regularization", 0.01, 0.0, 1.0, "lambda: L2 penalty on the factors"),
+    ];
+
+    private static StrategyParameter[] MlpParameters() =>
+    [
+        new("hidden", 32, 1, 1024, "width of the MLP's hidden layer (integer)"),
+        new("learningRate", 0.005, 0.0, 1.0, "Adam step size of the network"),
+        new("batch", 256, 1, 100000, "users per training minibatch (integer)"),
+        new("steps", 2, 0, 100, "minibatches (Adam steps) per tick (integer)"),
+        new("warmup", 5, 0, 100000, "ticks observed before the network trains (integer)"),
+        new("reinforcement", 0.5, 0.0, 1.0, "eta: S <- S r + eta (1 - S r) on a click"),
+    ];
+
+    private static StrategyParameter[] ForgettingParameters() =>
+    [
+        new("alphaInit", 0.3, 0.01, 5.0, "starting forgetting coefficient alpha (1/tick)"),
+        new("alphaPrior", 10, 0.0, 1e6, "weight, in clicks, of the population's alpha likelihood in each user's fit (shrinkage)"),
+        new("shape", 3, 0.0, 20.0, "beta of R(dt) = (1 + e^-beta) / (1 + e^(alpha dt - beta)); midpoint beta / alpha"),
+    ];
 }

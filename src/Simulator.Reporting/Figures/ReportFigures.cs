@@ -7,7 +7,8 @@ namespace Simulator.Reporting.Figures;
 /// tracking_error appear whenever the run has them), cumulative regret (when the run has a
 /// <c>regret</c> metric), one drift recovery figure per drift event (when the run has an ndcg
 /// metric), one summary bar chart per metric, the Lorenz curve of item exposure (when the run
-/// counted exposures) and the example-user panel (when a strategy estimates interest).
+/// counted exposures), the example-user panel (when a strategy estimates interest) and the
+/// parameter-recovery scatter (when a strategy fits per-user forgetting).
 /// </summary>
 public static class ReportFigures
 {
@@ -55,8 +56,22 @@ public static class ReportFigures
         }
 
         figures.AddRange(ExampleUserFigure.RenderAll(run));
+        if (ParameterRecoveryFigure.Render(run, RecoveryPoints(run)) is { } recovery)
+        {
+            figures.Add(recovery);
+        }
+
         return figures;
     }
+
+    /// <summary>Fitted-vs-true forgetting rates per strategy, in strategy order, all seeds pooled.</summary>
+    private static IReadOnlyList<ParameterRecoveryFigure.Points> RecoveryPoints(RunResult run) =>
+        run.Strategies
+            .Select(name => run.ParameterRecoveryPoints.Where(p => p.Strategy == name).ToArray())
+            .Where(points => points.Length > 0)
+            .Select(points => new ParameterRecoveryFigure.Points(
+                points[0].Strategy, points.Select(p => p.TrueRate).ToArray(), points.Select(p => p.FittedRate).ToArray()))
+            .ToArray();
 
     /// <summary>
     /// Writes each figure as <c>&lt;directory&gt;/plots/&lt;name&gt;.png</c> and <c>.svg</c>;

@@ -7,6 +7,9 @@ public static class RunFileNames
     public const string Summary = "summary.json";
     public const string Metrics = "metrics.csv";
     public const string Environment = "environment.json";
+
+    /// <summary>Fitted vs true forgetting rate per user (strategies that fit forgetting only).</summary>
+    public const string ParameterRecovery = "parameter-recovery.csv";
     public const string Html = "report.html";
     public const string Markdown = "report.md";
     public const string Plots = "plots";

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
+using Simulator.Core.Statistics;
 
 namespace Simulator.Reporting.RunFiles;
 
@@ -106,6 +107,8 @@ public static class RunFolderReader
             Environment = environment,
             ItemExposure = ReadOptional(directory, RunFileNames.Exposure, (path, text) => ExposureCsv.Read(path, text, summary.Strategies, scenario.Items)),
             ExampleUsers = ReadOptional(directory, RunFileNames.ExampleUsers, ExampleUsersJson.Read) ?? [],
+            ParameterRecovery = summary.ParameterRecovery,
+            ParameterRecoveryPoints = ParameterRecoveryCsv.ReadIfPresent(Path.Combine(directory, RunFileNames.ParameterRecovery)),
         };
 
         // Comparisons, normalised scores and recovery are functions of the series and the
@@ -157,7 +160,8 @@ public static class RunFolderReader
         IReadOnlyList<ulong> Seeds,
         int? Ticks,
         IReadOnlyList<string> Strategies,
-        IReadOnlyDictionary<string, Dictionary<string, MetricSummary>> Table);
+        IReadOnlyDictionary<string, Dictionary<string, MetricSummary>> Table,
+        IReadOnlyList<ParameterRecoveryResult> ParameterRecovery);
 
     private static ScenarioFacts ParseScenario(string path, string json) => WithDocument(path, json, root =>
     {
@@ -212,6 +216,7 @@ public static class RunFolderReader
         }
 
         var strategies = new List<string>();
+        var recovery = new List<ParameterRecoveryResult>();
         var table = new Dictionary<string, Dictionary<string, MetricSummary>>(StringComparer.Ordinal);
         foreach (var strategy in strategiesElement.EnumerateObject())
         {
@@ -223,6 +228,12 @@ public static class RunFolderReader
             var byMetric = new Dictionary<string, MetricSummary>(StringComparer.Ordinal);
             foreach (var metric in strategy.Value.EnumerateObject())
             {
+                if (metric.Name == SummaryJson.ParameterRecoveryKey)
+                {
+                    recovery.Add(ParseParameterRecovery(path, strategy.Name, metric.Value));
+                    continue;
+                }
+
                 // Entries without "mean" are not metric summaries (room for fields added later).
                 if (metric.Value.ValueKind != JsonValueKind.Object || !metric.Value.TryGetProperty("mean", out var mean))
                 {
@@ -253,8 +264,35 @@ public static class RunFolderReader
             throw new RunFolderException($"{path}: \"strategies\" is empty");
         }
 
-        return new SummaryFacts(name.GetString()!, seeds, ticks, strategies, table);
+        return new SummaryFacts(name.GetString()!, seeds, ticks, strategies, table, recovery);
     });
+
+    private static ParameterRecoveryResult ParseParameterRecovery(string path, string strategy, JsonElement element)
+    {
+        var where = $"strategies.{strategy}.{SummaryJson.ParameterRecoveryKey}";
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new RunFolderException($"{path}: {where} must be an object");
+        }
+
+        var ci = Array(path, Required(path, element, "ci95", where + "."), where + ".ci95").ToArray();
+        if (ci.Length != 2)
+        {
+            throw new RunFolderException($"{path}: {where}.ci95 must be [low, high]");
+        }
+
+        var perSeed = Array(path, Required(path, element, "per_seed", where + "."), where + ".per_seed")
+            .Select(e => Number(path, e, where + ".per_seed[]")).ToArray();
+        return new ParameterRecoveryResult(
+            strategy,
+            perSeed,
+            new MetricSummary(
+                Number(path, Required(path, element, "mean", where + "."), where + ".mean"),
+                Number(path, ci[0], where + ".ci95[0]"),
+                Number(path, ci[1], where + ".ci95[1]"),
+                Number(path, Required(path, element, "sd", where + "."), where + ".sd"),
+                Int(path, Required(path, element, "n", where + "."), where + ".n")));
+    }
 
     private static RunEnvironment ParseEnvironment(string path, string json) => WithDocument(path, json, root =>
     {

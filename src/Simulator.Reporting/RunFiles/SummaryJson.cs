@@ -13,6 +13,8 @@ namespace Simulator.Reporting.RunFiles;
 /// more than half the seeds never recover), "recovered", "censored", "depth", "area_under_degradation",
 /// "seeds": [{"ticks_to_recover", "censored", "pre_level", "depth", "area_under_degradation"}]}]} when the
 /// scenario has population-wide drift events.
+/// A strategy that fits forgetting (IForgettingEstimator) also has "parameter_recovery": {"mean", "ci95", "sd",
+/// "n", "per_seed": [...]}: Spearman's rho between its fitted and the users' true forgetting speed.
 /// "normalised" is (m - m_random) / (m_oracle - m_random), present only where defined. A value
 /// that is undefined (NaN, e.g. tracking error of a strategy without an estimate) is written as null.
 /// Deterministic: no timestamps (those go to environment.json), fixed key order, round-trip doubles.
@@ -58,6 +60,7 @@ public static class SummaryJson
                     w.WriteEndObject();
                 }
 
+                WriteParameterRecovery(w, run, strategy);
                 w.WriteEndObject();
             }
 
@@ -68,6 +71,38 @@ public static class SummaryJson
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>The key of a strategy's parameter-recovery entry, next to its metrics.</summary>
+    public const string ParameterRecoveryKey = "parameter_recovery";
+
+    private static void WriteParameterRecovery(Utf8JsonWriter w, RunResult run, string strategy)
+    {
+        if (run.ParameterRecovery.FirstOrDefault(r => r.Strategy == strategy) is not { } recovery)
+        {
+            return;
+        }
+
+        w.WriteStartObject(ParameterRecoveryKey);
+        Number(w, "mean", recovery.Spearman.Mean);
+        Pair(w, "ci95", recovery.Spearman.CiLow, recovery.Spearman.CiHigh);
+        Number(w, "sd", recovery.Spearman.StdDev);
+        w.WriteNumber("n", recovery.Spearman.Seeds);
+        w.WriteStartArray("per_seed");
+        foreach (var rho in recovery.PerSeed)
+        {
+            if (double.IsFinite(rho))
+            {
+                w.WriteNumberValue(rho);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static void WriteComparisons(Utf8JsonWriter w, RunResult run)

@@ -18,7 +18,7 @@ public sealed class FigureTests
         var names = Figures.Value.Select(f => f.Name).ToArray();
         Assert.Equal(
             ["ndcg_at_10", "expected_ctr", "regret", "cumulative_regret", "drift_recovery_ndcg_at_10_t10", "summary_ndcg_at_10", "summary_expected_ctr", "summary_regret",
-                "exposure_lorenz", "example_user_0", "example_user_1", "example_user_2"],
+                "exposure_lorenz", "example_user_0", "example_user_1", "example_user_2", "parameter_recovery"],
             names);
     }
 

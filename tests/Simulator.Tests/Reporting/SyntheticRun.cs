@@ -1,4 +1,5 @@
 using Simulator.Core.Results;
+using Simulator.Core.Statistics;
 using Simulator.Core.World;
 using Simulator.Reporting;
 
@@ -80,6 +81,9 @@ internal static class SyntheticRun
                 ? strategies.Select((_, s) => Enumerable.Range(0, 200).Select(i => (long)(i % (s + 2) == 0 ? 5 * i : i % 7)).ToArray()).ToArray()
                 : null,
             ExampleUsers = exposureAndExampleUsers ? ExampleUsers(strategies, ticks) : [],
+            ParameterRecoveryPoints = exposureAndExampleUsers
+                ? Enumerable.Range(0, 40).Select(u => new RecoveryPoint(1, strategies[^1], u, 0.05 + (0.01 * u), 0.2 + (0.01 * ((u * 7) % 40)))).ToArray()
+                : [],
             Environment = new RunEnvironment(
                 "cpu", "test-cpu", ".NET 10.0", "Linux", 2, 1.25,
                 new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), "0.1.0-test"),

@@ -1,0 +1,242 @@
+using Simulator.Core.Checkpoints;
+
+namespace Simulator.Core.Strategies.Learned;
+
+/// <summary>
+/// Maximum-likelihood fit of the forgetting coefficient alpha from a user's own history, on a
+/// log-spaced grid of <see cref="GridSize"/> values in [<see cref="MinAlpha"/>, <see cref="MaxAlpha"/>].
+/// Likelihood: every response to a slate under a multinomial logit with a no-click option,
+/// P(j) = exp(a_j) / (exp(a_0) + sum_l exp(a_l)), P(none) = exp(a_0) / (...), with a_j = s &lt;e(alpha), x_j&gt; + b_j + c_i, where
+/// e_g(alpha) = P_g R(t - L_g; alpha), P_g the topic's long-run click share relative to the user's
+/// favourite (<see cref="BehaviourState.Preference"/>), and s, b, c the click model's current scale,
+/// position and item biases; a_0, the user's no-click utility, is a nuisance parameter fitted on
+/// a second grid of <see cref="NoClickGridSize"/> values (so the user's overall click rate is not
+/// mistaken for forgetting), and P removes steady topic preference: alpha is identified by how fast
+/// the user stops responding to a topic as the time since its last engagement grows. Update rule
+/// per response: LL[alpha_k, a0_m] += ln P(response | alpha_k, a0_m) for every grid pair. The fitted
+/// alpha is the alpha of the pair maximising LL_u + w LL_all / n_all: the user's own likelihood
+/// plus a shrinkage prior worth w responses
+/// (<c>alphaPrior</c>) of the population's average per-click likelihood (empirical Bayes), so
+/// users with little history stay near the population's alpha. Global mode uses LL_all alone.
+/// The population curve is summed per shard and merged in shard order.
+/// </summary>
+public sealed class ForgettingFit : ICheckpointable
+{
+    public const int GridSize = 16;
+    public const float MinAlpha = 0.02f;
+    public const float MaxAlpha = 2f;
+    public const int NoClickGridSize = 8;
+    public const float MinNoClick = -5f;
+    public const float MaxNoClick = 2f;
+    private const int Cells = GridSize * NoClickGridSize;
+
+    private readonly bool _perUser;
+    private readonly float _shape;
+    private readonly float[] _grid;
+    private readonly float[] _logLikelihood;
+    private readonly float[] _alpha;
+    // Per-user likelihood in float: [N x 128] is the strategy's largest column (512 bytes per user).
+    private readonly int[] _evidence;
+    private readonly double[] _population = new double[Cells];
+    private readonly float _prior;
+    private long _populationClicks;
+
+    public ForgettingFit(int users, bool perUser, float alphaInit, float shape, float prior)
+    {
+        _perUser = perUser;
+        _shape = shape;
+        _prior = prior;
+        _grid = Grid();
+        var fits = perUser ? users : 1;
+        _logLikelihood = new float[fits * Cells];
+        _alpha = new float[fits];
+        Array.Fill(_alpha, alphaInit);
+        _evidence = new int[fits];
+    }
+
+    /// <summary>The grid: MinAlpha (MaxAlpha / MinAlpha)^(k / (GridSize - 1)).</summary>
+    public static float[] Grid() =>
+        Enumerable.Range(0, GridSize).Select(k => MinAlpha * MathF.Pow(MaxAlpha / MinAlpha, k / (float)(GridSize - 1))).ToArray();
+
+    /// <summary>Current alpha of a user (the global alpha in global mode).</summary>
+    public float Alpha(int user) => _alpha[_perUser ? user : 0];
+
+    /// <summary>Responses that entered the user's likelihood (global: all users').</summary>
+    public int Evidence(int user) => _evidence[_perUser ? user : 0];
+
+    /// <summary>Cumulated log-likelihood of grid value k for the user (global: the shared curve).</summary>
+    public double LogLikelihood(int user, int k, int m) => _logLikelihood[((_perUser ? user : 0) * Cells) + (k * NoClickGridSize) + m];
+
+    /// <summary>The no-click utility grid a_0.</summary>
+    public static float NoClick(int m) => MinNoClick + ((MaxNoClick - MinNoClick) * m / (NoClickGridSize - 1));
+
+    /// <summary>Adds this tick's clicks to the likelihoods and refits alpha (see the class summary).</summary>
+    public void Observe(FeedbackContext ctx, StrategyContext context, BehaviourState behaviour, InterestNetwork network)
+    {
+        var (sum, clicks) = context.Shards.Reduce(
+            context.Parallel,
+            (start, end) =>
+            {
+                var total = new double[Cells];
+                var n = 0;
+                Span<double> terms = stackalloc double[Cells];
+                for (var u = start; u < end; u++)
+                {
+                    if (!Terms(ctx, context, behaviour, network, u, terms))
+                    {
+                        continue;
+                    }
+
+                    n++;
+                    for (var k = 0; k < Cells; k++)
+                    {
+                        total[k] += terms[k];
+                    }
+
+                    if (_perUser)
+                    {
+                        var ll = _logLikelihood.AsSpan(u * Cells, Cells);
+                        for (var k = 0; k < Cells; k++)
+                        {
+                            ll[k] += (float)terms[k];
+                        }
+
+                        _evidence[u]++;
+                    }
+                }
+
+                return (total, n);
+            },
+            (new double[Cells], 0),
+            (all, part) =>
+            {
+                for (var k = 0; k < Cells; k++)
+                {
+                    all.Item1[k] += part.total[k];
+                }
+
+                return (all.Item1, all.Item2 + part.n);
+            });
+        for (var k = 0; k < Cells; k++)
+        {
+            _population[k] += sum[k];
+        }
+
+        _populationClicks += clicks;
+        if (_populationClicks == 0)
+        {
+            return;
+        }
+
+        if (!_perUser)
+        {
+            _evidence[0] += clicks;
+            _alpha[0] = _grid[ArgMax(_population) / NoClickGridSize];
+            return;
+        }
+
+        var weight = _prior / _populationClicks;
+        context.Shards.ForEach(context.Parallel, (start, end) =>
+        {
+            Span<double> posterior = stackalloc double[Cells];
+            for (var u = start; u < end; u++)
+            {
+                if (_evidence[u] == 0)
+                {
+                    continue;
+                }
+
+                for (var k = 0; k < Cells; k++)
+                {
+                    posterior[k] = _logLikelihood[(u * Cells) + k] + (weight * _population[k]);
+                }
+
+                _alpha[u] = _grid[ArgMax(posterior) / NoClickGridSize];
+            }
+        });
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        state.Floats("alpha.logLikelihood", _logLikelihood);
+        state.Floats("alpha.value", _alpha);
+        state.Ints("alpha.evidence", _evidence);
+        state.Doubles("alpha.population", _population);
+        state.Value("alpha.populationClicks", ref _populationClicks);
+    }
+
+    /// <summary>First index of the largest value (ties: the smaller alpha).</summary>
+    private static int ArgMax(ReadOnlySpan<double> values)
+    {
+        var best = 0;
+        for (var k = 1; k < values.Length; k++)
+        {
+            if (values[k] > values[best])
+            {
+                best = k;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>User u's log-likelihood term per grid pair (alpha-major) for this tick; false when the user was not active.</summary>
+    private bool Terms(FeedbackContext ctx, StrategyContext context, BehaviourState behaviour, InterestNetwork network, int u, Span<double> terms)
+    {
+        var clicked = ctx.ChosenPosition[u];
+        if (ctx.Active[u] == 0)
+        {
+            return false;
+        }
+
+        var d = context.Dim;
+        var k = context.K;
+        var items = context.Catalog.Items.Host;
+        var s = network.Scale;
+        Span<float> estimate = stackalloc float[d];
+        Span<float> logits = stackalloc float[k];
+        Span<float> preference = stackalloc float[d];
+        for (var g = 0; g < d; g++)
+        {
+            preference[g] = behaviour.Preference(u, g);
+        }
+
+        for (var a = 0; a < GridSize; a++)
+        {
+            for (var g = 0; g < d; g++)
+            {
+                estimate[g] = preference[g] * behaviour.Retention(u, g, ctx.Tick, _grid[a], _shape, true);
+            }
+
+            var max = MaxNoClick;
+            for (var j = 0; j < k; j++)
+            {
+                var item = ctx.Slates[(u * k) + j];
+                var x = items.AsSpan(item * d, d);
+                var dot = 0f;
+                for (var g = 0; g < d; g++)
+                {
+                    dot += estimate[g] * x[g];
+                }
+
+                logits[j] = (s * dot) + network.PositionBias(j) + network.ItemBias(item);
+                max = MathF.Max(max, logits[j]);
+            }
+
+            var sum = 0.0;
+            for (var j = 0; j < k; j++)
+            {
+                sum += Math.Exp(logits[j] - max);
+            }
+
+            for (var m = 0; m < NoClickGridSize; m++)
+            {
+                var noClick = NoClick(m);
+                var chosen = clicked >= 0 ? logits[clicked] : noClick;
+                terms[(a * NoClickGridSize) + m] = chosen - max - Math.Log(sum + Math.Exp(noClick - max));
+            }
+        }
+
+        return true;
+    }
+}
