@@ -4,14 +4,17 @@ using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Core.Fitting;
 
-/// <summary>One curve family fitted to the whole population by maximum likelihood.</summary>
+/// <summary>
+/// One curve family fitted to the whole population by maximum likelihood. Offset is the baseline
+/// offset o = b / (1 - b), NaN when the likelihood does not estimate it.
+/// </summary>
 public sealed record FamilyFit(CurveShape Shape, double Offset, double[] Extra, double LogLikelihood, int Parameters)
 {
     /// <summary>Akaike information criterion 2k - 2 ln L: lower is better.</summary>
     public double Aic => (2.0 * Parameters) - (2.0 * LogLikelihood);
 
     /// <summary>The baseline b that the offset o = b / (1 - b) stands for.</summary>
-    public double Baseline => Offset / (1 + Offset);
+    public double Baseline => double.IsNaN(Offset) ? double.NaN : Offset / (1 + Offset);
 }
 
 /// <summary>
@@ -45,6 +48,17 @@ public static class ForgettingFitter
 
     /// <summary>Users with fewer engagements than this get no speed estimate.</summary>
     public const int MinUserEvents = 3;
+
+    /// <summary>Nelder-Mead stops when the simplex's log-likelihoods agree to this relative tolerance.</summary>
+    public const double ConvergenceTolerance = 1e-7;
+
+    /// <summary>Nelder-Mead iteration cap; a fit that reaches it keeps its best grid start.</summary>
+    public const int MaxIterations = 1500;
+
+    /// <summary>Likelihood evaluations of the last fits (diagnostics for tests and the summary).</summary>
+    public static int Evaluations => _evaluations;
+
+    private static int _evaluations;
 
     public static ForgettingFit Fit(ForgettingLikelihood likelihood, IReadOnlyList<ForgettingCurve>? families = null)
     {
@@ -81,7 +95,7 @@ public static class ForgettingFitter
         {
             foreach (var p2 in SecondParameterGrid(curve, p1 * scale))
             {
-                foreach (var offset in new[] { 0.02, 0.2 })
+                foreach (var offset in likelihood.HasOffset ? new[] { 0.02, 0.2 } : [double.NaN])
                 {
                     var v = Pack(curve, p1 * scale, p2, offset, extra);
                     var value = Evaluate(likelihood, curve, v, scale);
@@ -100,7 +114,7 @@ public static class ForgettingFitter
         var x = x0;
         try
         {
-            x = NelderMeadSimplex.Minimum(objective, x0, step, 1e-9, 4000).MinimizingPoint;
+            x = NelderMeadSimplex.Minimum(objective, x0, step, ConvergenceTolerance, MaxIterations).MinimizingPoint;
         }
         catch (MaximumIterationsException)
         {
@@ -109,8 +123,8 @@ public static class ForgettingFitter
 
         var best = x.ToArray();
         var ll = Evaluate(likelihood, curve, best, scale);
-        var (shape, bestOffset, bestExtra) = Unpack(curve, best);
-        return new FamilyFit(shape, bestOffset, bestExtra, ll, shapeCount + 1 + likelihood.ExtraParameters);
+        var (shape, bestOffset, bestExtra) = Unpack(curve, best, likelihood.HasOffset);
+        return new FamilyFit(shape, bestOffset, bestExtra, ll, shapeCount + (likelihood.HasOffset ? 1 : 0) + likelihood.ExtraParameters);
     }
 
     /// <summary>Each user's log speed factor (golden section on its own groups) and its standard error from the curvature.</summary>
@@ -199,18 +213,24 @@ public static class ForgettingFitter
             v.Add(Math.Log(p2));
         }
 
-        v.Add(Math.Log(offset));
+        if (!double.IsNaN(offset))
+        {
+            v.Add(Math.Log(offset));
+        }
+
         v.AddRange(extra);
         return [.. v];
     }
 
-    private static (CurveShape Shape, double Offset, double[] Extra) Unpack(ForgettingCurve curve, double[] v)
+    private static (CurveShape Shape, double Offset, double[] Extra) Unpack(ForgettingCurve curve, double[] v, bool hasOffset)
     {
         var twoShape = CurveShape.ShapeParameters(curve) == 2;
         var p1 = Math.Exp(v[0]);
         var p2 = twoShape ? Math.Exp(v[1]) : 0;
         var at = twoShape ? 2 : 1;
-        return (new CurveShape(curve, p1, p2), Math.Exp(v[at]), v[(at + 1)..]);
+        return hasOffset
+            ? (new CurveShape(curve, p1, p2), Math.Exp(v[at]), v[(at + 1)..])
+            : (new CurveShape(curve, p1, p2), double.NaN, v[at..]);
     }
 
     /// <summary>Log-likelihood at a packed point; minus infinity outside the plausible box (keeps the simplex out of overflow).</summary>
@@ -219,12 +239,13 @@ public static class ForgettingFitter
         var twoShape = CurveShape.ShapeParameters(curve) == 2;
         var at = twoShape ? 2 : 1;
         if (v[0] < Math.Log(scale * 1e-3) || v[0] > Math.Log(scale * 1e3) || (twoShape && Math.Abs(v[1] - (curve == ForgettingCurve.Sigmoid ? v[0] : 0)) > 7)
-            || v[at] < -12 || v[at] > 4 || v.Skip(at + 1).Any(e => Math.Abs(e) > 50))
+            || (likelihood.HasOffset && (v[at] < -12 || v[at] > 4)) || v.Skip(at + (likelihood.HasOffset ? 1 : 0)).Any(e => Math.Abs(e) > 50))
         {
             return -1e300;
         }
 
-        var (shape, offset, extra) = Unpack(curve, v);
+        Interlocked.Increment(ref _evaluations);
+        var (shape, offset, extra) = Unpack(curve, v, likelihood.HasOffset);
         var ll = likelihood.Total(shape, offset, extra);
         return double.IsFinite(ll) ? ll : -1e300;
     }

@@ -36,6 +36,9 @@ public abstract class ForgettingLikelihood
     /// <summary>Nuisance parameters shared by all groups and fitted with the curve (e.g. click intercept).</summary>
     public abstract int ExtraParameters { get; }
 
+    /// <summary>Whether the baseline offset o (o + R(dt)) is a parameter of this likelihood.</summary>
+    public abstract bool HasOffset { get; }
+
     /// <summary>Starting values of the nuisance parameters.</summary>
     public abstract double[] InitialExtra { get; }
 

@@ -27,6 +27,8 @@ public sealed class GapLikelihood : ForgettingLikelihood
 
     public override int ExtraParameters => 0;
 
+    public override bool HasOffset => true;
+
     public override double[] InitialExtra => [];
 
     public override double TypicalTime { get; }

@@ -5,26 +5,31 @@ namespace Simulator.Core.Fitting;
 /// position and whether it was clicked). In the simulator the true interest in topic g is
 /// preference_g x (b + (peak - b) R(dt)), and the click logit is linear in that interest, so an
 /// impression of a topic-g item at slate position j is modelled as
-///   logit P(click) = c + gamma j + s_ug (o + R(dt)),
-/// where dt is the time since the history last clicked topic g (or since the log's origin), o =
-/// b / (1 - b) is the baseline offset, and s_ug (the user's preference for g times the interest
-/// weight) is a per history x topic slope profiled out by Newton's method. Giving every history x
-/// topic its own slope matters: topics a user likes are clicked more often, so they have short dt
-/// and high click rates; a shared slope would mistake preference for fast forgetting. A weak
-/// normal prior (sd <see cref="SlopePriorSd"/>, centred on a shared mean) keeps slopes finite for
-/// topics with no clicks and shrinks noisy groups.
+///   logit P(click) = a_ug + gamma j + s_ug R(dt),
+/// where dt is the time since the history last clicked topic g (or since the log's origin), and
+/// the intercept a_ug (baseline interest, no-click utility) and slope s_ug (preference for g times
+/// the interest weight) belong to each history x topic and are profiled out by a two-parameter
+/// Newton solve. Giving every history x topic its own intercept and slope matters: topics a user
+/// likes are clicked more often, so they have short dt and high click rates; shared values would
+/// mistake preference for fast forgetting. Weak normal priors (sd <see cref="PriorSd"/>) keep the
+/// pair finite for topics without clicks. gamma, the log position decay, is estimated once from
+/// the pooled data. What remains for the outer search is the curve's shape alone; the baseline is
+/// absorbed in the intercepts, so this likelihood does not estimate it.
 /// </summary>
 public sealed class ImpressionLikelihood : ForgettingLikelihood
 {
-    /// <summary>Prior sd of the per-group slope around the shared mean slope.</summary>
-    public const double SlopePriorSd = 2.0;
+    /// <summary>Prior sd of the per-group intercept and slope around their pooled centres.</summary>
+    public const double PriorSd = 3.0;
 
-    private const double PriorPrecision = 1.0 / (SlopePriorSd * SlopePriorSd);
+    private const double PriorPrecision = 1.0 / (PriorSd * PriorSd);
     private readonly double[] _dt;
     private readonly short[] _position;
     private readonly bool[] _clicked;
+    private readonly double[] _intercept;
     private readonly double[] _slope;
     private readonly int[] _userClicks;
+    private readonly double _gamma;
+    private readonly double _pooledIntercept;
 
     private ImpressionLikelihood(int[] groupStart, int[] groupUser, int users, double[] dt, short[] position, bool[] clicked, int[] userClicks, double typical)
         : base(groupStart, groupUser, users)
@@ -32,19 +37,26 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         _dt = dt;
         _position = position;
         _clicked = clicked;
+        _intercept = new double[groupStart.Length - 1];
         _slope = new double[groupStart.Length - 1];
         _userClicks = userClicks;
         TypicalTime = typical;
+        (_pooledIntercept, _gamma) = PooledPositionModel(position, clicked);
+        Array.Fill(_intercept, _pooledIntercept);
     }
 
-    public override int ExtraParameters => 3;
+    public override int ExtraParameters => 0;
 
-    /// <summary>Intercept c, position slope gamma, mean per-group slope.</summary>
-    public override double[] InitialExtra => [-2.5, -0.1, 2.0];
+    public override bool HasOffset => false;
+
+    public override double[] InitialExtra => [];
 
     public override double TypicalTime { get; }
 
-    public override string Kind => "impressions (click logit per history x topic)";
+    public override string Kind => "impressions (click logit with intercept and slope per history x topic)";
+
+    /// <summary>Log position decay per slate position, estimated from the pooled data.</summary>
+    public double PositionSlope => _gamma;
 
     public override int EventsOfUser(int user) => _userClicks[user];
 
@@ -137,46 +149,104 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra)
     {
         var start = RowStart(group);
-        var end = RowEnd(group);
-        var n = end - start;
+        var n = RowEnd(group) - start;
         Span<double> x = n <= 512 ? stackalloc double[n] : new double[n];
-        Span<double> fixedPart = n <= 512 ? stackalloc double[n] : new double[n];
         for (var r = 0; r < n; r++)
         {
-            x[r] = offset + shape.Retention(_dt[start + r]);
-            fixedPart[r] = extra[0] + (extra[1] * _position[start + r]);
+            x[r] = shape.Retention(_dt[start + r]);
         }
 
-        var mean = extra[2];
+        var a = _intercept[group];
         var s = _slope[group];
-        for (var iteration = 0; iteration < 30; iteration++)
+        for (var iteration = 0; iteration < 40; iteration++)
         {
-            var gradient = -(s - mean) * PriorPrecision;
-            var curvature = -PriorPrecision;
+            // Gradient and Hessian of the penalised log-likelihood in (a, s).
+            var ga = -(a - _pooledIntercept) * PriorPrecision;
+            var gs = -s * PriorPrecision;
+            var haa = -PriorPrecision;
+            var has = 0.0;
+            var hss = -PriorPrecision;
             for (var r = 0; r < n; r++)
             {
-                var p = Logistic(fixedPart[r] + (s * x[r]));
-                gradient += ((_clicked[start + r] ? 1 : 0) - p) * x[r];
-                curvature -= p * (1 - p) * x[r] * x[r];
+                var p = Logistic(a + (_gamma * _position[start + r]) + (s * x[r]));
+                var residual = (_clicked[start + r] ? 1 : 0) - p;
+                var w = p * (1 - p);
+                ga += residual;
+                gs += residual * x[r];
+                haa -= w;
+                has -= w * x[r];
+                hss -= w * x[r] * x[r];
             }
 
-            var step = Math.Clamp(-gradient / curvature, -4, 4);
-            s -= step;
-            if (Math.Abs(step) < 1e-9)
+            var det = (haa * hss) - (has * has);
+            var da = Math.Clamp(-((hss * ga) - (has * gs)) / det, -3, 3);
+            var ds = Math.Clamp(-((haa * gs) - (has * ga)) / det, -3, 3);
+            a += da;
+            s += ds;
+            if (Math.Abs(da) + Math.Abs(ds) < 1e-9)
             {
                 break;
             }
         }
 
+        _intercept[group] = a;
         _slope[group] = s;
-        var ll = -0.5 * (s - mean) * (s - mean) * PriorPrecision;
+        var ll = -0.5 * (((a - _pooledIntercept) * (a - _pooledIntercept)) + (s * s)) * PriorPrecision;
         for (var r = 0; r < n; r++)
         {
-            var eta = fixedPart[r] + (s * x[r]);
+            var eta = a + (_gamma * _position[start + r]) + (s * x[r]);
             ll += (_clicked[start + r] ? eta : 0) - CurveShape.Softplus(eta);
         }
 
         return ll;
+    }
+
+    /// <summary>Pooled logit P(click) = a + gamma j by Newton's method: the position decay shared by every group.</summary>
+    private static (double Intercept, double Gamma) PooledPositionModel(short[] position, bool[] clicked)
+    {
+        var maxPosition = position.Length > 0 ? position.Max() : 0;
+        var shown = new double[maxPosition + 1];
+        var clicks = new double[maxPosition + 1];
+        for (var r = 0; r < position.Length; r++)
+        {
+            shown[position[r]]++;
+            clicks[position[r]] += clicked[r] ? 1 : 0;
+        }
+
+        var total = shown.Sum();
+        var a = Math.Log((clicks.Sum() + 0.5) / (total - clicks.Sum() + 0.5));
+        var gamma = 0.0;
+        for (var iteration = 0; iteration < 50 && maxPosition > 0; iteration++)
+        {
+            double ga = 0, gg = 0, haa = 0, hag = 0, hgg = 0;
+            for (var j = 0; j <= maxPosition; j++)
+            {
+                var p = Logistic(a + (gamma * j));
+                var w = shown[j] * p * (1 - p);
+                ga += clicks[j] - (shown[j] * p);
+                gg += (clicks[j] - (shown[j] * p)) * j;
+                haa -= w;
+                hag -= w * j;
+                hgg -= w * j * j;
+            }
+
+            var det = (haa * hgg) - (hag * hag);
+            if (det == 0)
+            {
+                break;
+            }
+
+            var da = -((hgg * ga) - (hag * gg)) / det;
+            var dg = -((haa * gg) - (hag * ga)) / det;
+            a += da;
+            gamma += dg;
+            if (Math.Abs(da) + Math.Abs(dg) < 1e-10)
+            {
+                break;
+            }
+        }
+
+        return (a, gamma);
     }
 
     public override RateBins Bin(CurveShape shape, double offset, double[] extra, double[] edges, double[]? logFactors = null)
@@ -200,7 +270,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
                         continue;
                     }
 
-                    var eta = extra[0] + (extra[1] * _position[r]) + (_slope[g] * (offset + userShape.Retention(_dt[r])));
+                    var eta = _intercept[g] + (_gamma * _position[r]) + (_slope[g] * userShape.Retention(_dt[r]));
                     observed[b] += _clicked[r] ? 1 : 0;
                     fitted[b] += Logistic(eta);
                     weight[b]++;
