@@ -222,16 +222,28 @@ public static class InteractionLogReader
                     var genres = File.Exists(movies) ? ReadGenres(movies, "::", f => f.Length >= 3 ? f[2].Split('|')[0] : null) : null;
                     return new Layout
                     {
-                        Separator = "::", User = 0, Item = 1, Rating = 2, Time = 3, _options = options,
-                        ItemGenres = genres, TopicSource = genres is null ? "items (no movies.dat beside the ratings)" : "first genre in movies.dat",
+                        Separator = "::",
+                        User = 0,
+                        Item = 1,
+                        Rating = 2,
+                        Time = 3,
+                        _options = options,
+                        ItemGenres = genres,
+                        TopicSource = genres is null ? "items (no movies.dat beside the ratings)" : "first genre in movies.dat",
                     };
                 case LogFormat.MovieLens100K:
                     var uitem = Path.Combine(folder, "u.item");
                     var genres100K = File.Exists(uitem) ? ReadGenres(uitem, "|", FirstGenreFlag) : null;
                     return new Layout
                     {
-                        Separator = "\t", User = 0, Item = 1, Rating = 2, Time = 3, _options = options,
-                        ItemGenres = genres100K, TopicSource = genres100K is null ? "items (no u.item beside u.data)" : "first genre flag in u.item",
+                        Separator = "\t",
+                        User = 0,
+                        Item = 1,
+                        Rating = 2,
+                        Time = 3,
+                        _options = options,
+                        ItemGenres = genres100K,
+                        TopicSource = genres100K is null ? "items (no u.item beside u.data)" : "first genre flag in u.item",
                     };
                 case LogFormat.LastFm:
                     return options.ArtistAsItem
