@@ -27,7 +27,7 @@ public static class ExportReader
         }
 
         var notes = new List<string>();
-        var itemTopic = ReadItemTopics(Path.Combine(folder, "items.csv"));
+        var itemTopic = ReadItemTopics(Path.Combine(folder, "items.csv")).GetAlternateLookup<ReadOnlySpan<char>>();
         var tickLength = TickLength(Path.Combine(folder, "scenario.json"), notes);
         var file = Path.GetFileName(interactions);
         var bad = new BadLineCounter(file, options.SkipBad);
@@ -105,7 +105,7 @@ public static class ExportReader
             }
 
             var itemText = span[fields[at[5]]].Trim();
-            if (!itemTopic.TryGetValue(itemText.ToString(), out var topicName))
+            if (!itemTopic.TryGetValue(itemText, out var topicName))
             {
                 bad.Report(lineNumber, $"item \"{itemText}\" is not in items.csv");
                 continue;
