@@ -19,6 +19,7 @@ public static class Cli
           list [topic]            strategies, metrics, drift processes, forgetting curves, devices
           report <run-dir>        redraw a run folder's report.html, report.md and plots/ from its files
           compare <run-dir>...    put several runs side by side in one report (results/compare/<time>)
+          fit <log>               fit forgetting curves to an interaction log; write a calibrated scenario
 
         Global options:
           --help, -h              help for the command
@@ -34,6 +35,7 @@ public static class Cli
           simulator list strategies
           simulator report results/quickstart/20260101-120000
           simulator compare results/quickstart/20260101-120000 results/drift-abrupt/20260101-121500
+          simulator fit ratings.dat --min-rating 4 --out calibrated.json --report results/fit
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -65,6 +67,7 @@ public static class Cli
                 "check" => CheckCommand.Execute(reader, stdout, stderr),
                 "report" => ReportCommand.Execute(reader, stdout),
                 "compare" => CompareCommand.Execute(reader, stdout, stderr),
+                "fit" => Fitting.FitCommand.Execute(reader, stdout),
                 _ => throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, Commands)}; see simulator --help"),
             };
         }
@@ -100,7 +103,7 @@ public static class Cli
         }
     }
 
-    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare"];
+    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare", "fit"];
 
     private static string CommandHelp(string command) => command switch
     {
@@ -111,6 +114,7 @@ public static class Cli
         "check" => CheckCommand.Help,
         "report" => ReportCommand.Help,
         "compare" => CompareCommand.Help,
+        "fit" => Fitting.FitCommand.Help,
         _ => Help,
     };
 }

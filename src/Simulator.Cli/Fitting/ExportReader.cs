@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text;
+using Simulator.Core.Fitting;
+using Simulator.Core.Scenarios;
+
+namespace Simulator.Cli.Fitting;
+
+/// <summary>
+/// Reads the simulator's own export: a run folder (or its interactions.csv) with columns
+/// seed,strategy,tick,user,position,item,true_prob,clicked,dwell, one row per shown item, and
+/// items.csv (item,topic,...) beside it for each item's topic. Every seed x strategy x user is a
+/// separate history (each strategy's world is its own counterfactual), and a user is a seed x
+/// user, because per-user forgetting parameters are drawn per seed. Time is tick x tickLength
+/// from scenario.json when the folder has one.
+/// </summary>
+public static class ExportReader
+{
+    private static readonly string[] Required = ["seed", "strategy", "tick", "user", "position", "item", "clicked"];
+
+    public static LogReadResult Read(string path, LogReadOptions options)
+    {
+        var interactions = Directory.Exists(path) ? Path.Combine(path, "interactions.csv") : path;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(interactions)) ?? ".";
+        if (!File.Exists(interactions))
+        {
+            throw new LogLineException(Path.GetFileName(interactions), 0, "no interactions.csv in the export folder");
+        }
+
+        var notes = new List<string>();
+        var itemTopic = ReadItemTopics(Path.Combine(folder, "items.csv")).GetAlternateLookup<ReadOnlySpan<char>>();
+        var tickLength = TickLength(Path.Combine(folder, "scenario.json"), notes);
+        var file = Path.GetFileName(interactions);
+        var bad = new BadLineCounter(file, options.SkipBad);
+        var histories = new IdTable();
+        var users = new IdTable();
+        var topics = new IdTable();
+        var log = new InteractionLog { HasImpressions = true, Origin = 0 };
+        Span<Range> fields = stackalloc Range[32];
+        Span<char> key = stackalloc char[256];
+        int[] at = [];
+        long lineNumber = 0;
+        long lines = 0;
+        using var reader = new StreamReader(interactions, Encoding.UTF8, true, 1 << 16);
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (lineNumber == 1)
+            {
+                var header = line.Split(',').Select(h => h.Trim()).ToArray();
+                var missing = Required.FirstOrDefault(c => !header.Contains(c, StringComparer.Ordinal));
+                if (missing is not null)
+                {
+                    throw new LogLineException(file, 1, $"missing column \"{missing}\" in the export header (expected {string.Join(",", Required)})");
+                }
+
+                at = Required.Select(c => Array.IndexOf(header, c)).ToArray();
+                continue;
+            }
+
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            lines++;
+            var span = line.AsSpan();
+            var count = span.Split(fields, ',');
+            var maxIndex = at.Max();
+            if (count <= maxIndex)
+            {
+                bad.Report(lineNumber, $"missing column: the line has {count} field(s), expected at least {maxIndex + 1}");
+                continue;
+            }
+
+            var seed = span[fields[at[0]]];
+            var strategy = span[fields[at[1]]];
+            var userText = span[fields[at[3]]];
+            if (!int.TryParse(span[fields[at[2]]], NumberStyles.Integer, CultureInfo.InvariantCulture, out var tick) || tick < 0)
+            {
+                bad.Report(lineNumber, $"unparseable tick \"{span[fields[at[2]]]}\" (expected a non-negative integer)");
+                continue;
+            }
+
+            if (!int.TryParse(span[fields[at[4]]], NumberStyles.Integer, CultureInfo.InvariantCulture, out var position) || position < 0)
+            {
+                bad.Report(lineNumber, $"unparseable position \"{span[fields[at[4]]]}\" (expected a non-negative integer)");
+                continue;
+            }
+
+            var clickedText = span[fields[at[6]]].Trim();
+            bool clicked;
+            if (clickedText is "1" || clickedText.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                clicked = true;
+            }
+            else if (clickedText is "0" || clickedText.Equals("false", StringComparison.OrdinalIgnoreCase))
+            {
+                clicked = false;
+            }
+            else
+            {
+                bad.Report(lineNumber, $"unparseable clicked \"{clickedText}\" (expected 0, 1, true or false)");
+                continue;
+            }
+
+            var itemText = span[fields[at[5]]].Trim();
+            if (!itemTopic.TryGetValue(itemText, out var topicName))
+            {
+                bad.Report(lineNumber, $"item \"{itemText}\" is not in items.csv");
+                continue;
+            }
+
+            if (seed.Length + strategy.Length + userText.Length + 2 > key.Length)
+            {
+                bad.Report(lineNumber, "seed, strategy and user fields are too long");
+                continue;
+            }
+
+            var userKey = Join(key, seed, default, userText);
+            var user = users[userKey];
+            var historyKey = Join(key, seed, strategy, userText);
+            var history = histories.TryGet(historyKey, out var known) ? known : -1;
+            if (history < 0)
+            {
+                history = histories[historyKey];
+                log.AddHistory(user);
+            }
+
+            log.Add(history, topics[topicName], tick * tickLength, position, clicked);
+        }
+
+        if (lines == 0)
+        {
+            throw new LogLineException(file, Math.Max(1, lineNumber), "the export has no data lines");
+        }
+
+        return new LogReadResult(log, LogFormat.Export, lines, bad.Skipped, bad.First, topics.Names, "items.csv topic column", "ticks", tickLength, notes);
+    }
+
+    private static ReadOnlySpan<char> Join(Span<char> buffer, ReadOnlySpan<char> a, ReadOnlySpan<char> b, ReadOnlySpan<char> c)
+    {
+        a.CopyTo(buffer);
+        buffer[a.Length] = '\u001f';
+        b.CopyTo(buffer[(a.Length + 1)..]);
+        buffer[a.Length + 1 + b.Length] = '\u001f';
+        c.CopyTo(buffer[(a.Length + b.Length + 2)..]);
+        return buffer[..(a.Length + b.Length + 2 + c.Length)];
+    }
+
+    private static Dictionary<string, string> ReadItemTopics(string path)
+    {
+        var file = Path.GetFileName(path);
+        if (!File.Exists(path))
+        {
+            throw new LogLineException(file, 0, "items.csv is missing beside interactions.csv (it gives each item's topic)");
+        }
+
+        var topics = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        int item = -1, topic = -1;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            var fields = line.Split(',');
+            if (lineNumber == 1)
+            {
+                item = Array.IndexOf(fields, "item");
+                topic = Array.IndexOf(fields, "topic");
+                if (item < 0 || topic < 0)
+                {
+                    throw new LogLineException(file, 1, $"missing column \"{(item < 0 ? "item" : "topic")}\" in the items.csv header");
+                }
+
+                continue;
+            }
+
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (fields.Length <= Math.Max(item, topic))
+            {
+                throw new LogLineException(file, lineNumber, $"missing column: the line has {fields.Length} field(s), expected at least {Math.Max(item, topic) + 1}");
+            }
+
+            topics[fields[item].Trim()] = fields[topic].Trim();
+        }
+
+        return topics;
+    }
+
+    private static double TickLength(string scenarioPath, List<string> notes)
+    {
+        if (!File.Exists(scenarioPath))
+        {
+            return 1;
+        }
+
+        try
+        {
+            return ScenarioParser.Parse(File.ReadAllText(scenarioPath), "export").TickLength;
+        }
+        catch (ScenarioException e)
+        {
+            notes.Add($"scenario.json beside the export could not be read ({e.Message.Split('\n')[0]}); one tick is taken as one time unit");
+            return 1;
+        }
+    }
+}

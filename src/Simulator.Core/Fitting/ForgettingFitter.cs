@@ -1,0 +1,252 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+using Simulator.Core.Compute.Operators;
+
+namespace Simulator.Core.Fitting;
+
+/// <summary>
+/// One curve family fitted to the whole population by maximum likelihood. Offset is the baseline
+/// offset o = b / (1 - b), NaN when the likelihood does not estimate it.
+/// </summary>
+public sealed record FamilyFit(CurveShape Shape, double Offset, double[] Extra, double LogLikelihood, int Parameters)
+{
+    /// <summary>Akaike information criterion 2k - 2 ln L: lower is better.</summary>
+    public double Aic => (2.0 * Parameters) - (2.0 * LogLikelihood);
+
+    /// <summary>The baseline b that the offset o = b / (1 - b) stands for.</summary>
+    public double Baseline => double.IsNaN(Offset) ? double.NaN : Offset / (1 + Offset);
+}
+
+/// <summary>
+/// A user's forgetting speed relative to the population curve: the curve's time scale times
+/// e^LogFactor, the same log-normal scaling the simulator applies per user.
+/// </summary>
+public sealed record UserSpeed(int User, int Events, double LogFactor, double StandardError)
+{
+    /// <summary>True when the estimate sits on the search bound (too little data to say more).</summary>
+    public bool AtBound => Math.Abs(LogFactor) >= ForgettingFitter.LogFactorBound - 1e-3;
+}
+
+/// <summary>The whole fit: every family, the chosen one, per-user speeds and the population spread.</summary>
+public sealed record ForgettingFit(
+    string LikelihoodKind,
+    IReadOnlyList<FamilyFit> Families,
+    FamilyFit Best,
+    IReadOnlyList<UserSpeed> Users,
+    double Heterogeneity,
+    CurveShape MedianUserCurve);
+
+/// <summary>
+/// Maximum-likelihood fitting of the three forgetting families (Nelder-Mead from MathNet on
+/// log-parameters, started from the best point of a coarse grid), model choice by AIC, then one
+/// speed factor per user by golden-section search with the population's other parameters held.
+/// </summary>
+public static class ForgettingFitter
+{
+    /// <summary>Per-user log speed factors are searched in [-bound, bound] (a factor of e^3 = 20 either way).</summary>
+    public const double LogFactorBound = 3.0;
+
+    /// <summary>Users with fewer engagements than this get no speed estimate.</summary>
+    public const int MinUserEvents = 3;
+
+    /// <summary>Nelder-Mead stops when the simplex's log-likelihoods agree to this relative tolerance.</summary>
+    public const double ConvergenceTolerance = 1e-7;
+
+    /// <summary>Nelder-Mead iteration cap; a fit that reaches it keeps its best grid start.</summary>
+    public const int MaxIterations = 1500;
+
+    /// <summary>Likelihood evaluations of the last fits (diagnostics for tests and the summary).</summary>
+    public static int Evaluations => _evaluations;
+
+    private static int _evaluations;
+
+    public static ForgettingFit Fit(ForgettingLikelihood likelihood, IReadOnlyList<ForgettingCurve>? families = null)
+    {
+        families ??= [ForgettingCurve.Exponential, ForgettingCurve.Sigmoid, ForgettingCurve.PowerLaw];
+        var fits = families.Select(f => FitFamily(likelihood, f)).ToArray();
+        var best = fits.MinBy(f => f.Aic)!;
+        var users = FitUsers(likelihood, best);
+        var reliable = users.Where(u => !u.AtBound && u.StandardError < 1).ToArray();
+        var heterogeneity = 0.0;
+        var median = 0.0;
+        if (reliable.Length >= 3)
+        {
+            var mean = reliable.Average(u => u.LogFactor);
+            var variance = reliable.Sum(u => (u.LogFactor - mean) * (u.LogFactor - mean)) / (reliable.Length - 1);
+            var noise = reliable.Average(u => u.StandardError * u.StandardError);
+
+            // Estimation noise inflates the spread of fitted factors; subtract its mean variance.
+            heterogeneity = Math.Sqrt(Math.Max(0, variance - noise));
+            median = Median(reliable.Select(u => u.LogFactor));
+        }
+
+        return new ForgettingFit(likelihood.Kind, fits, best, users, heterogeneity, best.Shape.Scaled(Math.Exp(median)));
+    }
+
+    /// <summary>Fits one family: grid start, then Nelder-Mead on (log p1, [log p2], log offset, extras).</summary>
+    public static FamilyFit FitFamily(ForgettingLikelihood likelihood, ForgettingCurve curve)
+    {
+        var shapeCount = CurveShape.ShapeParameters(curve);
+        var scale = likelihood.TypicalTime;
+        var extra = likelihood.InitialExtra;
+        var start = default(double[]);
+        var bestValue = double.NegativeInfinity;
+        foreach (var p1 in new[] { 0.25, 0.5, 1, 2, 4, 8, 16 })
+        {
+            foreach (var p2 in SecondParameterGrid(curve, p1 * scale))
+            {
+                foreach (var offset in likelihood.HasOffset ? new[] { 0.02, 0.2 } : [double.NaN])
+                {
+                    var v = Pack(curve, p1 * scale, p2, offset, extra);
+                    var value = Evaluate(likelihood, curve, v, scale);
+                    if (value > bestValue)
+                    {
+                        bestValue = value;
+                        start = v;
+                    }
+                }
+            }
+        }
+
+        var x0 = Vector<double>.Build.DenseOfArray(start!);
+        var step = Vector<double>.Build.Dense(x0.Count, 0.3);
+        var objective = ObjectiveFunction.Value(v => -Evaluate(likelihood, curve, v.AsArray() ?? v.ToArray(), scale));
+        var x = x0;
+        try
+        {
+            x = NelderMeadSimplex.Minimum(objective, x0, step, ConvergenceTolerance, MaxIterations).MinimizingPoint;
+        }
+        catch (MaximumIterationsException)
+        {
+            // Keep the grid start: a fit that never converged is reported with its likelihood, not hidden.
+        }
+
+        var best = x.ToArray();
+        var ll = Evaluate(likelihood, curve, best, scale);
+        var (shape, bestOffset, bestExtra) = Unpack(curve, best, likelihood.HasOffset);
+        return new FamilyFit(shape, bestOffset, bestExtra, ll, shapeCount + (likelihood.HasOffset ? 1 : 0) + likelihood.ExtraParameters);
+    }
+
+    /// <summary>Each user's log speed factor (golden section on its own groups) and its standard error from the curvature.</summary>
+    public static IReadOnlyList<UserSpeed> FitUsers(ForgettingLikelihood likelihood, FamilyFit fit)
+    {
+        var result = new UserSpeed?[likelihood.Users];
+        Parallel.For(0, likelihood.Users, u =>
+        {
+            var events = likelihood.EventsOfUser(u);
+            if (events < MinUserEvents)
+            {
+                return;
+            }
+
+            double F(double logFactor) => likelihood.OfUser(u, fit.Shape, logFactor, fit.Offset, fit.Extra);
+            var best = GoldenSectionMaximum(F, -LogFactorBound, LogFactorBound);
+            const double h = 0.05;
+            var centre = Math.Clamp(best, -LogFactorBound + h, LogFactorBound - h);
+            var curvature = (F(centre + h) - (2 * F(centre)) + F(centre - h)) / (h * h);
+            var se = curvature < 0 ? Math.Sqrt(-1 / curvature) : double.PositiveInfinity;
+            result[u] = new UserSpeed(u, events, best, se);
+        });
+        return result.Where(r => r is not null).Select(r => r!).ToArray();
+    }
+
+    /// <summary>Golden-section search for the maximum of a unimodal function on [lo, hi].</summary>
+    public static double GoldenSectionMaximum(Func<double, double> f, double lo, double hi)
+    {
+        var ratio = (Math.Sqrt(5) - 1) / 2;
+        var a = lo;
+        var b = hi;
+        var c = b - (ratio * (b - a));
+        var d = a + (ratio * (b - a));
+        var fc = f(c);
+        var fd = f(d);
+        while (b - a > 1e-4)
+        {
+            if (fc > fd)
+            {
+                b = d;
+                d = c;
+                fd = fc;
+                c = b - (ratio * (b - a));
+                fc = f(c);
+            }
+            else
+            {
+                a = c;
+                c = d;
+                fc = fd;
+                d = a + (ratio * (b - a));
+                fd = f(d);
+            }
+        }
+
+        // The ends are candidates too: a monotone likelihood belongs on the bound.
+        var mid = (a + b) / 2;
+        var candidates = new[] { (mid, f(mid)), (lo, f(lo)), (hi, f(hi)) };
+        return candidates.MaxBy(x => x.Item2).Item1;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var m = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    private static IEnumerable<double> SecondParameterGrid(ForgettingCurve curve, double p1) => curve switch
+    {
+        ForgettingCurve.Exponential => [0],
+        ForgettingCurve.Sigmoid => [p1 / 8, p1 / 3, p1],
+        _ => [0.5, 1, 2, 4],
+    };
+
+    private static double[] Pack(ForgettingCurve curve, double p1, double p2, double offset, double[] extra)
+    {
+        var v = new List<double> { Math.Log(p1) };
+        if (CurveShape.ShapeParameters(curve) == 2)
+        {
+            v.Add(Math.Log(p2));
+        }
+
+        if (!double.IsNaN(offset))
+        {
+            v.Add(Math.Log(offset));
+        }
+
+        v.AddRange(extra);
+        return [.. v];
+    }
+
+    private static (CurveShape Shape, double Offset, double[] Extra) Unpack(ForgettingCurve curve, double[] v, bool hasOffset)
+    {
+        var twoShape = CurveShape.ShapeParameters(curve) == 2;
+        var p1 = Math.Exp(v[0]);
+        var p2 = twoShape ? Math.Exp(v[1]) : 0;
+        var at = twoShape ? 2 : 1;
+        return hasOffset
+            ? (new CurveShape(curve, p1, p2), Math.Exp(v[at]), v[(at + 1)..])
+            : (new CurveShape(curve, p1, p2), double.NaN, v[at..]);
+    }
+
+    /// <summary>Log-likelihood at a packed point; minus infinity outside the plausible box (keeps the simplex out of overflow).</summary>
+    private static double Evaluate(ForgettingLikelihood likelihood, ForgettingCurve curve, double[] v, double scale)
+    {
+        var twoShape = CurveShape.ShapeParameters(curve) == 2;
+        var at = twoShape ? 2 : 1;
+        if (v[0] < Math.Log(scale * 1e-3) || v[0] > Math.Log(scale * 1e3) || (twoShape && Math.Abs(v[1] - (curve == ForgettingCurve.Sigmoid ? v[0] : 0)) > 7)
+            || (likelihood.HasOffset && (v[at] < -12 || v[at] > 4)) || v.Skip(at + (likelihood.HasOffset ? 1 : 0)).Any(e => Math.Abs(e) > 50))
+        {
+            return -1e300;
+        }
+
+        Interlocked.Increment(ref _evaluations);
+        var (shape, offset, extra) = Unpack(curve, v, likelihood.HasOffset);
+        var ll = likelihood.Total(shape, offset, extra);
+        return double.IsFinite(ll) ? ll : -1e300;
+    }
+}

@@ -1,0 +1,120 @@
+namespace Simulator.Core.Fitting;
+
+/// <summary>
+/// A log-likelihood of forgetting-curve parameters given an interaction log, split into groups
+/// (one per history x topic) whose nuisance parameter is profiled out in closed form or by a
+/// short Newton solve. Groups are stored in user order so a user's groups are contiguous and a
+/// per-user fit touches only its own rows. Group terms are computed in parallel but summed in
+/// group order, so results do not depend on the thread count.
+/// </summary>
+public abstract class ForgettingLikelihood
+{
+    private readonly int[] _groupStart;
+    private readonly int[] _userGroupStart;
+
+    protected ForgettingLikelihood(int[] groupStart, int[] groupUser, int users)
+    {
+        _groupStart = groupStart;
+        Users = users;
+        _userGroupStart = new int[users + 1];
+        var counts = new int[users + 1];
+        foreach (var u in groupUser)
+        {
+            counts[u + 1]++;
+        }
+
+        for (var u = 0; u < users; u++)
+        {
+            _userGroupStart[u + 1] = _userGroupStart[u] + counts[u + 1];
+        }
+    }
+
+    public int Users { get; }
+
+    public int Groups => _groupStart.Length - 1;
+
+    /// <summary>Nuisance parameters shared by all groups and fitted with the curve (e.g. click intercept).</summary>
+    public abstract int ExtraParameters { get; }
+
+    /// <summary>Whether the baseline offset o (o + R(dt)) is a parameter of this likelihood.</summary>
+    public abstract bool HasOffset { get; }
+
+    /// <summary>Starting values of the nuisance parameters.</summary>
+    public abstract double[] InitialExtra { get; }
+
+    /// <summary>A typical elapsed time in the data (median), the scale initial curve parameters are drawn around.</summary>
+    public abstract double TypicalTime { get; }
+
+    /// <summary>Short name of the likelihood for reports.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Engagements (clicks or re-engagements) that carry information about a user's curve.</summary>
+    public abstract int EventsOfUser(int user);
+
+    protected int RowStart(int group) => _groupStart[group];
+
+    protected int RowEnd(int group) => _groupStart[group + 1];
+
+    /// <summary>Log-likelihood of one group at its profiled nuisance value.</summary>
+    protected abstract double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra);
+
+    /// <summary>Total log-likelihood: every group, curve scaled per user by <paramref name="logFactors"/> when given.</summary>
+    public double Total(CurveShape shape, double offset, double[] extra, double[]? logFactors = null)
+    {
+        var groups = Groups;
+        var terms = new double[groups];
+        Parallel.For(0, Users, u =>
+        {
+            var userShape = logFactors is null ? shape : shape.Scaled(Math.Exp(logFactors[u]));
+            for (var g = _userGroupStart[u]; g < _userGroupStart[u + 1]; g++)
+            {
+                terms[g] = GroupLogLikelihood(g, userShape, offset, extra);
+            }
+        });
+        var sum = 0.0;
+        foreach (var t in terms)
+        {
+            sum += t;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Log-likelihood of one user's groups with the curve slowed by e^logFactor.</summary>
+    public double OfUser(int user, CurveShape shape, double logFactor, double offset, double[] extra)
+    {
+        var scaled = shape.Scaled(Math.Exp(logFactor));
+        var sum = 0.0;
+        for (var g = _userGroupStart[user]; g < _userGroupStart[user + 1]; g++)
+        {
+            sum += GroupLogLikelihood(g, scaled, offset, extra);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Observed and fitted rates per bin of elapsed time (click rate for impressions, re-engagement
+    /// hazard for gaps), for plots of fitted vs observed curves. Bins are [edges[i], edges[i + 1]).
+    /// </summary>
+    public abstract RateBins Bin(CurveShape shape, double offset, double[] extra, double[] edges, double[]? logFactors = null);
+
+    protected int UserGroupStart(int user) => _userGroupStart[user];
+
+    protected int UserGroupEnd(int user) => _userGroupStart[user + 1];
+
+    /// <summary>Index of the bin holding x, or -1 outside the edges.</summary>
+    protected static int BinOf(double[] edges, double x)
+    {
+        if (x < edges[0] || x >= edges[^1])
+        {
+            return -1;
+        }
+
+        var i = Array.BinarySearch(edges, x);
+        return i >= 0 ? i : ~i - 1;
+    }
+}
+
+/// <summary>Per bin of elapsed time: the observed rate, the fitted rate and the weight (rows or time at risk) behind them.</summary>
+public sealed record RateBins(double[] Edges, double[] Observed, double[] Fitted, double[] Weight);

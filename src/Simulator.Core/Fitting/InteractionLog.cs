@@ -1,0 +1,129 @@
+namespace Simulator.Core.Fitting;
+
+/// <summary>
+/// An interaction log in columns, as the readers fill it: one row per impression (simulator
+/// exports: shown items with a clicked flag and slate position) or per engagement (real logs:
+/// every row is an engagement). A history is one sequence of a user's behaviour (a user in one
+/// strategy's world of one seed for exports; the user for real logs); a user may own several.
+/// Columns are growable arrays rather than row objects so millions of rows cost ~30 bytes each.
+/// </summary>
+public sealed class InteractionLog
+{
+    private int[] _history = new int[1024];
+    private int[] _topic = new int[1024];
+    private double[] _time = new double[1024];
+    private short[] _position = new short[1024];
+    private bool[] _clicked = new bool[1024];
+    private readonly List<int> _historyUser = [];
+
+    /// <summary>True when rows are impressions (shown items, clicked or not); false for engagement-only logs.</summary>
+    public bool HasImpressions { get; init; }
+
+    /// <summary>Time at which every history is taken to have last engaged with every topic (the simulator's tick 0).</summary>
+    public double Origin { get; init; }
+
+    public int Count { get; private set; }
+
+    public int Histories => _historyUser.Count;
+
+    /// <summary>Distinct users (indices 0..Users-1).</summary>
+    public int Users { get; private set; }
+
+    /// <summary>Distinct topics (indices 0..Topics-1).</summary>
+    public int Topics { get; private set; }
+
+    public ReadOnlySpan<int> History => _history.AsSpan(0, Count);
+
+    public ReadOnlySpan<int> Topic => _topic.AsSpan(0, Count);
+
+    public ReadOnlySpan<double> Time => _time.AsSpan(0, Count);
+
+    /// <summary>0-based slate position of an impression; -1 in engagement-only logs.</summary>
+    public ReadOnlySpan<short> Position => _position.AsSpan(0, Count);
+
+    public ReadOnlySpan<bool> Clicked => _clicked.AsSpan(0, Count);
+
+    /// <summary>The user owning each history.</summary>
+    public int UserOf(int history) => _historyUser[history];
+
+    /// <summary>Registers a history of a user; histories are numbered in registration order.</summary>
+    public int AddHistory(int user)
+    {
+        _historyUser.Add(user);
+        Users = Math.Max(Users, user + 1);
+        return _historyUser.Count - 1;
+    }
+
+    public void Add(int history, int topic, double time, int position, bool clicked)
+    {
+        if (Count == _history.Length)
+        {
+            var size = Count * 2;
+            Array.Resize(ref _history, size);
+            Array.Resize(ref _topic, size);
+            Array.Resize(ref _time, size);
+            Array.Resize(ref _position, size);
+            Array.Resize(ref _clicked, size);
+        }
+
+        _history[Count] = history;
+        _topic[Count] = topic;
+        _time[Count] = time;
+        _position[Count] = (short)Math.Clamp(position, -1, short.MaxValue);
+        _clicked[Count] = clicked;
+        Topics = Math.Max(Topics, topic + 1);
+        Count++;
+    }
+
+    /// <summary>Row indices ordered by (user, history, time, position): the order every estimator walks.</summary>
+    public int[] SortedRows()
+    {
+        var order = new int[Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var history = _history;
+        var time = _time;
+        var position = _position;
+        var users = _historyUser;
+        Array.Sort(order, (a, b) =>
+        {
+            var c = users[history[a]].CompareTo(users[history[b]]);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = history[a].CompareTo(history[b]);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = time[a].CompareTo(time[b]);
+            return c != 0 ? c : c == 0 && position[a] != position[b] ? position[a].CompareTo(position[b]) : a.CompareTo(b);
+        });
+        return order;
+    }
+
+    /// <summary>Earliest and latest time in the log.</summary>
+    public (double First, double Last) Span()
+    {
+        var t = Time;
+        if (t.IsEmpty)
+        {
+            return (0, 0);
+        }
+
+        double lo = t[0], hi = t[0];
+        foreach (var x in t)
+        {
+            lo = Math.Min(lo, x);
+            hi = Math.Max(hi, x);
+        }
+
+        return (lo, hi);
+    }
+}

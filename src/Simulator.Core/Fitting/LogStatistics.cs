@@ -1,0 +1,167 @@
+namespace Simulator.Core.Fitting;
+
+/// <summary>Re-engagement gaps of one topic: how long histories take to come back to it.</summary>
+public sealed record TopicGaps(int Topic, int Count, double Mean, double Median, double Percentile90);
+
+/// <summary>
+/// Descriptive statistics of a log that the forgetting fit does not cover: activity, drift and the
+/// re-engagement gap distribution per topic (the distribution a calibrated scenario must reproduce).
+/// </summary>
+public sealed record LogStatistics(
+    int Rows,
+    int Engagements,
+    int Users,
+    int Histories,
+    int Topics,
+    double Duration,
+    double ActivityRate,
+    double EngagementsPerUserPerUnit,
+    double DriftHalves,
+    double DriftBaseline,
+    int DriftUsers,
+    double[] Gaps,
+    IReadOnlyList<TopicGaps> TopicGaps)
+{
+    /// <summary>Users with at least this many engagements enter the drift indicator.</summary>
+    public const int MinDriftEngagements = 10;
+
+    /// <summary>Drift beyond sampling noise: topic divergence between halves minus between interleaved halves.</summary>
+    public double DriftIndicator => DriftHalves - DriftBaseline;
+
+    /// <summary>
+    /// Computes the statistics. Activity: the mean share of time units (ticks; days for real logs)
+    /// between a history's first and last row in which it has any row (over the whole log for
+    /// impression logs, whose histories all span the run). Drift: per user, the Jensen-Shannon
+    /// divergence (bits) between the topic distributions of the first and second half of its
+    /// engagements, and of its odd and even engagements, the latter measuring sampling noise alone.
+    /// Gaps: time between consecutive engagements of a history with the same topic.
+    /// </summary>
+    public static LogStatistics Compute(InteractionLog log, double unit = 1)
+    {
+        var order = log.SortedRows();
+        var (first, last) = log.Span();
+        var history = log.History;
+        var topic = log.Topic;
+        var time = log.Time;
+        var clicked = log.Clicked;
+        var gaps = new List<double>();
+        var gapsByTopic = new Dictionary<int, List<double>>();
+        var activeShares = new List<double>();
+        var halves = new List<double>();
+        var baseline = new List<double>();
+        var engagementsOfUser = new Dictionary<int, List<int>>();
+        var lastByTopic = new Dictionary<int, double>();
+        var engagements = 0;
+        var i = 0;
+        while (i < order.Length)
+        {
+            var h = history[order[i]];
+            lastByTopic.Clear();
+            var units = new HashSet<long>();
+            var hFirst = time[order[i]];
+            var hLast = hFirst;
+            if (!engagementsOfUser.TryGetValue(log.UserOf(h), out var topics))
+            {
+                topics = [];
+                engagementsOfUser[log.UserOf(h)] = topics;
+            }
+
+            for (; i < order.Length && history[order[i]] == h; i++)
+            {
+                var r = order[i];
+                hLast = time[r];
+                units.Add((long)Math.Floor(time[r] / unit));
+                if (!clicked[r])
+                {
+                    continue;
+                }
+
+                engagements++;
+                topics.Add(topic[r]);
+                if (lastByTopic.TryGetValue(topic[r], out var previous) && time[r] > previous)
+                {
+                    var gap = time[r] - previous;
+                    gaps.Add(gap);
+                    if (!gapsByTopic.TryGetValue(topic[r], out var list))
+                    {
+                        list = [];
+                        gapsByTopic[topic[r]] = list;
+                    }
+
+                    list.Add(gap);
+                }
+
+                lastByTopic[topic[r]] = time[r];
+            }
+
+            var span = log.HasImpressions ? Math.Floor(last / unit) - Math.Floor(first / unit) + 1 : Math.Floor(hLast / unit) - Math.Floor(hFirst / unit) + 1;
+            activeShares.Add(units.Count / span);
+        }
+
+        foreach (var (_, topics) in engagementsOfUser.OrderBy(p => p.Key))
+        {
+            if (topics.Count < MinDriftEngagements)
+            {
+                continue;
+            }
+
+            var half = topics.Count / 2;
+            halves.Add(JensenShannon(topics.Take(half), topics.Skip(half)));
+            baseline.Add(JensenShannon(topics.Where((_, k) => k % 2 == 0), topics.Where((_, k) => k % 2 == 1)));
+        }
+
+        var perTopic = gapsByTopic.OrderBy(p => p.Key).Select(p =>
+        {
+            var sorted = p.Value.Order().ToArray();
+            return new TopicGaps(p.Key, sorted.Length, sorted.Average(), Quantile(sorted, 0.5), Quantile(sorted, 0.9));
+        }).ToArray();
+        var duration = last - first;
+        return new LogStatistics(
+            log.Count,
+            engagements,
+            log.Users,
+            log.Histories,
+            log.Topics,
+            duration,
+            activeShares.Count > 0 ? activeShares.Average() : 0,
+            duration > 0 && log.Users > 0 ? engagements / (double)log.Users / (duration / unit) : 0,
+            halves.Count > 0 ? halves.Average() : double.NaN,
+            baseline.Count > 0 ? baseline.Average() : double.NaN,
+            halves.Count,
+            [.. gaps.Order()],
+            perTopic);
+    }
+
+    /// <summary>The q-quantile of sorted values (linear interpolation).</summary>
+    public static double Quantile(double[] sorted, double q)
+    {
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var x = q * (sorted.Length - 1);
+        var lo = (int)Math.Floor(x);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + ((x - lo) * (sorted[hi] - sorted[lo]));
+    }
+
+    /// <summary>Jensen-Shannon divergence in bits between the empirical distributions of two samples of topics.</summary>
+    public static double JensenShannon(IEnumerable<int> a, IEnumerable<int> b)
+    {
+        var ca = a.GroupBy(x => x).ToDictionary(g => g.Key, g => (double)g.Count());
+        var cb = b.GroupBy(x => x).ToDictionary(g => g.Key, g => (double)g.Count());
+        var na = ca.Values.Sum();
+        var nb = cb.Values.Sum();
+        var js = 0.0;
+        foreach (var key in ca.Keys.Union(cb.Keys))
+        {
+            var p = ca.GetValueOrDefault(key) / na;
+            var q = cb.GetValueOrDefault(key) / nb;
+            var m = (p + q) / 2;
+            js += (p > 0 ? 0.5 * p * Math.Log2(p / m) : 0) + (q > 0 ? 0.5 * q * Math.Log2(q / m) : 0);
+        }
+
+        return js;
+    }
+}
