@@ -19,6 +19,7 @@ public static class Cli
           list [topic]            strategies, metrics, drift processes, forgetting curves, devices
           report <run-dir>        redraw a run folder's report.html, report.md and plots/ from its files
           compare <run-dir>...    put several runs side by side in one report (results/compare/<time>)
+          silo --port P --gateway G   host one Orleans silo for cluster runs (run --cluster H:G)
 
         Global options:
           --help, -h              help for the command
@@ -65,6 +66,7 @@ public static class Cli
                 "check" => CheckCommand.Execute(reader, stdout, stderr),
                 "report" => ReportCommand.Execute(reader, stdout),
                 "compare" => CompareCommand.Execute(reader, stdout, stderr),
+                "silo" => SiloCommand.Execute(reader, stdout, stderr, cancel),
                 _ => throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, Commands)}; see simulator --help"),
             };
         }
@@ -100,7 +102,7 @@ public static class Cli
         }
     }
 
-    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare"];
+    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare", "silo"];
 
     private static string CommandHelp(string command) => command switch
     {
@@ -111,6 +113,7 @@ public static class Cli
         "check" => CheckCommand.Help,
         "report" => ReportCommand.Help,
         "compare" => CompareCommand.Help,
+        "silo" => SiloCommand.Help,
         _ => Help,
     };
 }

@@ -28,11 +28,15 @@ public static class RunCommand
           --device D         auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
           --threads N        CPU worker threads (default: all cores)
           --quiet            no progress on stderr
+          --cluster H:G      run the seeds on an Orleans cluster through gateway H:G (see `simulator silo`)
+          --expect-silos N   with --cluster: wait for N silos before starting (default 1)
+          --cluster-id ID    with --cluster: the silos' cluster id (default simulator)
 
         Examples:
           simulator run scenarios/quickstart.json
           simulator run scenarios/quickstart.json --seeds 5 --out /tmp/qs
           simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
+          simulator run scenarios/quickstart.json --cluster localhost:30000 --expect-silos 3
         """;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -40,6 +44,10 @@ public static class RunCommand
         var settings = RunSettings.Read(args);
         var scenario = LoadScenario(settings);
         GuardMemory(scenario);
+        if (settings.Cluster is not null)
+        {
+            return ClusterRunCommand.Execute(settings, scenario, stdout, stderr, cancel);
+        }
 
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
         stderr.WriteLine($"scenario {scenario.Name}: {scenario.Population.Users} users, {scenario.Catalog.Items} items, d={scenario.Dim}, " +

@@ -23,6 +23,15 @@ public sealed record RunSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary>--cluster HOST:GATEWAY: run the seeds on an Orleans cluster instead of locally.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>--expect-silos N: silos to wait for before a cluster run starts.</summary>
+    public int ExpectSilos { get; init; } = 1;
+
+    /// <summary>--cluster-id ID: must match the silos' cluster id.</summary>
+    public string ClusterId { get; init; } = Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId;
+
     /// <summary>Scenario overrides: --set path=value, plus --seeds/--users/--ticks as shorthands.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Overrides { get; init; } = [];
 
@@ -38,6 +47,9 @@ public sealed record RunSettings
             Threads = args.Int("threads", 1, 1024),
             Device = args.Choice("device", "auto", EngineSelector.Devices),
             Quiet = args.Flag("quiet"),
+            Cluster = args.String("cluster"),
+            ExpectSilos = args.Int("expect-silos", 1, 1000) ?? 1,
+            ClusterId = args.String("cluster-id") ?? Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId,
             ScenarioPath = string.Empty,
         };
         settings = settings with { Overrides = ReadOverrides(args, settings) };
@@ -85,6 +97,11 @@ public sealed record RunSettings
         if (Out is not null && Out.Trim().Length == 0)
         {
             throw new UsageException("option --out: expected a folder path, found an empty string");
+        }
+
+        if (Cluster is null && ExpectSilos != 1)
+        {
+            throw new UsageException("option --expect-silos needs --cluster HOST:GATEWAY");
         }
     }
 }

@@ -1,0 +1,32 @@
+using Orleans;
+
+namespace Simulator.Cluster.Grains;
+
+/// <summary>What the driver asks the coordinator to run: a resolved scenario (as its JSON) over all its seeds.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ClusterRunRequest(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] string ScenarioJson,
+    [property: Id(2)] int Seeds,
+    [property: Id(3)] int ExpectedSilos,
+    [property: Id(4)] TimeSpan SiloWait);
+
+/// <summary>One seed's run: where it ran, on which engine, and how many series values it produced.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SeedRun(
+    [property: Id(0)] int SeedIndex,
+    [property: Id(1)] string Silo,
+    [property: Id(2)] string EngineKind,
+    [property: Id(3)] string DeviceName,
+    [property: Id(4)] int SeriesLength,
+    [property: Id(5)] double Seconds);
+
+/// <summary>
+/// The coordinator's answer: every seed's run in seed order, or the failure that stopped the run
+/// (a message naming the silo and seed). Series values are fetched separately, in chunks.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ClusterRunOutcome(
+    [property: Id(0)] IReadOnlyList<SeedRun> Seeds,
+    [property: Id(1)] IReadOnlyList<string> Silos,
+    [property: Id(2)] string? Failure);

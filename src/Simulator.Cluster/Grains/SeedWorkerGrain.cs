@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Orleans;
+using Orleans.Runtime;
+using Simulator.Cluster.Codecs;
+using Simulator.Cluster.Hosting;
+using Simulator.Cluster.Placement;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
+
+namespace Simulator.Cluster.Grains;
+
+/// <summary>
+/// Runs one seed at a time as a one-seed copy of the scenario (same seed value, so the same
+/// keyed noise as in a local run), on the thread pool so the silo's scheduler stays free.
+/// </summary>
+[SiloSlotPlacement]
+public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo) : Grain, ISeedWorkerGrain
+{
+    private double[] _series = [];
+
+    public async Task<SeedRun> RunSeed(string scenarioJson, int seedIndex, CancellationToken cancellation)
+    {
+        var scenario = ScenarioParser.Parse(scenarioJson, "cluster");
+        if (seedIndex < 0 || seedIndex >= scenario.SeedCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seedIndex), $"seed index {seedIndex} is outside 0..{scenario.SeedCount - 1}");
+        }
+
+        var single = scenario with { Seed = scenario.Seeds[seedIndex], SeedCount = 1 };
+        var clock = Stopwatch.StartNew();
+        var (series, kind, device) = await Task.Run(
+            () =>
+            {
+                using var engine = engines.Create();
+                var run = SimulationRunner.Run(single, engine, new RunOptions { Cancellation = cancellation });
+                return (SeedSeries.Flatten(run.Series), engine.Info.Kind, engine.Info.DeviceName);
+            },
+            cancellation).ConfigureAwait(true);
+        _series = series;
+        return new SeedRun(seedIndex, SiloLabel.Of(silo), kind, device, series.Length, clock.Elapsed.TotalSeconds);
+    }
+
+    public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
+}
