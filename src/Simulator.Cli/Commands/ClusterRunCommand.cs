@@ -39,6 +39,7 @@ public static class ClusterRunCommand
     {
         await using var connection = await ClusterConnection.ConnectAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), cancel).ConfigureAwait(false);
         var log = settings.Quiet ? TextWriter.Null : stderr;
-        return await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel).ConfigureAwait(false);
+        var run = await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel).ConfigureAwait(false);
+        return run.Result;
     }
 }

@@ -8,6 +8,9 @@ using Simulator.Core.Scenarios;
 
 namespace Simulator.Cluster;
 
+/// <summary>A finished cluster run: the result, and where each seed ran (in seed order).</summary>
+public sealed record ClusterRun(RunResult Result, IReadOnlyList<SeedRun> Seeds);
+
 /// <summary>
 /// Drives a whole run on a cluster from a client: waits for the expected silos, hands the
 /// scenario to a fresh coordinator grain, watches membership while it runs, fetches every seed's
@@ -17,7 +20,7 @@ namespace Simulator.Cluster;
 /// </summary>
 public static class ClusterRunDriver
 {
-    public static async Task<RunResult> RunAsync(IClusterClient client, Scenario scenario, int expectedSilos, TextWriter log, CancellationToken cancellation)
+    public static async Task<ClusterRun> RunAsync(IClusterClient client, Scenario scenario, int expectedSilos, TextWriter log, CancellationToken cancellation)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -68,7 +71,7 @@ public static class ClusterRunDriver
         }
 
         log.WriteLine($"cluster: seeds per silo: {string.Join(", ", outcome.Seeds.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
-        return ClusterResult.Assemble(scenario, series, outcome.Seeds, silos.Count, started, clock.Elapsed);
+        return new ClusterRun(ClusterResult.Assemble(scenario, series, outcome.Seeds, silos.Count, started, clock.Elapsed), outcome.Seeds);
     }
 
     /// <summary>Active silos by address (label as value) once <paramref name="expected"/> have joined.</summary>
