@@ -5,7 +5,8 @@ using Simulator.Reporting.RunFiles;
 namespace Simulator.Cluster.Tests;
 
 /// <summary>A run on three silos gives the local run's bytes, and its seeds are spread over every silo.</summary>
-public sealed class ClusterRunTests(InMemoryClusterFixture fixture) : IClassFixture<InMemoryClusterFixture>
+[Collection(InMemoryClusterCollection.Name)]
+public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
 {
     [Fact]
     public async Task ClusterRunWritesTheLocalRunsSummaryBytesAndSpreadsSeedsOverAllSilos()

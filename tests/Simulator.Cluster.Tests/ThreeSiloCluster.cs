@@ -25,7 +25,7 @@ public static class ThreeSiloCluster
     }
 }
 
-/// <summary>One in-memory three-silo cluster shared by the tests of a class (starting one costs seconds).</summary>
+/// <summary>One in-memory three-silo cluster shared by the tests of a collection (starting one costs seconds).</summary>
 public sealed class InMemoryClusterFixture : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
@@ -33,4 +33,11 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
     public async Task InitializeAsync() => Cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.InMemory);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>The tests that share one in-memory cluster; they run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class InMemoryClusterCollection : ICollectionFixture<InMemoryClusterFixture>
+{
+    public const string Name = "in-memory three-silo cluster";
 }

@@ -74,7 +74,10 @@ public static class ClusterRunDriver
         return new ClusterRun(ClusterResult.Assemble(scenario, series, outcome.Seeds, silos.Count, started, clock.Elapsed), outcome.Seeds);
     }
 
-    /// <summary>Active silos by address (label as value) once <paramref name="expected"/> have joined.</summary>
+    /// <summary>Waits until <paramref name="expected"/> silos are active; returns them by address with their labels.</summary>
+    public static Task<IReadOnlyDictionary<SiloAddress, string>> WaitForSilosAsync(IClusterClient client, int expected, CancellationToken cancellation) =>
+        WaitForSilosAsync(client.GetGrain<IManagementGrain>(0), expected, cancellation);
+
     private static async Task<IReadOnlyDictionary<SiloAddress, string>> WaitForSilosAsync(IManagementGrain management, int expected, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + ClusterTimeouts.SiloWait;
