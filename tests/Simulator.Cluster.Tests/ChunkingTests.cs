@@ -60,3 +60,16 @@ public sealed class ChunkingTests
         Assert.Throws<InvalidOperationException>(() => SeedSeries.Place(all, 0, new double[5]));
     }
 }
+
+/// <summary>Failure texts keep the exception type and first sentence only.</summary>
+public sealed class FailureTextTests
+{
+    [Fact]
+    public void BriefKeepsTypeAndFirstSentenceAndCapsLength()
+    {
+        Assert.Equal("TimeoutException: call timed out", FailureText.Brief(new TimeoutException("call timed out. Diagnostics: pages of text")));
+        var brief = FailureText.Brief(new InvalidOperationException(new string('x', 1000)));
+        Assert.True(brief.Length < 200);
+        Assert.EndsWith("...", brief, StringComparison.Ordinal);
+    }
+}

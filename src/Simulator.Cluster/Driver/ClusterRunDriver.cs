@@ -34,7 +34,8 @@ public static class ClusterRunDriver
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var request = new ClusterRunRequest(runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait);
         var running = coordinator.Run(request, stop.Token);
-        var watching = MembershipWatch.UntilLossAsync(management, silos, stop.Token);
+        var progress = new WorkerProgress(coordinator.Progress, log);
+        var watching = MembershipWatch.UntilLossAsync(management, silos, progress, stop.Token);
         var finished = await Task.WhenAny(running, watching, Task.Delay(budget, stop.Token)).ConfigureAwait(false);
         ClusterRunOutcome outcome;
         try
@@ -50,7 +51,7 @@ public static class ClusterRunDriver
                 throw new ClusterRunException($"the run did not finish within its time budget of {budget.TotalMinutes:F0} min; no silo was reported lost");
             }
 
-            outcome = await GuardAsync(running, management, silos).ConfigureAwait(false);
+            outcome = await GuardAsync(running, management, silos, progress).ConfigureAwait(false);
         }
         finally
         {
@@ -59,7 +60,7 @@ public static class ClusterRunDriver
 
         if (outcome.Failure is not null)
         {
-            throw new ClusterRunException(await ExplainAsync(outcome.Failure, management, silos).ConfigureAwait(false));
+            throw new ClusterRunException(await ExplainAsync(outcome.Failure, management, silos, progress).ConfigureAwait(false));
         }
 
         var series = new double[scenario.SeedCount][];
@@ -67,7 +68,7 @@ public static class ClusterRunDriver
         {
             var seed = s;
             series[s] = await GuardAsync(
-                Chunking.FetchAsync(outcome.Seeds[s].SeriesLength, (o, c) => coordinator.FetchSeries(seed, o, c)), management, silos).ConfigureAwait(false);
+                Chunking.FetchAsync(outcome.Seeds[s].SeriesLength, (o, c) => coordinator.FetchSeries(seed, o, c)), management, silos, progress).ConfigureAwait(false);
         }
 
         log.WriteLine($"cluster: seeds per silo: {string.Join(", ", outcome.Seeds.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
@@ -100,7 +101,7 @@ public static class ClusterRunDriver
     }
 
     /// <summary>Awaits a cluster call; an Orleans failure becomes a message naming the silos that left, if any.</summary>
-    private static async Task<T> GuardAsync<T>(Task<T> call, IManagementGrain management, IReadOnlyDictionary<SiloAddress, string> silos)
+    private static async Task<T> GuardAsync<T>(Task<T> call, IManagementGrain management, IReadOnlyDictionary<SiloAddress, string> silos, WorkerProgress progress)
     {
         try
         {
@@ -108,13 +109,13 @@ public static class ClusterRunDriver
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
         {
-            throw new ClusterRunException(await ExplainAsync($"{e.GetType().Name}: {e.Message}", management, silos).ConfigureAwait(false));
+            throw new ClusterRunException(await ExplainAsync(FailureText.Brief(e), management, silos, progress).ConfigureAwait(false));
         }
     }
 
-    private static async Task<string> ExplainAsync(string failure, IManagementGrain management, IReadOnlyDictionary<SiloAddress, string> silos)
+    private static async Task<string> ExplainAsync(string failure, IManagementGrain management, IReadOnlyDictionary<SiloAddress, string> silos, WorkerProgress progress)
     {
-        var lost = await MembershipWatch.LostAsync(management, silos).ConfigureAwait(false);
+        var lost = await MembershipWatch.LostAsync(management, silos, progress).ConfigureAwait(false);
         return lost is null ? $"cluster run failed: {failure}" : $"{lost}; {failure}";
     }
 }

@@ -1,4 +1,5 @@
 using Orleans;
+using Orleans.Concurrency;
 using Simulator.Cluster.Codecs;
 
 namespace Simulator.Cluster.Grains;
@@ -28,4 +29,12 @@ public interface IRunCoordinatorGrain : IGrainWithStringKey
 
     /// <summary>Values [offset, offset + count) of seed <paramref name="seedIndex"/>'s series.</summary>
     Task<DoubleBlock> FetchSeries(int seedIndex, int offset, int count);
+
+    /// <summary>A worker's tick report; interleaves with the running <see cref="Run"/> and needs no answer.</summary>
+    [OneWay, AlwaysInterleave]
+    Task ReportProgress(SeedProgress progress);
+
+    /// <summary>Every worker's last report, so the driver can say where a lost silo was.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<SeedProgress>> Progress();
 }

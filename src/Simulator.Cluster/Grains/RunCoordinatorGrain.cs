@@ -13,6 +13,8 @@ namespace Simulator.Cluster.Grains;
 /// </summary>
 public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : Grain, IRunCoordinatorGrain
 {
+    private readonly Dictionary<string, SeedProgress> _progress = new(StringComparer.Ordinal);
+
     private double[][] _series = [];
 
     public async Task<ClusterRunOutcome> Run(ClusterRunRequest request, CancellationToken cancellation)
@@ -47,7 +49,7 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
                 }
                 catch (Exception e) when (!cancellation.IsCancellationRequested)
                 {
-                    failure ??= $"silo {label} failed while running seed {seed}: {e.GetType().Name}: {e.Message}";
+                    failure ??= $"silo {label} failed while running seed {seed}: {FailureText.Brief(e)}";
                     await stop.CancelAsync().ConfigureAwait(true);
                 }
             }
@@ -58,6 +60,15 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
         cancellation.ThrowIfCancellationRequested();
         return new ClusterRunOutcome(failure is null ? runs : [], silos.Select(s => SiloLabel.Of(s.Name, s.SiloAddress)).ToArray(), failure);
     }
+
+    public Task ReportProgress(SeedProgress progress)
+    {
+        _progress[progress.Silo] = progress;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SeedProgress>> Progress() =>
+        Task.FromResult<IReadOnlyList<SeedProgress>>(_progress.Values.OrderBy(p => p.Silo, StringComparer.Ordinal).ToArray());
 
     public Task<DoubleBlock> FetchSeries(int seedIndex, int offset, int count) =>
         Task.FromResult(SeedSeries.Slice(_series[seedIndex], offset, count));

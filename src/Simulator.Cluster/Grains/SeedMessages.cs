@@ -30,3 +30,11 @@ public sealed record ClusterRunOutcome(
     [property: Id(0)] IReadOnlyList<SeedRun> Seeds,
     [property: Id(1)] IReadOnlyList<string> Silos,
     [property: Id(2)] string? Failure);
+
+/// <summary>Where a silo's worker is: the seed it runs and the last tick it finished (-1 before the first).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SeedProgress(
+    [property: Id(0)] string Silo,
+    [property: Id(1)] int SeedIndex,
+    [property: Id(2)] int Tick,
+    [property: Id(3)] int Ticks);

@@ -27,18 +27,29 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
         }
 
         var single = scenario with { Seed = scenario.Seeds[seedIndex], SeedCount = 1 };
+        var label = SiloLabel.Of(silo);
+        this.GetPrimaryKeyLong(out var runId);
+        var coordinator = GrainFactory.GetGrain<IRunCoordinatorGrain>(runId!);
+        var progress = new TickReporter(p => coordinator.ReportProgress(new SeedProgress(label, seedIndex, p.Tick, p.Ticks)));
+        _ = coordinator.ReportProgress(new SeedProgress(label, seedIndex, -1, scenario.Ticks));
         var clock = Stopwatch.StartNew();
         var (series, kind, device) = await Task.Run(
             () =>
             {
                 using var engine = engines.Create();
-                var run = SimulationRunner.Run(single, engine, new RunOptions { Cancellation = cancellation });
+                var run = SimulationRunner.Run(single, engine, new RunOptions { Cancellation = cancellation, Progress = progress });
                 return (SeedSeries.Flatten(run.Series), engine.Info.Kind, engine.Info.DeviceName);
             },
             cancellation).ConfigureAwait(true);
         _series = series;
-        return new SeedRun(seedIndex, SiloLabel.Of(silo), kind, device, series.Length, clock.Elapsed.TotalSeconds);
+        return new SeedRun(seedIndex, label, kind, device, series.Length, clock.Elapsed.TotalSeconds);
     }
 
     public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
+}
+
+/// <summary>Forwards each finished tick to the coordinator (one-way, so the simulation never waits on it).</summary>
+internal sealed class TickReporter(Func<RunProgress, Task> report) : IProgress<RunProgress>
+{
+    public void Report(RunProgress value) => _ = report(value);
 }
