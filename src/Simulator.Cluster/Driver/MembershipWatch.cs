@@ -96,8 +96,5 @@ public sealed class WorkerProgress(Func<Task<IReadOnlyList<SeedProgress>>> poll,
     }
 
     /// <summary>" (running seed 2, tick 17 of 60 done)" for a silo label, or empty when unknown.</summary>
-    public string Describe(string silo) =>
-        _last.FirstOrDefault(p => p.Silo == silo) is { } p
-            ? (p.Tick < 0 ? $" (starting seed {p.SeedIndex})" : $" (running seed {p.SeedIndex}, tick {p.Tick + 1} of {p.Ticks} done)")
-            : string.Empty;
+    public string Describe(string silo) => SeedProgress.Describe(_last.FirstOrDefault(p => p.Silo == silo));
 }

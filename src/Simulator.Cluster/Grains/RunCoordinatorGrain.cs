@@ -49,7 +49,7 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
                 }
                 catch (Exception e) when (!cancellation.IsCancellationRequested)
                 {
-                    failure ??= $"silo {label} failed while running seed {seed}: {FailureText.Brief(e)}";
+                    failure ??= $"silo {label}{SeedProgress.Describe(_progress.GetValueOrDefault(label))} failed while running seed {seed}: {FailureText.Brief(e)}";
                     await stop.CancelAsync().ConfigureAwait(true);
                 }
             }

@@ -37,4 +37,13 @@ public sealed record SeedProgress(
     [property: Id(0)] string Silo,
     [property: Id(1)] int SeedIndex,
     [property: Id(2)] int Tick,
-    [property: Id(3)] int Ticks);
+    [property: Id(3)] int Ticks)
+{
+    /// <summary>" (running seed 2, tick 17 of 60 done)" for messages; empty for no progress.</summary>
+    public static string Describe(SeedProgress? progress) => progress switch
+    {
+        null => string.Empty,
+        { Tick: < 0 } p => $" (starting seed {p.SeedIndex})",
+        var p => $" (running seed {p.SeedIndex}, tick {p.Tick + 1} of {p.Ticks} done)",
+    };
+}
