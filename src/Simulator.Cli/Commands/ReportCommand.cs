@@ -49,6 +49,11 @@ public static class ReportCommand
             File.Copy(Path.Combine(runDir, name), folder.File(name));
         }
 
+        foreach (var name in ReportFiles.OptionalDataFiles.Where(name => File.Exists(Path.Combine(runDir, name))))
+        {
+            File.Copy(Path.Combine(runDir, name), folder.File(name));
+        }
+
         ReportFiles.Write(run, folder.File);
         folder.Commit();
         stdout.WriteLine(folder.FinalPath);

@@ -18,6 +18,9 @@ public static class ReportFiles
     public static readonly string[] DataFiles =
         [RunFileNames.Scenario, RunFileNames.Summary, RunFileNames.Metrics, RunFileNames.Environment];
 
+    /// <summary>Data files a run folder holds only when the run produced them (exposure counts, example users).</summary>
+    public static readonly string[] OptionalDataFiles = [RunFileNames.Exposure, RunFileNames.ExampleUsers];
+
     /// <summary>Renders and writes report.html, report.md and plots/ through <paramref name="file"/> (relative path -> full path).</summary>
     public static void Write(RunResult run, Func<string, string> file)
     {

@@ -93,6 +93,17 @@ public static class RunCommand
             MetricsCsv.Write(run, csv);
         }
 
+        if (run.ItemExposure is { } exposure)
+        {
+            using var csv = new StreamWriter(folder.File(RunFileNames.Exposure), false, utf8);
+            ExposureCsv.Write(run.Strategies, exposure, csv);
+        }
+
+        if (run.ExampleUsers.Count > 0)
+        {
+            File.WriteAllText(folder.File(RunFileNames.ExampleUsers), ExampleUsersJson.Write(run.ExampleUsers), utf8);
+        }
+
         ReportFiles.Write(run, folder.File);
     }
 

@@ -71,6 +71,15 @@ public sealed class RunResult
     /// <summary>Recovery after each population-wide drift event, per strategy; empty without events.</summary>
     public IReadOnlyList<Statistics.RecoveryResult> Recovery { get; init; } = [];
 
+    /// <summary>Example users followed through the first seed (reports' example-user panel); empty when none.</summary>
+    public IReadOnlyList<ExampleUserTrace> ExampleUsers { get; init; } = [];
+
+    /// <summary>
+    /// Exposures per item and strategy [strategy][item], summed over all ticks and seeds (the
+    /// Lorenz curve of exposure); null when the run kept no exposure counts (no coverage, gini or novelty metric).
+    /// </summary>
+    public IReadOnlyList<long[]>? ItemExposure { get; init; }
+
     public int StrategyIndex(string name) => IndexOf(Strategies, name);
 
     public int MetricIndex(string name) => IndexOf(Metrics, name);

@@ -23,13 +23,19 @@ public static class SimulationRunner
         var seeds = scenario.Seeds;
         var series = new MetricSeries(scenario.Strategies.Count, seeds.Count, scenario.Ticks, scenario.Metrics.Count);
         var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
+        IReadOnlyList<ExampleUserTrace> examples = [];
+        long[][]? exposure = null;
         for (var s = 0; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
+
+            // Example users are followed in the first seed only: a panel, not a statistic.
+            var recorder = s == 0 ? new ExampleUserRecorder(simulation.Population, seeds[s], scenario.Ticks, simulation.EstimatingStrategies) : null;
             for (var t = 0; t < scenario.Ticks; t++)
             {
                 options.Cancellation.ThrowIfCancellationRequested();
                 var sums = simulation.Step(t);
+                recorder?.Record(simulation, t);
                 for (var w = 0; w < sums.Length; w++)
                 {
                     for (var m = 0; m < scenario.Metrics.Count; m++)
@@ -40,6 +46,9 @@ public static class SimulationRunner
 
                 options.Progress?.Report(new RunProgress(s, seeds.Count, t, scenario.Ticks));
             }
+
+            examples = recorder?.Traces() ?? examples;
+            exposure = AddExposure(exposure, simulation, scenario.Strategies.Count);
         }
 
         var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
@@ -64,6 +73,8 @@ public static class SimulationRunner
             Comparisons = PairedStatistics.Compare(strategies, scenario.Metrics, PerSeed(series), scenario.Reference, scenario.Seed),
             RecoveryMetric = RecoveryMetricOf(scenario),
             Recovery = DriftRecovery.Compute(series, strategies, recoveryMetric, scenario.Drift.EventTicks),
+            ExampleUsers = examples,
+            ItemExposure = exposure,
             Environment = new RunEnvironment(
                 engine.Info.Kind,
                 engine.Info.DeviceName,
@@ -74,6 +85,27 @@ public static class SimulationRunner
                 started,
                 typeof(SimulationRunner).Assembly.GetName().Version?.ToString() ?? "0.0.0"),
         };
+    }
+
+    /// <summary>Adds one seed's per-item exposure totals to the run's (summed over seeds, in seed order); null when not counted.</summary>
+    private static long[][]? AddExposure(long[][]? total, SimulationTick simulation, int strategies)
+    {
+        for (var w = 0; w < strategies; w++)
+        {
+            if (simulation.ExposureTotals(w) is not { } counts)
+            {
+                return null;
+            }
+
+            total ??= new long[strategies][];
+            total[w] ??= new long[counts.Length];
+            for (var i = 0; i < counts.Length; i++)
+            {
+                total[w][i] += counts[i];
+            }
+        }
+
+        return total;
     }
 
     /// <summary>The metric drift recovery is measured on: ndcg@k when the scenario selected it.</summary>
@@ -114,6 +146,8 @@ public static class SimulationRunner
             Comparisons = PairedStatistics.Compare(run.Strategies, run.Metrics, PerSeed(run.Series), reference, scenario.Seed),
             RecoveryMetric = recoveryMetric >= 0 ? run.Metrics[recoveryMetric] : null,
             Recovery = DriftRecovery.Compute(run.Series, run.Strategies, recoveryMetric, run.DriftEventTicks),
+            ExampleUsers = run.ExampleUsers,
+            ItemExposure = run.ItemExposure,
             Environment = run.Environment,
         };
     }

@@ -94,6 +94,32 @@ internal sealed class SimulationTick : IDisposable
         return _worlds.Select(Score).ToArray();
     }
 
+    /// <summary>Names of the strategies that keep an interest estimate (<see cref="IInterestEstimator"/>), in strategy order.</summary>
+    public IReadOnlyList<string> EstimatingStrategies =>
+        _worlds.Where(w => w.Strategy is IInterestEstimator).Select(NameOf).ToArray();
+
+    /// <summary>The shared population of this seed (read-only use: example users, exports).</summary>
+    public Population Population => _population;
+
+    /// <summary>
+    /// Exposures per item of world <paramref name="world"/> over all ticks stepped so far, or null
+    /// when no selected metric keeps exposure counts (coverage, gini, novelty).
+    /// </summary>
+    public long[]? ExposureTotals(int world) => _exposure[world]?.Cumulative;
+
+    /// <summary>Records the tick just stepped into <paramref name="recorder"/>: each estimating world's true interest and estimate.</summary>
+    public void RecordExamples(ExampleUserRecorder recorder, int tick)
+    {
+        var index = 0;
+        foreach (var world in _worlds)
+        {
+            if (world.Strategy is IInterestEstimator estimator)
+            {
+                recorder.Record(tick, index++, world.State.Interest.Host, estimator.InterestEstimate);
+            }
+        }
+    }
+
     private void Guard(string stage, string column, string strategy, int tick, float[] values, int width)
     {
         _guardHook?.Invoke(stage, strategy, tick, values);

@@ -74,6 +74,12 @@ public sealed class Population : IDisposable
     /// <summary>1 when the user is active this tick.</summary>
     public IColumn<byte> Active { get; }
 
+    /// <summary>Segment name of users when the scenario defines no segments.</summary>
+    public const string DefaultSegment = "everyone";
+
+    /// <summary>The segment (archetype) a user belongs to, for profiles in reports and exports.</summary>
+    public string SegmentOf(int user) => user >= 0 && user < Users ? DefaultSegment : throw new ArgumentOutOfRangeException(nameof(user));
+
     /// <summary>Recomputes preferences from logits (row softmax) for the users in [start, end).</summary>
     public void RefreshPreference(int start, int end)
     {

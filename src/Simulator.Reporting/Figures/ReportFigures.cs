@@ -6,7 +6,8 @@ namespace Simulator.Reporting.Figures;
 /// The standard figure set of a run: every metric over time (so gini/coverage exposure and
 /// tracking_error appear whenever the run has them), cumulative regret (when the run has a
 /// <c>regret</c> metric), one drift recovery figure per drift event (when the run has an ndcg
-/// metric), and one summary bar chart per metric.
+/// metric), one summary bar chart per metric, the Lorenz curve of item exposure (when the run
+/// counted exposures) and the example-user panel (when a strategy estimates interest).
 /// </summary>
 public static class ReportFigures
 {
@@ -48,6 +49,12 @@ public static class ReportFigures
             figures.Add(SummaryBarFigure.Render(run, metric));
         }
 
+        if (LorenzFigure.Render(run) is { } lorenz)
+        {
+            figures.Add(lorenz);
+        }
+
+        figures.AddRange(ExampleUserFigure.RenderAll(run));
         return figures;
     }
 

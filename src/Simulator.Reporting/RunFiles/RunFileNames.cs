@@ -10,4 +10,6 @@ public static class RunFileNames
     public const string Html = "report.html";
     public const string Markdown = "report.md";
     public const string Plots = "plots";
+    public const string ExampleUsers = "example-users.json";
+    public const string Exposure = "exposure.csv";
 }

@@ -28,7 +28,7 @@ public sealed class RunFolderException : Exception
 }
 
 /// <summary>
-/// Reads a run folder (scenario.json, summary.json, metrics.csv, environment.json) back into the
+/// Reads a run folder (scenario.json, summary.json, metrics.csv, environment.json, and exposure.csv and example-users.json when present) back into the
 /// <see cref="RunResult"/> that wrote it, so reports can be redrawn and compared without running
 /// anything. Writing the result again gives the same summary.json and metrics.csv bytes.
 /// Unknown fields in the JSON files are ignored, so newer writers can add fields freely.
@@ -104,6 +104,8 @@ public static class RunFolderReader
             Series = series,
             Summary = table,
             Environment = environment,
+            ItemExposure = ReadOptional(directory, RunFileNames.Exposure, (path, text) => ExposureCsv.Read(path, text, summary.Strategies, scenario.Items)),
+            ExampleUsers = ReadOptional(directory, RunFileNames.ExampleUsers, ExampleUsersJson.Read) ?? [],
         };
 
         // Comparisons, normalised scores and recovery are functions of the series and the
@@ -121,6 +123,14 @@ public static class RunFolderReader
         {
             throw new RunFolderException($"{path}: not a valid resolved scenario: {e.Errors[0]}", e);
         }
+    }
+
+    /// <summary>Parses a file the run writes only when it has the data; null when absent.</summary>
+    private static T? ReadOptional<T>(string directory, string name, Func<string, string, T> parse)
+        where T : class
+    {
+        var path = Path.Combine(directory, name);
+        return File.Exists(path) ? parse(path, ReadText(path)) : null;
     }
 
     private static string ReadText(string path)

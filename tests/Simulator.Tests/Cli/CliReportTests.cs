@@ -43,13 +43,15 @@ public sealed class CliReportTests : IDisposable
         var before = Plots(run);
         var after = Plots(copy);
         Assert.Contains("ndcg_at_5.png", before.Keys);
+        Assert.Contains("exposure_lorenz.png", before.Keys);
+        Assert.Contains("example_user_0.png", before.Keys);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         foreach (var (name, bytes) in before)
         {
             Assert.True(bytes.AsSpan().SequenceEqual(after[name]), name);
         }
 
-        foreach (var file in new[] { "report.html", "report.md", "summary.json", "metrics.csv", "scenario.json", "environment.json" })
+        foreach (var file in new[] { "report.html", "report.md", "summary.json", "metrics.csv", "scenario.json", "environment.json", "exposure.csv", "example-users.json" })
         {
             Assert.Equal(File.ReadAllBytes(Path.Combine(run, file)), File.ReadAllBytes(Path.Combine(copy, file)));
         }

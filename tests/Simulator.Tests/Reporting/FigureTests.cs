@@ -17,7 +17,8 @@ public sealed class FigureTests
     {
         var names = Figures.Value.Select(f => f.Name).ToArray();
         Assert.Equal(
-            ["ndcg_at_10", "expected_ctr", "regret", "cumulative_regret", "drift_recovery_ndcg_at_10_t10", "summary_ndcg_at_10", "summary_expected_ctr", "summary_regret"],
+            ["ndcg_at_10", "expected_ctr", "regret", "cumulative_regret", "drift_recovery_ndcg_at_10_t10", "summary_ndcg_at_10", "summary_expected_ctr", "summary_regret",
+                "exposure_lorenz", "example_user_0", "example_user_1", "example_user_2"],
             names);
     }
 
@@ -50,7 +51,7 @@ public sealed class FigureTests
     [Fact]
     public void Time_series_builder_is_generic_over_metric_names_and_handles_one_seed()
     {
-        var run = SyntheticRun.Create(metrics: ["tracking_error", "gini"], seeds: 1, driftTicks: []);
+        var run = SyntheticRun.Create(metrics: ["tracking_error", "gini"], seeds: 1, driftTicks: [], exposureAndExampleUsers: false);
         var figures = ReportFigures.RenderAll(run);
         Assert.Equal(["tracking_error", "gini", "summary_tracking_error", "summary_gini"], figures.Select(f => f.Name).ToArray());
         Assert.Contains("no confidence band", figures[0].Caption, StringComparison.Ordinal);
@@ -61,7 +62,7 @@ public sealed class FigureTests
     [Fact]
     public void Drift_recovery_gets_one_zoomed_figure_per_event_and_is_skipped_without_ndcg()
     {
-        var run = SyntheticRun.Create(metrics: ["ndcg@10", "gini", "coverage"], ticks: 40, driftTicks: [10, 30]);
+        var run = SyntheticRun.Create(metrics: ["ndcg@10", "gini", "coverage"], ticks: 40, driftTicks: [10, 30], exposureAndExampleUsers: false);
         var figures = ReportFigures.RenderAll(run);
         Assert.Equal(
             ["ndcg_at_10", "gini", "coverage", "drift_recovery_ndcg_at_10_t10", "drift_recovery_ndcg_at_10_t30",

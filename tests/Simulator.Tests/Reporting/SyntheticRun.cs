@@ -1,4 +1,5 @@
 using Simulator.Core.Results;
+using Simulator.Core.World;
 using Simulator.Reporting;
 
 namespace Simulator.Tests.Reporting;
@@ -15,7 +16,8 @@ internal static class SyntheticRun
         IReadOnlyList<string>? metrics = null,
         int seeds = 3,
         int ticks = 20,
-        IReadOnlyList<int>? driftTicks = null)
+        IReadOnlyList<int>? driftTicks = null,
+        bool exposureAndExampleUsers = true)
     {
         strategies ??= DefaultStrategies;
         metrics ??= DefaultMetrics;
@@ -74,9 +76,42 @@ internal static class SyntheticRun
             DriftEventTicks = driftTicks,
             Series = series,
             Summary = summary,
+            ItemExposure = exposureAndExampleUsers
+                ? strategies.Select((_, s) => Enumerable.Range(0, 200).Select(i => (long)(i % (s + 2) == 0 ? 5 * i : i % 7)).ToArray()).ToArray()
+                : null,
+            ExampleUsers = exposureAndExampleUsers ? ExampleUsers(strategies, ticks) : [],
             Environment = new RunEnvironment(
                 "cpu", "test-cpu", ".NET 10.0", "Linux", 2, 1.25,
                 new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), "0.1.0-test"),
         };
+    }
+
+    /// <summary>Three example users over 4 topics whose main interest moves from topic 0 to topic 2 at mid-run.</summary>
+    private static ExampleUserTrace[] ExampleUsers(IReadOnlyList<string> strategies, int ticks)
+    {
+        const int dim = 4;
+        return Enumerable.Range(0, 3).Select(i =>
+        {
+            var traces = strategies.Select((name, s) =>
+            {
+                var truth = new float[ticks * dim];
+                var estimate = new float[ticks * dim];
+                for (var t = 0; t < ticks; t++)
+                {
+                    var main = t < ticks / 2 ? 0 : 2;
+                    for (var g = 0; g < dim; g++)
+                    {
+                        truth[(t * dim) + g] = g == main ? 0.8f : 0.1f + (0.01f * i);
+
+                        // Estimates lag the truth by 2 + s ticks and are NaN at the first tick.
+                        var lagged = (t - 2 - s) < ticks / 2 ? 0 : 2;
+                        estimate[(t * dim) + g] = t == 0 ? float.NaN : g == lagged ? 3f : 1f;
+                    }
+                }
+
+                return new InterestTrace(name, truth, estimate);
+            }).ToArray();
+            return new ExampleUserTrace(1, 10 * i, new UserProfile(10 * i, $"User Name {i}", "en_GB", "loyal"), 5f * (i + 1), dim, traces);
+        }).ToArray();
     }
 }

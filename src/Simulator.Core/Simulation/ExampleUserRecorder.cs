@@ -1,0 +1,78 @@
+using Simulator.Core.Results;
+using Simulator.Core.World;
+
+namespace Simulator.Core.Simulation;
+
+/// <summary>
+/// Follows a few example users of one seed tick by tick (see <see cref="ExampleUserTrace"/>).
+/// The users are chosen from the true forgetting parameters so the panel shows the range of the
+/// population: the fastest, the median and the slowest forgetter among the first
+/// <see cref="Candidates"/> users (ties broken by index, so the choice is deterministic).
+/// </summary>
+internal sealed class ExampleUserRecorder
+{
+    /// <summary>Users considered: enough to span the population's spread, few enough to sort instantly.</summary>
+    public const int Candidates = 1024;
+
+    private readonly int _dim;
+    private readonly int[] _users;
+    private readonly string[] _strategies;
+
+    // [example user][strategy] -> [ticks x dim]
+    private readonly float[][][] _truth;
+    private readonly float[][][] _estimates;
+    private readonly UserProfile[] _profiles;
+    private readonly float[] _timeScales;
+    private readonly ulong _seed;
+
+    public ExampleUserRecorder(Population population, ulong seed, int ticks, IReadOnlyList<string> estimatingStrategies)
+    {
+        _seed = seed;
+        _dim = population.Dim;
+        _users = Choose(population.CurveP1.Host.AsSpan(0, Math.Min(population.Users, Candidates)));
+        _strategies = [.. estimatingStrategies];
+        _truth = _users.Select(_ => _strategies.Select(_ => new float[ticks * _dim]).ToArray()).ToArray();
+
+        // NaN until a strategy has an estimate (some build theirs only after their first observations).
+        _estimates = _users.Select(_ => _strategies.Select(_ => Enumerable.Repeat(float.NaN, ticks * _dim).ToArray()).ToArray()).ToArray();
+        _timeScales = _users.Select(u => population.CurveP1.Host[u]).ToArray();
+        _profiles = _users.Select(u => UserProfiles.For(seed, u, population.SegmentOf(u))).ToArray();
+    }
+
+    /// <summary>Indices of the fastest (smallest time scale), median and slowest forgetters, distinct and ascending by time scale.</summary>
+    internal static int[] Choose(ReadOnlySpan<float> timeScales)
+    {
+        var order = Enumerable.Range(0, timeScales.Length).ToArray();
+        var keys = timeScales.ToArray();
+
+        // A stable sort (by value, then index) so equal time scales pick the lowest user index.
+        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
+        return order.Length <= 3 ? order : [order[0], order[order.Length / 2], order[^1]];
+    }
+
+    /// <summary>
+    /// Records tick <paramref name="tick"/> of strategy number <paramref name="strategy"/> (in the order
+    /// given at construction): the world's true interest [N x d] and the strategy's estimate (null = none yet).
+    /// </summary>
+    public void Record(int tick, int strategy, float[] interest, float[]? estimate)
+    {
+        for (var i = 0; i < _users.Length; i++)
+        {
+            var at = _users[i] * _dim;
+            interest.AsSpan(at, _dim).CopyTo(_truth[i][strategy].AsSpan(tick * _dim, _dim));
+            estimate?.AsSpan(at, _dim).CopyTo(_estimates[i][strategy].AsSpan(tick * _dim, _dim));
+        }
+    }
+
+    /// <summary>Records the tick just stepped by <paramref name="simulation"/>.</summary>
+    public void Record(SimulationTick simulation, int tick) => simulation.RecordExamples(this, tick);
+
+    public IReadOnlyList<ExampleUserTrace> Traces() =>
+        _users.Select((user, i) => new ExampleUserTrace(
+            _seed,
+            user,
+            _profiles[i],
+            _timeScales[i],
+            _dim,
+            _strategies.Select((name, s) => new InterestTrace(name, _truth[i][s], _estimates[i][s])).ToArray())).ToArray();
+}
