@@ -26,6 +26,17 @@ public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
             Assert.Equal(localCsv.ToString(), clusterCsv.ToString());
         }
 
+        Assert.NotNull(local.ItemExposure);
+        Assert.NotEmpty(local.ExampleUsers);
+        using (var localExposure = new StringWriter())
+        using (var clusterExposure = new StringWriter())
+        {
+            ExposureCsv.Write(local.Strategies, local.ItemExposure, localExposure);
+            ExposureCsv.Write(cluster.Result.Strategies, cluster.Result.ItemExposure!, clusterExposure);
+            Assert.Equal(localExposure.ToString(), clusterExposure.ToString());
+        }
+
+        Assert.Equal(ExampleUsersJson.Write(local.ExampleUsers), ExampleUsersJson.Write(cluster.Result.ExampleUsers));
         Assert.Equal([0, 1, 2, 3], cluster.Seeds.Select(s => s.SeedIndex));
         var silos = fixture.Cluster.Silos.Select(s => s.SiloAddress.Endpoint.ToString()).ToHashSet();
         var used = cluster.Seeds.Select(s => silos.Single(e => s.Silo.Contains(e, StringComparison.Ordinal))).Distinct().Count();

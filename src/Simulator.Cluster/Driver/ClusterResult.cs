@@ -39,6 +39,8 @@ public static class ClusterResult
             DriftEventTicks = scenario.Drift.EventTicks,
             Series = series,
             Summary = SimulationRunner.Summarize(series, scenario),
+            ExampleUsers = runs.Count > 0 && runs[0].ExampleUsersJson is { } examples ? ExampleUsersTransport.FromJson(examples) : [],
+            ItemExposure = SumExposure(runs),
             Environment = new RunEnvironment(
                 $"orleans/{string.Join('+', engines)}",
                 $"{silos} silos: {string.Join(", ", devices)}",
@@ -50,5 +52,29 @@ public static class ClusterResult
                 typeof(SimulationRunner).Assembly.GetName().Version?.ToString() ?? "0.0.0"),
         };
         return SimulationRunner.WithDerivedStatistics(run, scenario);
+    }
+
+    /// <summary>Per-item exposures summed over seeds in seed order, as a local run sums them; null when not counted.</summary>
+    private static long[][]? SumExposure(IReadOnlyList<SeedRun> runs)
+    {
+        long[][]? total = null;
+        foreach (var run in runs)
+        {
+            if (run.Exposure is null)
+            {
+                return null;
+            }
+
+            total ??= run.Exposure.Select(e => new long[e.Length]).ToArray();
+            for (var w = 0; w < total.Length; w++)
+            {
+                for (var i = 0; i < total[w].Length; i++)
+                {
+                    total[w][i] += run.Exposure[w][i];
+                }
+            }
+        }
+
+        return total;
     }
 }

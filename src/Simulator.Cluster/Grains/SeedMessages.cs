@@ -11,7 +11,11 @@ public sealed record ClusterRunRequest(
     [property: Id(3)] int ExpectedSilos,
     [property: Id(4)] TimeSpan SiloWait);
 
-/// <summary>One seed's run: where it ran, on which engine, and how many series values it produced.</summary>
+/// <summary>
+/// One seed's run: where it ran, on which engine, how many series values it produced, its
+/// per-item exposure counts [strategy][item] (null when the scenario keeps none) and, for the
+/// first seed only, the example-user traces as JSON (see <see cref="ExampleUsersTransport"/>).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SeedRun(
     [property: Id(0)] int SeedIndex,
@@ -19,7 +23,9 @@ public sealed record SeedRun(
     [property: Id(2)] string EngineKind,
     [property: Id(3)] string DeviceName,
     [property: Id(4)] int SeriesLength,
-    [property: Id(5)] double Seconds);
+    [property: Id(5)] double Seconds,
+    [property: Id(6)] long[][]? Exposure,
+    [property: Id(7)] string? ExampleUsersJson);
 
 /// <summary>
 /// The coordinator's answer: every seed's run in seed order, or the failure that stopped the run

@@ -33,16 +33,19 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
         var progress = new TickReporter(p => coordinator.ReportProgress(new SeedProgress(label, seedIndex, p.Tick, p.Ticks)));
         _ = coordinator.ReportProgress(new SeedProgress(label, seedIndex, -1, scenario.Ticks));
         var clock = Stopwatch.StartNew();
-        var (series, kind, device) = await Task.Run(
+        var (run, kind, device) = await Task.Run(
             () =>
             {
                 using var engine = engines.Create();
-                var run = SimulationRunner.Run(single, engine, new RunOptions { Cancellation = cancellation, Progress = progress });
-                return (SeedSeries.Flatten(run.Series), engine.Info.Kind, engine.Info.DeviceName);
+                var result = SimulationRunner.Run(single, engine, new RunOptions { Cancellation = cancellation, Progress = progress });
+                return (result, engine.Info.Kind, engine.Info.DeviceName);
             },
             cancellation).ConfigureAwait(true);
-        _series = series;
-        return new SeedRun(seedIndex, label, kind, device, series.Length, clock.Elapsed.TotalSeconds);
+        _series = SeedSeries.Flatten(run.Series);
+
+        // A local run follows example users through its first seed only; so does a cluster run.
+        var examples = seedIndex == 0 && run.ExampleUsers.Count > 0 ? ExampleUsersTransport.ToJson(run.ExampleUsers) : null;
+        return new SeedRun(seedIndex, label, kind, device, _series.Length, clock.Elapsed.TotalSeconds, run.ItemExposure?.ToArray(), examples);
     }
 
     public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
