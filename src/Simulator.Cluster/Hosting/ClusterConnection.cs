@@ -43,14 +43,27 @@ public sealed class ClusterConnection : IAsyncDisposable
             limit.CancelAfter(timeout);
             await host.StartAsync(limit.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             host.Dispose();
-            throw new ClusterRunException($"cannot connect to the cluster gateway {gateway}: {e.Message}");
+            throw new ClusterRunException(
+                $"no cluster gateway answered at {gateway} within {timeout.TotalSeconds:F0} s; start a silo with `simulator silo --gateway {Port(gateway)} ...` or check --cluster and --cluster-id");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new ClusterRunException($"cannot connect to the cluster gateway {gateway}: {FailureText.Brief(e)}");
         }
 
         return new ClusterConnection(host, gateway.ToString() ?? string.Empty);
     }
+
+    private static int Port(EndPoint endpoint) => endpoint switch
+    {
+        IPEndPoint ip => ip.Port,
+        DnsEndPoint dns => dns.Port,
+        _ => 0,
+    };
 
     private static IPEndPoint Resolve(DnsEndPoint endpoint)
     {
