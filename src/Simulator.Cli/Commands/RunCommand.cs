@@ -4,6 +4,7 @@ using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
 using Simulator.Reporting;
+using Simulator.Reporting.Export;
 using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Cli.Commands;
@@ -16,6 +17,9 @@ public static class RunCommand
 
         Runs every strategy of the scenario over its seeds and writes a run folder with
         scenario.json, summary.json, metrics.csv, environment.json, report.html, report.md, plots/.
+        With --export it also writes a synthetic dataset with known truth: interactions.csv
+        (seed,strategy,tick,user,position,item,true_prob,clicked,dwell: one row per shown item),
+        users.csv (profile and true forgetting parameters) and items.csv (topic, quality).
         The last line on stdout is the run folder's path.
 
         Options:
@@ -31,10 +35,14 @@ public static class RunCommand
           --cluster H:G      run the seeds on an Orleans cluster through gateway H:G (see `simulator silo`)
           --expect-silos N   with --cluster: wait for N silos before starting (default 1)
           --cluster-id ID    with --cluster: the silos' cluster id (default simulator)
+          --export           also write interactions.csv, users.csv, items.csv (README:
+                             "Exporting a synthetic dataset"); one row per shown item, so
+                             size grows with users x ticks x slate size x strategies x seeds
 
         Examples:
           simulator run scenarios/quickstart.json
           simulator run scenarios/quickstart.json --seeds 5 --out /tmp/qs
+          simulator run scenarios/quickstart.json --export --out /tmp/qs-data
           simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
           simulator run scenarios/quickstart.json --cluster localhost:30000 --expect-silos 3
         """;
@@ -55,13 +63,18 @@ public static class RunCommand
         stderr.WriteLine($"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
 
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
+
+        // Declared after the folder so it is disposed (files closed) before a failed folder is deleted.
+        using var export = settings.Export ? DatasetExporter.Create(folder.File) : null;
         var run = SimulationRunner.Run(scenario, engine, new RunOptions
         {
             Threads = settings.Threads,
             Progress = new ProgressPrinter(stderr, settings.Quiet),
             Cancellation = cancel,
+            Observer = export,
         });
 
+        export?.Complete();
         Write(run, folder);
         folder.Commit();
         stdout.WriteLine(ConsoleTable.Render(run));

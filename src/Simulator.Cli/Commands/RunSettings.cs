@@ -31,6 +31,8 @@ public sealed record RunSettings
 
     /// <summary>--cluster-id ID: must match the silos' cluster id.</summary>
     public string ClusterId { get; init; } = Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId;
+    /// <summary>--export: also write the synthetic dataset (interactions.csv, users.csv, items.csv).</summary>
+    public bool Export { get; init; }
 
     /// <summary>Scenario overrides: --set path=value, plus --seeds/--users/--ticks as shorthands.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Overrides { get; init; } = [];
@@ -50,6 +52,7 @@ public sealed record RunSettings
             Cluster = args.String("cluster"),
             ExpectSilos = args.Int("expect-silos", 1, 1000) ?? 1,
             ClusterId = args.String("cluster-id") ?? Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId,
+            Export = args.Flag("export"),
             ScenarioPath = string.Empty,
         };
         settings = settings with { Overrides = ReadOverrides(args, settings) };
@@ -102,6 +105,11 @@ public sealed record RunSettings
         if (Cluster is null && ExpectSilos != 1)
         {
             throw new UsageException("option --expect-silos needs --cluster HOST:GATEWAY");
+        }
+
+        if (Cluster is not null && Export)
+        {
+            throw new UsageException("option --export is not available with --cluster yet (the dataset is written by local runs only); run without --cluster to export");
         }
     }
 }

@@ -69,9 +69,9 @@ public static class MetricCatalog
     public static IReadOnlyList<MetricDescriptor> For(int k) =>
     [
         new(MetricId.Ndcg, Ndcg(k), "NDCG of the slate, graded true relevance (click probability if shown alone), IDCG from the oracle's top-k over the full catalog.", "[0, 1]", 0, 1, false),
-        new(MetricId.ExpectedCtr, ExpectedCtr, "expected click-through: 1 - P(no click) of the slate under the true choice model.", "[0, 1]", 0, 1, false),
-        new(MetricId.RealisedCtr, RealisedCtr, "share of active users who clicked (sampled).", "[0, 1]", 0, 1, false),
-        new(MetricId.Regret, Regret, "pseudo-regret: oracle's expected CTR minus the strategy's, in the same world state.", "[0, 1]", 0, 1, true),
+        new(MetricId.ExpectedCtr, ExpectedCtr, "expected click-through per impression: mean exact click probability of the shown items under the true choice model, (1 - P(no click)) / k.", "[0, 1/k)", 0, 1, false),
+        new(MetricId.RealisedCtr, RealisedCtr, "realised click-through per impression: clicks / shown items (sampled; at most one click per slate).", "[0, 1/k]", 0, 1, false),
+        new(MetricId.Regret, Regret, "pseudo-regret: oracle's expected CTR (per impression) minus the strategy's, in the same world state.", "[0, 1]", 0, 1, true),
         new(MetricId.Recall, Recall(k), "share of the oracle's top-k items that are in the slate.", "[0, 1]", 0, 1, false),
         new(MetricId.HitRate, HitRate(k), "1 if the slate holds any of the oracle's top-k items, else 0.", "[0, 1]", 0, 1, false),
         new(MetricId.Mrr, Mrr, "1 / (1-based rank of the first slate item in the oracle's top-k); 0 if none.", "[0, 1]", 0, 1, false),

@@ -35,11 +35,20 @@ public static class RankingMetrics
     }
 
     /// <summary>
-    /// Expected CTR of a slate under the multinomial logit with a no-click option and position
-    /// bias: 1 - P(no click) = S / (e^(v0/tau) + S), S = sum_j g^j e^(v_j/tau). Range [0, 1).
-    /// Computed in double with the max subtracted, so large utilities do not overflow.
+    /// Expected click-through rate per impression (clicks / shown items) of a slate: the mean of
+    /// its items' exact click probabilities, <see cref="SlateClickProbability"/> / k. Per
+    /// impression, not per slate, so it is the mean of an export's true_prob column and comparable
+    /// across slate sizes. Range [0, 1/k).
     /// </summary>
-    public static double ExpectedCtr(ReadOnlySpan<double> utilities, in ChoiceParameters p)
+    public static double ExpectedCtr(ReadOnlySpan<double> utilities, in ChoiceParameters p) =>
+        utilities.Length > 0 ? SlateClickProbability(utilities, p) / utilities.Length : 0.0;
+
+    /// <summary>
+    /// Probability that a slate gets a click under the multinomial logit with a no-click option
+    /// and position bias: 1 - P(no click) = S / (e^(v0/tau) + S), S = sum_j g^j e^(v_j/tau).
+    /// Range [0, 1). Computed in double with the max subtracted, so large utilities do not overflow.
+    /// </summary>
+    public static double SlateClickProbability(ReadOnlySpan<double> utilities, in ChoiceParameters p)
     {
         var invT = 1.0 / p.Temperature;
         var logDecay = Math.Log(p.PositionDecay);

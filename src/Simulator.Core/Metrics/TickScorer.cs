@@ -157,7 +157,8 @@ public static class TickScorer
                 sums.Add(MetricId.Regret, RankingMetrics.ExpectedCtr(idealUtility, p) - ctr);
             }
 
-            sums.Add(MetricId.RealisedCtr, x.ChosenPosition[u] >= 0 ? 1.0 : 0.0);
+            // Clicks per impression: a user clicks at most one of the k shown items.
+            sums.Add(MetricId.RealisedCtr, x.ChosenPosition[u] >= 0 ? 1.0 / k : 0.0);
             if (on[(int)MetricId.Recall])
             {
                 sums.Add(MetricId.Recall, RankingMetrics.Recall(slate, ideal));

@@ -14,6 +14,9 @@ public sealed record RunOptions
     /// <summary>Checked between ticks: a cancelled run stops cleanly at a tick boundary.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>Sees every seed's ground truth and every finished tick (e.g. the dataset export); null = none.</summary>
+    public ITickObserver? Observer { get; init; }
+
     /// <summary>Test hook: called with (stage, strategy, tick, column) right before each numerical guard scan.</summary>
     internal Action<string, string, int, float[]>? GuardHook { get; init; }
 }

@@ -28,6 +28,7 @@ public static class SimulationRunner
         for (var s = 0; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
+            options.Observer?.SeedStarted(simulation.SeedView(s));
 
             // Example users are followed in the first seed only: a panel, not a statistic.
             var recorder = s == 0 ? new ExampleUserRecorder(simulation.Population, seeds[s], scenario.Ticks, simulation.EstimatingStrategies) : null;
@@ -35,6 +36,7 @@ public static class SimulationRunner
             {
                 options.Cancellation.ThrowIfCancellationRequested();
                 var sums = simulation.Step(t);
+                options.Observer?.TickCompleted(simulation.TickView(s, t));
                 recorder?.Record(simulation, t);
                 for (var w = 0; w < sums.Length; w++)
                 {

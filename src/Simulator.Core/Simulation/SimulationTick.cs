@@ -94,6 +94,39 @@ internal sealed class SimulationTick : IDisposable
         return _worlds.Select(Score).ToArray();
     }
 
+    /// <summary>Read-only views of this seed's per-user forgetting parameters and catalog, for a <see cref="ITickObserver"/>.</summary>
+    public SeedView SeedView(int seedIndex) => new()
+    {
+        SeedIndex = seedIndex,
+        Seed = _seed,
+        Scenario = _scenario,
+        CurveP1 = _population.CurveP1.Host,
+        CurveP2 = _population.CurveP2.Host,
+        ItemTopic = _catalog.Topic.Host,
+        ItemQuality = _catalog.Quality.Host,
+    };
+
+    /// <summary>
+    /// Read-only views of the tick <see cref="Step"/> just finished: every world's slates, click
+    /// probabilities, chosen positions and dwell (all downloaded to the host by Respond).
+    /// </summary>
+    public TickView TickView(int seedIndex, int tick) => new()
+    {
+        SeedIndex = seedIndex,
+        Seed = _seed,
+        Tick = tick,
+        K = _scenario.SlateSize,
+        Active = _population.Active.Host,
+        Worlds = _worlds.Select((w, i) => new WorldTickView
+        {
+            Strategy = _scenario.Strategies[i].Name,
+            Slates = w.State.Slates.Host,
+            Probabilities = w.State.Probabilities.Host,
+            ChosenPosition = w.State.ChosenPosition.Host,
+            Dwell = w.State.Dwell.Host,
+        }).ToArray(),
+    };
+
     /// <summary>Names of the strategies that keep an interest estimate (<see cref="IInterestEstimator"/>), in strategy order.</summary>
     public IReadOnlyList<string> EstimatingStrategies =>
         _worlds.Where(w => w.Strategy is IInterestEstimator).Select(NameOf).ToArray();

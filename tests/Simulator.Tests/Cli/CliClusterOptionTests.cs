@@ -27,6 +27,14 @@ public sealed class CliClusterOptionTests
         Assert.Contains("option --cluster: expected HOST:PORT", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ExportWithClusterIsAUsageError()
+    {
+        var (code, err) = Cli("run", Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json"), "--cluster", "127.0.0.1:30000", "--export");
+        Assert.Equal(2, code);
+        Assert.Contains("--export is not available with --cluster", err, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "silo", "--gateway", "30000" }, "silo needs --port")]
     [InlineData(new[] { "silo", "--port", "11111" }, "silo needs --gateway")]

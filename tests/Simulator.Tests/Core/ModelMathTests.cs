@@ -60,15 +60,16 @@ public sealed class ModelMathTests
     }
 
     [Fact]
-    public void Expected_ctr_matches_the_logit_formula()
+    public void Slate_click_probability_matches_the_logit_formula_and_expected_ctr_is_its_per_impression_share()
     {
         double[] v = [2.0, 1.0, 0.5];
         var s = Math.Exp(2.0) + (0.8 * Math.Exp(1.0)) + (0.64 * Math.Exp(0.5));
         var expected = s / (Math.Exp(1.0) + s);
-        Assert.Equal(expected, RankingMetrics.ExpectedCtr(v, Choice), 6);
+        Assert.Equal(expected, RankingMetrics.SlateClickProbability(v, Choice), 6);
+        Assert.Equal(expected / 3, RankingMetrics.ExpectedCtr(v, Choice), 6);
 
         // Highest utility at the best position is optimal (rearrangement): any swap loses.
-        Assert.True(RankingMetrics.ExpectedCtr([0.5, 1.0, 2.0], Choice) < expected);
+        Assert.True(RankingMetrics.SlateClickProbability([0.5, 1.0, 2.0], Choice) < expected);
     }
 
     [Fact]

@@ -43,8 +43,9 @@ public static class ChoiceMath
 
     /// <summary>
     /// The response of one user to one slate. Writes P(click at position j) into probabilities,
-    /// returns the chosen position (-1 for no click) and outputs the expected CTR 1 - P(no click)
-    /// and the dwell time of the click (0 without one). Noise is keyed by item, not position, so
+    /// returns the chosen position (-1 for no click) and outputs the slate's click probability
+    /// 1 - P(no click) (the per-impression expected_ctr metric is it / k) and the dwell time of
+    /// the click (0 without one). Noise is keyed by item, not position, so
     /// the same item meets the same noise in every strategy's world.
     /// </summary>
     public static int RespondUser(

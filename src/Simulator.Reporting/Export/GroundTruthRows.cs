@@ -1,0 +1,66 @@
+using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
+using Simulator.Core.World;
+
+namespace Simulator.Reporting.Export;
+
+/// <summary>The users.csv and items.csv rows of one seed: the truth a fitter's estimates are checked against.</summary>
+public static class GroundTruthRows
+{
+    /// <summary>One row per user: Bogus profile (name, locale, segment) and true forgetting parameters.</summary>
+    public static void WriteUsers(Utf8CsvWriter csv, SeedView seed)
+    {
+        var forgetting = seed.Scenario.Forgetting;
+        var curve = Utf8CsvWriter.Field(ScenarioParser.Curves.First(c => c.Value == forgetting.Curve).Key);
+        var p1 = seed.CurveP1.Span;
+        var p2 = seed.CurveP2.Span;
+        for (var u = 0; u < p1.Length; u++)
+        {
+            var profile = UserProfiles.For(seed.Seed, u, SegmentOf(seed, u));
+            csv.Write(seed.Seed);
+            csv.Write(u);
+            csv.Write(profile.Name);
+            csv.Write(profile.Locale);
+            csv.Write(profile.Segment);
+            csv.Write(curve);
+            csv.Write(p1[u]);
+            csv.Write(p2[u]);
+            csv.Write(forgetting.Baseline);
+            csv.Write(ActivityOf(seed, u));
+            csv.EndRow();
+        }
+    }
+
+    /// <summary>One row per item: primary topic (0-based) and quality.</summary>
+    public static void WriteItems(Utf8CsvWriter csv, SeedView seed)
+    {
+        var topic = seed.ItemTopic.Span;
+        var quality = seed.ItemQuality.Span;
+        for (var i = 0; i < topic.Length; i++)
+        {
+            csv.Write(seed.Seed);
+            csv.Write(i);
+            csv.Write(topic[i]);
+            csv.Write(quality[i]);
+            csv.EndRow();
+        }
+    }
+
+    /// <summary>
+    /// The user's segment name. The only place that decides it: populations have a single segment
+    /// today; when they gain segments, this reads the user's segment from the population.
+    /// </summary>
+    private static string SegmentOf(SeedView seed, int user)
+    {
+        _ = seed;
+        _ = user;
+        return DatasetFiles.DefaultSegment;
+    }
+
+    /// <summary>The user's probability of being active in a tick (the population's rate: every user shares it today).</summary>
+    private static float ActivityOf(SeedView seed, int user)
+    {
+        _ = user;
+        return seed.Scenario.Population.Activity;
+    }
+}
