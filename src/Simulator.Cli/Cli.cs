@@ -20,6 +20,7 @@ public static class Cli
           report <run-dir>        redraw a run folder's report.html, report.md and plots/ from its files
           compare <run-dir>...    put several runs side by side in one report (results/compare/<time>)
           fit <log>               fit forgetting curves to an interaction log; write a calibrated scenario
+          silo --port P --gateway G   host one Orleans silo for cluster runs (run --cluster H:G)
 
         Global options:
           --help, -h              help for the command
@@ -68,6 +69,7 @@ public static class Cli
                 "report" => ReportCommand.Execute(reader, stdout),
                 "compare" => CompareCommand.Execute(reader, stdout, stderr),
                 "fit" => Fitting.FitCommand.Execute(reader, stdout),
+                "silo" => SiloCommand.Execute(reader, stdout, stderr, cancel),
                 _ => throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, Commands)}; see simulator --help"),
             };
         }
@@ -103,7 +105,7 @@ public static class Cli
         }
     }
 
-    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare", "fit"];
+    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare", "fit", "silo"];
 
     private static string CommandHelp(string command) => command switch
     {
@@ -115,6 +117,7 @@ public static class Cli
         "report" => ReportCommand.Help,
         "compare" => CompareCommand.Help,
         "fit" => Fitting.FitCommand.Help,
+        "silo" => SiloCommand.Help,
         _ => Help,
     };
 }

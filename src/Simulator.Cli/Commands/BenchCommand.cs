@@ -38,10 +38,15 @@ public static class BenchCommand
           simulator bench --users 1e4,1e5,1e6 --reps 3
           simulator bench --device cuda --users 1e7 --items 1e4
           simulator bench scenarios/bench-scaling.json
-        """;
+        """ + ClusterBenchCommand.Help;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
+        if (args.String("cluster") is { } cluster)
+        {
+            return ClusterBenchCommand.Execute(cluster, args, stdout, stderr, cancel);
+        }
+
         var usersOption = ReadList(args, "users", 100_000_000);
         var itemsOption = ReadList(args, "items", 10_000_000);
         var dimOption = args.Int("dim", 1, 128);

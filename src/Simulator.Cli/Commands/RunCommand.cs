@@ -32,6 +32,9 @@ public static class RunCommand
           --device D         auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
           --threads N        CPU worker threads (default: all cores)
           --quiet            no progress on stderr
+          --cluster H:G      run the seeds on an Orleans cluster through gateway H:G (see `simulator silo`)
+          --expect-silos N   with --cluster: wait for N silos before starting (default 1)
+          --cluster-id ID    with --cluster: the silos' cluster id (default simulator)
           --export           also write interactions.csv, users.csv, items.csv (README:
                              "Exporting a synthetic dataset"); one row per shown item, so
                              size grows with users x ticks x slate size x strategies x seeds
@@ -41,6 +44,7 @@ public static class RunCommand
           simulator run scenarios/quickstart.json --seeds 5 --out /tmp/qs
           simulator run scenarios/quickstart.json --export --out /tmp/qs-data
           simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
+          simulator run scenarios/quickstart.json --cluster localhost:30000 --expect-silos 3
         """;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -48,6 +52,10 @@ public static class RunCommand
         var settings = RunSettings.Read(args);
         var scenario = LoadScenario(settings);
         GuardMemory(scenario);
+        if (settings.Cluster is not null)
+        {
+            return ClusterRunCommand.Execute(settings, scenario, stdout, stderr, cancel);
+        }
 
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
         stderr.WriteLine($"scenario {scenario.Name}: {scenario.Population.Users} users, {scenario.Catalog.Items} items, d={scenario.Dim}, " +

@@ -23,6 +23,14 @@ public sealed record RunSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary>--cluster HOST:GATEWAY: run the seeds on an Orleans cluster instead of locally.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>--expect-silos N: silos to wait for before a cluster run starts.</summary>
+    public int ExpectSilos { get; init; } = 1;
+
+    /// <summary>--cluster-id ID: must match the silos' cluster id.</summary>
+    public string ClusterId { get; init; } = Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId;
     /// <summary>--export: also write the synthetic dataset (interactions.csv, users.csv, items.csv).</summary>
     public bool Export { get; init; }
 
@@ -41,6 +49,9 @@ public sealed record RunSettings
             Threads = args.Int("threads", 1, 1024),
             Device = args.Choice("device", "auto", EngineSelector.Devices),
             Quiet = args.Flag("quiet"),
+            Cluster = args.String("cluster"),
+            ExpectSilos = args.Int("expect-silos", 1, 1000) ?? 1,
+            ClusterId = args.String("cluster-id") ?? Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId,
             Export = args.Flag("export"),
             ScenarioPath = string.Empty,
         };
@@ -89,6 +100,16 @@ public sealed record RunSettings
         if (Out is not null && Out.Trim().Length == 0)
         {
             throw new UsageException("option --out: expected a folder path, found an empty string");
+        }
+
+        if (Cluster is null && ExpectSilos != 1)
+        {
+            throw new UsageException("option --expect-silos needs --cluster HOST:GATEWAY");
+        }
+
+        if (Cluster is not null && Export)
+        {
+            throw new UsageException("option --export is not available with --cluster yet (the dataset is written by local runs only); run without --cluster to export");
         }
     }
 }

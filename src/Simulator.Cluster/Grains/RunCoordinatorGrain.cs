@@ -1,0 +1,75 @@
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+using Simulator.Cluster.Codecs;
+using Simulator.Cluster.Hosting;
+
+namespace Simulator.Cluster.Grains;
+
+/// <summary>
+/// The run's coordinator (see <see cref="IRunCoordinatorGrain"/>). Seeds are handed out from one
+/// counter as workers finish, so a slow silo takes fewer seeds; results are stored by seed index,
+/// so the merge is in seed order whatever the completion order.
+/// </summary>
+public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : Grain, IRunCoordinatorGrain
+{
+    private readonly Dictionary<string, SeedProgress> _progress = new(StringComparer.Ordinal);
+
+    private double[][] _series = [];
+
+    public async Task<ClusterRunOutcome> Run(ClusterRunRequest request, CancellationToken cancellation)
+    {
+        var silos = await ActiveSilos.WaitForAsync(membership, request.ExpectedSilos, request.SiloWait, cancellation).ConfigureAwait(true);
+        if (silos.Count < request.ExpectedSilos)
+        {
+            return new ClusterRunOutcome([], silos.Select(s => SiloLabel.Of(s.Name, s.SiloAddress)).ToArray(),
+                $"only {silos.Count} of {request.ExpectedSilos} expected silos joined within {request.SiloWait.TotalSeconds:F0} s");
+        }
+
+        _series = new double[request.Seeds][];
+        var runs = new SeedRun[request.Seeds];
+        var next = -1;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        string? failure = null;
+
+        async Task Work(int slot)
+        {
+            var target = silos[slot];
+            var label = SiloLabel.Of(target.Name, target.SiloAddress);
+            var worker = GrainFactory.GetGrain<ISeedWorkerGrain>(slot, request.RunId);
+            int seed;
+            while (!stop.IsCancellationRequested && (seed = Interlocked.Increment(ref next)) < request.Seeds)
+            {
+                try
+                {
+                    RequestContext.Set(IPlacementDirector.PlacementHintKey, target.SiloAddress);
+                    var run = await worker.RunSeed(request.ScenarioJson, seed, stop.Token).ConfigureAwait(true);
+                    _series[seed] = await Chunking.FetchAsync(run.SeriesLength, (o, c) => worker.FetchSeries(o, c)).ConfigureAwait(true);
+                    runs[seed] = run;
+                }
+                catch (Exception e) when (!cancellation.IsCancellationRequested)
+                {
+                    failure ??= $"silo {label}{SeedProgress.Describe(_progress.GetValueOrDefault(label))} failed while running seed {seed}: {FailureText.Brief(e)}";
+                    await stop.CancelAsync().ConfigureAwait(true);
+                }
+            }
+        }
+
+        var slots = Math.Min(silos.Count, request.Seeds);
+        await Task.WhenAll(Enumerable.Range(0, slots).Select(Work)).ConfigureAwait(true);
+        cancellation.ThrowIfCancellationRequested();
+        return new ClusterRunOutcome(failure is null ? runs : [], silos.Select(s => SiloLabel.Of(s.Name, s.SiloAddress)).ToArray(), failure);
+    }
+
+    public Task ReportProgress(SeedProgress progress)
+    {
+        _progress[progress.Silo] = progress;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SeedProgress>> Progress() =>
+        Task.FromResult<IReadOnlyList<SeedProgress>>(_progress.Values.OrderBy(p => p.Silo, StringComparer.Ordinal).ToArray());
+
+    public Task<DoubleBlock> FetchSeries(int seedIndex, int offset, int count) =>
+        Task.FromResult(SeedSeries.Slice(_series[seedIndex], offset, count));
+}

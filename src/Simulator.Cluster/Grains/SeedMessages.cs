@@ -1,0 +1,55 @@
+using Orleans;
+
+namespace Simulator.Cluster.Grains;
+
+/// <summary>What the driver asks the coordinator to run: a resolved scenario (as its JSON) over all its seeds.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ClusterRunRequest(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] string ScenarioJson,
+    [property: Id(2)] int Seeds,
+    [property: Id(3)] int ExpectedSilos,
+    [property: Id(4)] TimeSpan SiloWait);
+
+/// <summary>
+/// One seed's run: where it ran, on which engine, how many series values it produced, its
+/// per-item exposure counts [strategy][item] (null when the scenario keeps none) and, for the
+/// first seed only, the example-user traces as JSON (see <see cref="ExampleUsersTransport"/>).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SeedRun(
+    [property: Id(0)] int SeedIndex,
+    [property: Id(1)] string Silo,
+    [property: Id(2)] string EngineKind,
+    [property: Id(3)] string DeviceName,
+    [property: Id(4)] int SeriesLength,
+    [property: Id(5)] double Seconds,
+    [property: Id(6)] long[][]? Exposure,
+    [property: Id(7)] string? ExampleUsersJson);
+
+/// <summary>
+/// The coordinator's answer: every seed's run in seed order, or the failure that stopped the run
+/// (a message naming the silo and seed). Series values are fetched separately, in chunks.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ClusterRunOutcome(
+    [property: Id(0)] IReadOnlyList<SeedRun> Seeds,
+    [property: Id(1)] IReadOnlyList<string> Silos,
+    [property: Id(2)] string? Failure);
+
+/// <summary>Where a silo's worker is: the seed it runs and the last tick it finished (-1 before the first).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SeedProgress(
+    [property: Id(0)] string Silo,
+    [property: Id(1)] int SeedIndex,
+    [property: Id(2)] int Tick,
+    [property: Id(3)] int Ticks)
+{
+    /// <summary>" (running seed 2, tick 17 of 60 done)" for messages; empty for no progress.</summary>
+    public static string Describe(SeedProgress? progress) => progress switch
+    {
+        null => string.Empty,
+        { Tick: < 0 } p => $" (starting seed {p.SeedIndex})",
+        var p => $" (running seed {p.SeedIndex}, tick {p.Tick + 1} of {p.Ticks} done)",
+    };
+}

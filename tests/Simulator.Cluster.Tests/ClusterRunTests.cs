@@ -1,0 +1,55 @@
+using Simulator.Core.Compute;
+using Simulator.Core.Simulation;
+using Simulator.Reporting.RunFiles;
+
+namespace Simulator.Cluster.Tests;
+
+/// <summary>A run on three silos gives the local run's bytes, and its seeds are spread over every silo.</summary>
+[Collection(InMemoryClusterCollection.Name)]
+public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
+{
+    [Fact]
+    public async Task ClusterRunWritesTheLocalRunsSummaryBytesAndSpreadsSeedsOverAllSilos()
+    {
+        var scenario = ClusterScenarios.Small(seeds: 4);
+        using var engine = new CpuEngine(2);
+        var local = SimulationRunner.Run(scenario, engine, new RunOptions());
+
+        var cluster = await ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(SummaryJson.Write(local), SummaryJson.Write(cluster.Result));
+        using (var localCsv = new StringWriter())
+        using (var clusterCsv = new StringWriter())
+        {
+            MetricsCsv.Write(local, localCsv);
+            MetricsCsv.Write(cluster.Result, clusterCsv);
+            Assert.Equal(localCsv.ToString(), clusterCsv.ToString());
+        }
+
+        Assert.NotNull(local.ItemExposure);
+        Assert.NotEmpty(local.ExampleUsers);
+        using (var localExposure = new StringWriter())
+        using (var clusterExposure = new StringWriter())
+        {
+            ExposureCsv.Write(local.Strategies, local.ItemExposure, localExposure);
+            ExposureCsv.Write(cluster.Result.Strategies, cluster.Result.ItemExposure!, clusterExposure);
+            Assert.Equal(localExposure.ToString(), clusterExposure.ToString());
+        }
+
+        Assert.Equal(ExampleUsersJson.Write(local.ExampleUsers), ExampleUsersJson.Write(cluster.Result.ExampleUsers));
+        Assert.Equal([0, 1, 2, 3], cluster.Seeds.Select(s => s.SeedIndex));
+        var silos = fixture.Cluster.Silos.Select(s => s.SiloAddress.Endpoint.ToString()).ToHashSet();
+        var used = cluster.Seeds.Select(s => silos.Single(e => s.Silo.Contains(e, StringComparison.Ordinal))).Distinct().Count();
+        Assert.Equal(3, used);
+        Assert.StartsWith("orleans/", cluster.Result.Environment.Engine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecondRunOnTheSameClusterIsIdenticalToTheFirst()
+    {
+        var scenario = ClusterScenarios.Small(seeds: 2, ticks: 4);
+        var first = await ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None);
+        var second = await ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None);
+        Assert.Equal(SummaryJson.Write(first.Result), SummaryJson.Write(second.Result));
+    }
+}
