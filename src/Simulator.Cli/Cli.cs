@@ -78,6 +78,11 @@ public static class Cli
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
         }
+        catch (Core.Checkpoints.CheckpointException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
         catch (Core.Simulation.NumericalGuardException e)
         {
             stderr.WriteLine($"error: {e.Message}; no run folder was written");

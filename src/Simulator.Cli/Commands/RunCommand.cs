@@ -1,5 +1,6 @@
 using System.Text;
 using Simulator.Cli.Infrastructure;
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
@@ -28,37 +29,113 @@ public static class RunCommand
           --device D         auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
           --threads N        CPU worker threads (default: all cores)
           --quiet            no progress on stderr
+          --checkpoint-every N   save the full simulation state every N ticks (atomically; the
+                             file is removed once the run folder is complete)
+          --checkpoint-dir DIR   where checkpoints go (default: <results>/.checkpoints)
+          --resume FILE      continue an interrupted run from a checkpoint; the scenario file may be
+                             left out (the checkpoint stores it); results are byte-identical to an
+                             uninterrupted run, whatever --threads
 
         Examples:
           simulator run scenarios/quickstart.json
           simulator run scenarios/quickstart.json --seeds 5 --out /tmp/qs
           simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
+          simulator run scenarios/quickstart.json --checkpoint-every 10
+          simulator run --resume results/.checkpoints/quickstart-20260101-120000.ckpt
         """;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var settings = RunSettings.Read(args);
-        var scenario = LoadScenario(settings);
+        using var resume = settings.Resume is null ? null : OpenCheckpoint(settings.Resume);
+        var scenario = resume is null ? LoadScenario(settings) : ResumedScenario(settings, resume);
         GuardMemory(scenario);
 
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
         stderr.WriteLine($"scenario {scenario.Name}: {scenario.Population.Users} users, {scenario.Catalog.Items} items, d={scenario.Dim}, " +
                          $"{scenario.Ticks} ticks, {scenario.SeedCount} seeds, {scenario.Strategies.Count} strategies");
         stderr.WriteLine($"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
+        if (resume is not null)
+        {
+            stderr.WriteLine($"resuming from {resume.FilePath}: seed {resume.Position.SeedIndex + 1}, tick {resume.Position.NextTick}");
+        }
 
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
-        var run = SimulationRunner.Run(scenario, engine, new RunOptions
+        var checkpoints = settings.CheckpointEvery is null
+            ? null
+            : new CheckpointWriter(CheckpointPath(settings, scenario, folder, resume), ScenarioWriter.ToJson(scenario));
+        RunResult run;
+        try
         {
-            Threads = settings.Threads,
-            Progress = new ProgressPrinter(stderr, settings.Quiet),
-            Cancellation = cancel,
-        });
+            run = SimulationRunner.Run(scenario, engine, new RunOptions
+            {
+                Threads = settings.Threads,
+                Progress = new ProgressPrinter(stderr, settings.Quiet),
+                Cancellation = cancel,
+                CheckpointEvery = settings.CheckpointEvery ?? 0,
+                Checkpoints = checkpoints,
+                Resume = resume,
+            });
+        }
+        catch (OperationCanceledException) when (checkpoints?.Last is { } last)
+        {
+            stderr.WriteLine($"last checkpoint: {checkpoints.Path} (seed {last.SeedIndex + 1}, tick {last.NextTick}); " +
+                             $"continue with: simulator run --resume {checkpoints.Path}");
+            throw;
+        }
 
         Write(run, folder);
         folder.Commit();
+        checkpoints?.Delete();
         stdout.WriteLine(ConsoleTable.Render(run));
         stdout.WriteLine(folder.FinalPath);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Checkpoints go to --checkpoint-dir, else &lt;results&gt;/.checkpoints, never into the run's
+    /// .partial folder (deleted on interruption). A resumed run keeps writing to the file it resumed from.
+    /// </summary>
+    private static string CheckpointPath(RunSettings settings, Scenario scenario, RunFolder folder, LoadedCheckpoint? resume)
+    {
+        if (resume is not null && settings.CheckpointDir is null)
+        {
+            return resume.FilePath;
+        }
+
+        var directory = settings.CheckpointDir ?? Path.Combine(settings.ResultsRoot, ".checkpoints");
+        return Path.Combine(directory, $"{scenario.Name}-{Path.GetFileName(folder.FinalPath)}{CheckpointFile.Extension}");
+    }
+
+    private static LoadedCheckpoint OpenCheckpoint(string path)
+    {
+        try
+        {
+            return CheckpointFile.Open(path);
+        }
+        catch (CheckpointException e)
+        {
+            throw new UsageException($"--resume {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The scenario to resume: the given file (with overrides), or the one stored in the checkpoint.
+    /// Either way its resolved form must hash to the checkpoint's, or the state would not fit it.
+    /// </summary>
+    private static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume)
+    {
+        var scenario = settings.ScenarioPath.Length > 0
+            ? LoadScenario(settings)
+            : ScenarioFiles.Parse(resume.FilePath, resume.ScenarioJson, settings.Overrides);
+        if (!CheckpointFile.ScenarioHash(ScenarioWriter.ToJson(scenario)).AsSpan().SequenceEqual(resume.ScenarioHash))
+        {
+            throw new UsageException(
+                $"--resume {resume.FilePath}: the checkpoint was taken from a different scenario (the resolved scenario's hash differs); " +
+                "resume with the same scenario file and overrides, or give only --resume to use the scenario stored in the checkpoint");
+        }
+
+        return scenario;
     }
 
     public static Scenario LoadScenario(RunSettings settings)

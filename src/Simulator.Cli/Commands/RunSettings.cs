@@ -23,6 +23,15 @@ public sealed record RunSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary>--checkpoint-every N: save the full run state every N ticks (null: no checkpoints).</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>--checkpoint-dir DIR: where checkpoints go (default: &lt;results&gt;/.checkpoints).</summary>
+    public string? CheckpointDir { get; init; }
+
+    /// <summary>--resume FILE: continue from this checkpoint instead of starting afresh.</summary>
+    public string? Resume { get; init; }
+
     /// <summary>Scenario overrides: --set path=value, plus --seeds/--users/--ticks as shorthands.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Overrides { get; init; } = [];
 
@@ -38,16 +47,19 @@ public sealed record RunSettings
             Threads = args.Int("threads", 1, 1024),
             Device = args.Choice("device", "auto", EngineSelector.Devices),
             Quiet = args.Flag("quiet"),
+            CheckpointEvery = args.Int("checkpoint-every", 1, 1_000_000),
+            CheckpointDir = args.String("checkpoint-dir"),
+            Resume = args.String("resume"),
             ScenarioPath = string.Empty,
         };
         settings = settings with { Overrides = ReadOverrides(args, settings) };
         args.Finish(1);
-        if (args.Positionals.Count == 0)
+        if (args.Positionals.Count == 0 && settings.Resume is null)
         {
-            throw new UsageException("run needs a scenario file, e.g. `simulator run scenarios/quickstart.json`");
+            throw new UsageException("run needs a scenario file, e.g. `simulator run scenarios/quickstart.json`, or --resume <checkpoint>");
         }
 
-        settings = settings with { ScenarioPath = args.Positionals[0] };
+        settings = settings with { ScenarioPath = args.Positionals.Count > 0 ? args.Positionals[0] : string.Empty };
         settings.Validate();
         return settings;
     }
@@ -85,6 +97,11 @@ public sealed record RunSettings
         if (Out is not null && Out.Trim().Length == 0)
         {
             throw new UsageException("option --out: expected a folder path, found an empty string");
+        }
+
+        if (CheckpointDir is not null && CheckpointEvery is null)
+        {
+            throw new UsageException("option --checkpoint-dir: needs --checkpoint-every N (how often to checkpoint)");
         }
     }
 }

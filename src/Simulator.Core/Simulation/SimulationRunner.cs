@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
@@ -13,6 +14,11 @@ public static class SimulationRunner
 {
     public static RunResult Run(Scenario scenario, IComputeEngine engine, RunOptions options)
     {
+        if (options.CheckpointEvery > 0 && options.Checkpoints is null)
+        {
+            throw new ArgumentException("CheckpointEvery needs a checkpoint sink (RunOptions.Checkpoints)", nameof(options));
+        }
+
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var parallel = new ParallelOptions
@@ -23,10 +29,19 @@ public static class SimulationRunner
         var seeds = scenario.Seeds;
         var series = new MetricSeries(scenario.Strategies.Count, seeds.Count, scenario.Ticks, scenario.Metrics.Count);
         var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
-        for (var s = 0; s < seeds.Count; s++)
+        var start = StartOf(options.Resume, seeds.Count, scenario.Ticks);
+        for (var s = start.SeedIndex; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
-            for (var t = 0; t < scenario.Ticks; t++)
+            var state = new RunCheckpointState(series, simulation);
+            var first = 0;
+            if (s == start.SeedIndex && options.Resume is not null)
+            {
+                options.Resume.Restore(state);
+                first = start.NextTick;
+            }
+
+            for (var t = first; t < scenario.Ticks; t++)
             {
                 options.Cancellation.ThrowIfCancellationRequested();
                 var sums = simulation.Step(t);
@@ -39,6 +54,10 @@ public static class SimulationRunner
                 }
 
                 options.Progress?.Report(new RunProgress(s, seeds.Count, t, scenario.Ticks));
+                if (options.CheckpointEvery > 0 && (t + 1) % options.CheckpointEvery == 0 && t + 1 < scenario.Ticks)
+                {
+                    options.Checkpoints!.Save(new CheckpointPosition(s, t + 1), state);
+                }
             }
         }
 
@@ -74,6 +93,23 @@ public static class SimulationRunner
                 started,
                 typeof(SimulationRunner).Assembly.GetName().Version?.ToString() ?? "0.0.0"),
         };
+    }
+
+    /// <summary>Where a run starts: the beginning, or a checkpoint's position after checking it lies inside this scenario's run.</summary>
+    private static CheckpointPosition StartOf(ICheckpointSource? resume, int seeds, int ticks)
+    {
+        if (resume is null)
+        {
+            return new CheckpointPosition(0, 0);
+        }
+
+        var at = resume.Position;
+        if (at.SeedIndex < 0 || at.SeedIndex >= seeds || at.NextTick < 0 || at.NextTick > ticks)
+        {
+            throw new CheckpointException($"the checkpoint is at seed {at.SeedIndex + 1}, tick {at.NextTick}, outside this scenario's {seeds} seeds x {ticks} ticks");
+        }
+
+        return at;
     }
 
     /// <summary>The metric drift recovery is measured on: ndcg@k when the scenario selected it.</summary>

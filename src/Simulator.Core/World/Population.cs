@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Randomness;
@@ -11,7 +12,7 @@ namespace Simulator.Core.World;
 /// Layout: N x d columns row-major per user, so one user's topics are contiguous for the
 /// per-user SIMD loops; per-user parameters are separate [N] columns.
 /// </summary>
-public sealed class Population : IDisposable
+public sealed class Population : IDisposable, ICheckpointable
 {
     public Population(IComputeEngine engine, Scenario scenario, ulong seed)
     {
@@ -107,6 +108,17 @@ public sealed class Population : IDisposable
     {
         RefreshPreference(0, Users);
         Preference.Upload();
+    }
+
+    /// <summary>Logits drift; preferences and parameters are kept too so a resumed run never recomputes them differently.</summary>
+    public void ExchangeState(StateExchange state)
+    {
+        state.Floats("logits", Logits);
+        state.Floats("baseLogits", BaseLogits);
+        state.Column("preference", Preference);
+        state.Column("curveP1", CurveP1);
+        state.Column("curveP2", CurveP2);
+        state.Column("active", Active);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 
 namespace Simulator.Core.World;
@@ -8,7 +9,7 @@ namespace Simulator.Core.World;
 /// forgetting parameters) lives in <see cref="Population"/> and <see cref="Catalog"/>.
 /// Layout: N x d and N x k columns row-major per user.
 /// </summary>
-public sealed class WorldState : IDisposable
+public sealed class WorldState : IDisposable, ICheckpointable
 {
     public WorldState(IComputeEngine engine, int users, int dim, int k)
     {
@@ -69,6 +70,25 @@ public sealed class WorldState : IDisposable
 
     /// <summary>Bytes held by this world's columns (for memory estimates).</summary>
     public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 5) + (4L * 3);
+
+    /// <summary>
+    /// Peak and LastEngaged carry forgetting across ticks; the per-tick columns are rewritten
+    /// every tick but kept too (strategies may read last tick's slates of inactive users).
+    /// </summary>
+    public void ExchangeState(StateExchange state)
+    {
+        state.Column("peak", Peak);
+        state.Column("lastEngaged", LastEngaged);
+        state.Column("interest", Interest);
+        state.Column("slates", Slates);
+        state.Column("slateScores", SlateScores);
+        state.Column("idealSlates", IdealSlates);
+        state.Column("idealScores", IdealScores);
+        state.Column("chosenPosition", ChosenPosition);
+        state.Column("expectedCtr", ExpectedCtr);
+        state.Column("probabilities", Probabilities);
+        state.Column("dwell", Dwell);
+    }
 
     public void Dispose()
     {
