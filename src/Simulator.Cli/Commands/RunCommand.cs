@@ -17,6 +17,8 @@ public static class RunCommand
 
         Runs every strategy of the scenario over its seeds and writes a run folder with
         scenario.json, summary.json, metrics.csv, environment.json, report.html, report.md, plots/.
+        A scenario with a "sweep" runs every cell of the grid into cells/<NN_settings>/ (each a
+        complete run folder) and writes sweep.json plus a crossover report at the top.
         The last line on stdout is the run folder's path.
 
         Options:
@@ -49,12 +51,20 @@ public static class RunCommand
         var settings = RunSettings.Read(args);
         using var resume = settings.Resume is null ? null : OpenCheckpoint(settings.Resume);
         var scenario = resume is null ? LoadScenario(settings) : ResumedScenario(settings, resume);
-        GuardMemory(scenario);
+        foreach (var cell in scenario.Sweep.Count > 0 ? ScenarioSweep.Cells(scenario).Select(c => c.Scenario) : [scenario])
+        {
+            GuardMemory(cell);
+        }
 
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
         stderr.WriteLine($"scenario {scenario.Name}: {scenario.Population.Users} users, {scenario.Catalog.Items} items, d={scenario.Dim}, " +
                          $"{scenario.Ticks} ticks, {scenario.SeedCount} seeds, {scenario.Strategies.Count} strategies");
         stderr.WriteLine($"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
+        if (scenario.Sweep.Count > 0)
+        {
+            return SweepRun.Execute(settings, scenario, engine, stdout, stderr, cancel);
+        }
+
         if (resume is not null)
         {
             stderr.WriteLine($"resuming from {resume.FilePath}: seed {resume.Position.SeedIndex + 1}, tick {resume.Position.NextTick}");
@@ -151,18 +161,21 @@ public static class RunCommand
     }
 
     /// <summary>Writes every file of a run folder from the finished result.</summary>
-    public static void Write(RunResult run, RunFolder folder)
+    public static void Write(RunResult run, RunFolder folder) => Write(run, folder.File);
+
+    /// <summary>Writes every file of a run folder through <paramref name="file"/> (relative path -> full path); sweeps write each cell this way.</summary>
+    public static void Write(RunResult run, Func<string, string> file)
     {
         var utf8 = new UTF8Encoding(false);
-        File.WriteAllText(folder.File(RunFileNames.Scenario), run.ScenarioJson, utf8);
-        File.WriteAllText(folder.File(RunFileNames.Summary), SummaryJson.Write(run), utf8);
-        File.WriteAllText(folder.File(RunFileNames.Environment), EnvironmentJson.Write(run.Environment), utf8);
-        using (var csv = new StreamWriter(folder.File(RunFileNames.Metrics), false, utf8))
+        File.WriteAllText(file(RunFileNames.Scenario), run.ScenarioJson, utf8);
+        File.WriteAllText(file(RunFileNames.Summary), SummaryJson.Write(run), utf8);
+        File.WriteAllText(file(RunFileNames.Environment), EnvironmentJson.Write(run.Environment), utf8);
+        using (var csv = new StreamWriter(file(RunFileNames.Metrics), false, utf8))
         {
             MetricsCsv.Write(run, csv);
         }
 
-        ReportFiles.Write(run, folder.File);
+        ReportFiles.Write(run, file);
     }
 
     private static void GuardMemory(Scenario scenario)

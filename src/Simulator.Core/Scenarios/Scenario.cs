@@ -29,6 +29,9 @@ public sealed record Scenario(
     /// </summary>
     public string Reference { get; init; } = Strategies.Count > 0 ? Strategies[0].Name : string.Empty;
 
+    /// <summary>The sweep's axes (empty: a single run). See <see cref="ScenarioSweep"/>.</summary>
+    public IReadOnlyList<SweepAxis> Sweep { get; init; } = [];
+
     /// <summary>Interest dimension d: one per topic.</summary>
     public int Dim => Population.Topics;
 

@@ -97,6 +97,7 @@ public static class ScenarioParser
         var strategies = ReadStrategies(r, errors);
         var metrics = ReadMetrics(r, errors, slate);
         var reference = ReadReference(r, strategies);
+        var sweep = ScenarioSweep.ReadAxes(r, errors);
         r.Finish();
 
         if (catalog.Items < slate && r.IsObject)
@@ -105,7 +106,14 @@ public static class ScenarioParser
         }
 
         var scenario = new Scenario(name, description, seed, seeds, ticks, tickLength, shards, slate, population, forgetting, catalog, drift, choice, strategies, metrics);
-        return reference is null ? scenario : scenario with { Reference = reference };
+        scenario = reference is null ? scenario : scenario with { Reference = reference };
+        if (sweep.Count > 0 && errors.Count == 0)
+        {
+            scenario = scenario with { Sweep = sweep };
+            ScenarioSweep.Validate(scenario, errors);
+        }
+
+        return scenario;
     }
 
     private static PopulationSpec ReadPopulation(JsonObjectReader parent, List<ScenarioError> errors)
