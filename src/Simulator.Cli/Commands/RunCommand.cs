@@ -31,6 +31,9 @@ public static class RunCommand
           --device D         auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
           --threads N        CPU worker threads (default: all cores)
           --quiet            no progress on stderr
+          --memory-limit MiB refuse (exit 2) when the estimated host memory exceeds MiB; the
+                             default limit is what the machine or container allows. GPU runs
+                             are also checked against the device's free memory
           --checkpoint-every N   save the full simulation state every N ticks (atomically; the
                              file is removed once the run folder is complete)
           --checkpoint-dir DIR   where checkpoints go (default: <results>/.checkpoints)
@@ -51,12 +54,19 @@ public static class RunCommand
         var settings = RunSettings.Read(args);
         using var resume = settings.Resume is null ? null : OpenCheckpoint(settings.Resume);
         var scenario = resume is null ? LoadScenario(settings) : ResumedScenario(settings, resume);
-        foreach (var cell in scenario.Sweep.Count > 0 ? ScenarioSweep.Cells(scenario).Select(c => c.Scenario) : [scenario])
+        var cells = scenario.Sweep.Count > 0 ? ScenarioSweep.Cells(scenario).Select(c => c.Scenario).ToArray() : [scenario];
+        var hostAvailable = MemoryGuard.HostAvailable(settings.MemoryLimitMib);
+        foreach (var cell in cells)
         {
-            GuardMemory(cell);
+            MemoryGuard.CheckHost(cell, hostAvailable);
         }
 
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
+        foreach (var cell in cells)
+        {
+            MemoryGuard.CheckDevice(cell, engine);
+        }
+
         stderr.WriteLine($"scenario {scenario.Name}: {scenario.Population.Users} users, {scenario.Catalog.Items} items, d={scenario.Dim}, " +
                          $"{scenario.Ticks} ticks, {scenario.SeedCount} seeds, {scenario.Strategies.Count} strategies");
         stderr.WriteLine($"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
@@ -176,18 +186,5 @@ public static class RunCommand
         }
 
         ReportFiles.Write(run, file);
-    }
-
-    private static void GuardMemory(Scenario scenario)
-    {
-        var needed = MemoryEstimate.Bytes(scenario);
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (needed > available)
-        {
-            throw new UsageException(
-                $"scenario {scenario.Name} needs about {needed / (1024.0 * 1024 * 1024):F1} GiB " +
-                $"({scenario.Population.Users} users x {scenario.Strategies.Count} strategies), but only {available / (1024.0 * 1024 * 1024):F1} GiB is available; " +
-                "reduce population.users, the number of strategies or topics");
-        }
     }
 }

@@ -29,6 +29,9 @@ public sealed record RunSettings
     /// <summary>--checkpoint-dir DIR: where checkpoints go (default: &lt;results&gt;/.checkpoints).</summary>
     public string? CheckpointDir { get; init; }
 
+    /// <summary>--memory-limit MiB: refuse scenarios estimated above this much host memory (default: what the machine or container allows).</summary>
+    public int? MemoryLimitMib { get; init; }
+
     /// <summary>--resume FILE: continue from this checkpoint instead of starting afresh.</summary>
     public string? Resume { get; init; }
 
@@ -50,6 +53,7 @@ public sealed record RunSettings
             CheckpointEvery = args.Int("checkpoint-every", 1, 1_000_000),
             CheckpointDir = args.String("checkpoint-dir"),
             Resume = args.String("resume"),
+            MemoryLimitMib = args.Int("memory-limit", 1, int.MaxValue),
             ScenarioPath = string.Empty,
         };
         settings = settings with { Overrides = ReadOverrides(args, settings) };
