@@ -13,7 +13,10 @@ public sealed record RunOptions
 
     public IProgress<RunProgress>? Progress { get; init; }
 
-    /// <summary>Checked between ticks: a cancelled run stops cleanly at a tick boundary.</summary>
+    /// <summary>
+    /// Checked between ticks: a cancelled run finishes its current tick and stops at the boundary,
+    /// first saving a checkpoint there when checkpointing is on.
+    /// </summary>
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>Hand the run state to <see cref="Checkpoints"/> after every this many ticks of a seed; 0 = never.</summary>

@@ -21,15 +21,17 @@ public static class SimulationRunner
 
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        // No cancellation token here: a tick always completes, so a cancelled run stops at a tick
+        // boundary with consistent state, which is what a final checkpoint needs.
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.Threads is > 0 ? options.Threads.Value : Environment.ProcessorCount,
-            CancellationToken = options.Cancellation,
         };
         var seeds = scenario.Seeds;
         var series = new MetricSeries(scenario.Strategies.Count, seeds.Count, scenario.Ticks, scenario.Metrics.Count);
         var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
         var start = StartOf(options.Resume, seeds.Count, scenario.Ticks);
+        var lastSaved = start;
         for (var s = start.SeedIndex; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
@@ -43,7 +45,18 @@ public static class SimulationRunner
 
             for (var t = first; t < scenario.Ticks; t++)
             {
-                options.Cancellation.ThrowIfCancellationRequested();
+                if (options.Cancellation.IsCancellationRequested)
+                {
+                    // Keep the work done since the last periodic checkpoint.
+                    var here = new CheckpointPosition(s, t);
+                    if (options.CheckpointEvery > 0 && here != start && here != lastSaved)
+                    {
+                        options.Checkpoints!.Save(here, state);
+                    }
+
+                    options.Cancellation.ThrowIfCancellationRequested();
+                }
+
                 var sums = simulation.Step(t);
                 for (var w = 0; w < sums.Length; w++)
                 {
@@ -56,7 +69,8 @@ public static class SimulationRunner
                 options.Progress?.Report(new RunProgress(s, seeds.Count, t, scenario.Ticks));
                 if (options.CheckpointEvery > 0 && (t + 1) % options.CheckpointEvery == 0 && t + 1 < scenario.Ticks)
                 {
-                    options.Checkpoints!.Save(new CheckpointPosition(s, t + 1), state);
+                    lastSaved = new CheckpointPosition(s, t + 1);
+                    options.Checkpoints!.Save(lastSaved, state);
                 }
             }
         }

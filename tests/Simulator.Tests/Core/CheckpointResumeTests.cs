@@ -88,4 +88,38 @@ public sealed class CheckpointResumeTests
         var withoutWorlds = new MemoryCheckpoints.Replay(position, entries, entry => entry.EndsWith("].peak", StringComparison.Ordinal));
         Assert.False(uninterrupted.SequenceEqual(Values(Run(scenario, 2, new RunOptions { Resume = withoutWorlds }))));
     }
+
+    /// <summary>Cancels the run once a given tick has finished, as Ctrl-C would.</summary>
+    private sealed class CancelAfter(int seed, int tick, CancellationTokenSource cancel) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            if (value.SeedIndex == seed && value.Tick == tick)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
+    [Fact]
+    public void Cancelling_saves_a_checkpoint_at_the_tick_boundary_and_resume_from_it_matches()
+    {
+        var scenario = Zoo();
+        var uninterrupted = Run(scenario, 2);
+        var checkpoints = new MemoryCheckpoints();
+        using var cancel = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => Run(scenario, 2, new RunOptions
+        {
+            CheckpointEvery = 100,
+            Checkpoints = checkpoints,
+            Cancellation = cancel.Token,
+            Progress = new CancelAfter(1, 4, cancel),
+        }));
+
+        // No periodic checkpoint in 10 ticks; the one saved on cancellation is where the run stopped.
+        var (position, _) = Assert.Single(checkpoints.Saved);
+        Assert.Equal(new(1, 5), position);
+        var resumed = Run(scenario, 1, new RunOptions { Resume = checkpoints.Source(0) });
+        Assert.Equal(Values(uninterrupted), Values(resumed));
+    }
 }
