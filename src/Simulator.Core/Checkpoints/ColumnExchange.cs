@@ -5,29 +5,48 @@ namespace Simulator.Core.Checkpoints;
 
 /// <summary>
 /// Exchanges engine-bound columns and the small scalar kinds <see cref="StateExchange"/> lacks.
-/// A column's truth may sit on a device: saving downloads it first and restoring uploads it
-/// afterwards, so a checkpoint taken on a GPU resumes on a CPU and the other way round.
+/// Restoring always uploads, so an accelerator's copy matches the restored host array. Saving
+/// depends on where the truth sits at a tick boundary: <see cref="Column(StateExchange, string, IColumn{float})"/>
+/// is for host-written columns (strategies' vectors after Learn: the device copy is stale until
+/// the next upload, so it must not be downloaded over them); <see cref="KernelOutput(StateExchange, string, IColumn{float})"/>
+/// is for columns a kernel writes (Peak, LastEngaged), downloaded first.
 /// </summary>
 public static class ColumnExchange
 {
+    /// <summary>A column whose host array is the truth (written on the host, uploaded before use).</summary>
     public static void Column(this StateExchange state, string name, IColumn<float> column)
+    {
+        state.Floats(name, column.Host);
+        After(state, column);
+    }
+
+    /// <inheritdoc cref="Column(StateExchange, string, IColumn{float})"/>
+    public static void Column(this StateExchange state, string name, IColumn<int> column)
+    {
+        state.Ints(name, column.Host);
+        After(state, column);
+    }
+
+    /// <inheritdoc cref="Column(StateExchange, string, IColumn{float})"/>
+    public static void Column(this StateExchange state, string name, IColumn<byte> column)
+    {
+        state.Bytes(name, column.Host);
+        After(state, column);
+    }
+
+    /// <summary>A column a kernel writes: its engine copy is the truth, downloaded before saving.</summary>
+    public static void KernelOutput(this StateExchange state, string name, IColumn<float> column)
     {
         Before(state, column);
         state.Floats(name, column.Host);
         After(state, column);
     }
 
-    public static void Column(this StateExchange state, string name, IColumn<int> column)
+    /// <inheritdoc cref="KernelOutput(StateExchange, string, IColumn{float})"/>
+    public static void KernelOutput(this StateExchange state, string name, IColumn<int> column)
     {
         Before(state, column);
         state.Ints(name, column.Host);
-        After(state, column);
-    }
-
-    public static void Column(this StateExchange state, string name, IColumn<byte> column)
-    {
-        Before(state, column);
-        state.Bytes(name, column.Host);
         After(state, column);
     }
 

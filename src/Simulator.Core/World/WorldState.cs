@@ -73,21 +73,22 @@ public sealed class WorldState : IDisposable, ICheckpointable
 
     /// <summary>
     /// Peak and LastEngaged carry forgetting across ticks; the per-tick columns are rewritten
-    /// every tick but kept too (strategies may read last tick's slates of inactive users).
+    /// every tick but kept too (strategies may read last tick's slates of inactive users). Kernel
+    /// outputs are downloaded before saving; the slates are written on the host by strategies.
     /// </summary>
     public void ExchangeState(StateExchange state)
     {
-        state.Column("peak", Peak);
-        state.Column("lastEngaged", LastEngaged);
-        state.Column("interest", Interest);
+        state.KernelOutput("peak", Peak);
+        state.KernelOutput("lastEngaged", LastEngaged);
+        state.KernelOutput("interest", Interest);
         state.Column("slates", Slates);
         state.Column("slateScores", SlateScores);
-        state.Column("idealSlates", IdealSlates);
-        state.Column("idealScores", IdealScores);
-        state.Column("chosenPosition", ChosenPosition);
-        state.Column("expectedCtr", ExpectedCtr);
-        state.Column("probabilities", Probabilities);
-        state.Column("dwell", Dwell);
+        state.KernelOutput("idealSlates", IdealSlates);
+        state.KernelOutput("idealScores", IdealScores);
+        state.KernelOutput("chosenPosition", ChosenPosition);
+        state.KernelOutput("expectedCtr", ExpectedCtr);
+        state.KernelOutput("probabilities", Probabilities);
+        state.KernelOutput("dwell", Dwell);
     }
 
     public void Dispose()
