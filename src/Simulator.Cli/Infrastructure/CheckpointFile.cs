@@ -228,12 +228,20 @@ public sealed class LoadedCheckpoint : ICheckpointSource, IDisposable
     /// <summary>The resolved scenario the checkpoint was taken from.</summary>
     public string ScenarioJson { get; }
 
+    /// <summary>Restores every entry, once; the file is closed afterwards so a resumed run may checkpoint over it.</summary>
     public void Restore(ICheckpointable state)
     {
-        state.ExchangeState(new RestoringExchange(this));
-        if (_reader.BaseStream.Position >= _bodyEnd || _reader.ReadByte() != CheckpointFile.EndMarker)
+        try
         {
-            throw Mismatch("the checkpoint holds more state than this simulation has (was it written by another version?)");
+            state.ExchangeState(new RestoringExchange(this));
+            if (_reader.BaseStream.Position >= _bodyEnd || _reader.ReadByte() != CheckpointFile.EndMarker)
+            {
+                throw Mismatch("the checkpoint holds more state than this simulation has (was it written by another version?)");
+            }
+        }
+        finally
+        {
+            _reader.Dispose();
         }
     }
 
