@@ -12,7 +12,9 @@ public static class Cli
         Usage: simulator <command> [options]
 
         Commands:
-          run <scenario.json>     run every strategy over the scenario's seeds; write a run folder
+          run <scenario.json>     run every strategy over the scenario's seeds (every cell of a
+                                  sweep); write a run folder
+          run --resume <file>     continue an interrupted run from its checkpoint
           validate <file>...      check scenario files without running them
           bench                   measure engine throughput on the canonical tick-1M workload
           check                   compare a device's kernels with the scalar reference engine
@@ -26,11 +28,14 @@ public static class Cli
           --help, -h              help for the command
           --quiet                 no progress output
 
-        Exit codes: 0 success, 1 runtime failure, 2 invalid input, 130 interrupted.
+        Exit codes: 0 success, 1 runtime failure, 2 invalid input (including a scenario too
+        large for the memory available, or a damaged checkpoint), 130 interrupted.
 
         Examples:
           simulator run scenarios/quickstart.json
           simulator run scenarios/quickstart.json --seeds 5 --users 5000 --ticks 40
+          simulator run scenarios/sweep-forgetting.json
+          simulator run scenarios/quickstart.json --checkpoint-every 10
           simulator validate scenarios/*.json
           simulator bench --users 1000000 --items 1000
           simulator list strategies
@@ -79,6 +84,11 @@ public static class Cli
             return ExitCodes.InvalidInput;
         }
         catch (Reporting.RunFiles.RunFolderException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Core.Checkpoints.CheckpointException e)
         {
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;

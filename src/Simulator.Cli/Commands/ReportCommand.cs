@@ -10,6 +10,8 @@ public static class ReportCommand
         simulator report <run-dir> [options]
 
         Redraws report.html, report.md and plots/ from the run folder's files alone
+        (for a sweep folder: every cell's report and the sweep's crossover report, from sweep.json
+        and the cell folders)
         (scenario.json, summary.json, metrics.csv, environment.json); nothing is simulated.
         The same run folder always gives byte-identical figures. By default the report is
         replaced in place (written to a staging folder first, then moved over the old files).
@@ -35,6 +37,11 @@ public static class ReportCommand
         }
 
         var runDir = Path.GetFullPath(args.Positionals[0]);
+        if (SweepFiles.IsSweep(runDir))
+        {
+            return RedrawSweep(runDir, outDir, stdout);
+        }
+
         var run = RunFolderReader.Read(runDir);
         if (outDir is null)
         {
@@ -58,5 +65,44 @@ public static class ReportCommand
         folder.Commit();
         stdout.WriteLine(folder.FinalPath);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Redraws a sweep folder in place, or copies it to --out first and redraws the copy.</summary>
+    private static int RedrawSweep(string sweepDir, string? outDir, TextWriter stdout)
+    {
+        var target = sweepDir;
+        RunFolder? folder = null;
+        try
+        {
+            if (outDir is not null)
+            {
+                var sweep = Reporting.Sweeps.SweepJson.Read(sweepDir);
+                folder = RunFolder.Create(outDir, "results", sweep.ScenarioName, DateTimeOffset.UtcNow);
+                CopyTree(sweepDir, folder.WorkingPath);
+                target = folder.WorkingPath;
+            }
+
+            SweepFiles.Redraw(target);
+            folder?.Commit();
+            stdout.WriteLine(folder?.FinalPath ?? sweepDir);
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            folder?.Dispose();
+        }
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        }
+
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
     }
 }

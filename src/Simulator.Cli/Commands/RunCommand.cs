@@ -1,5 +1,6 @@
 using System.Text;
 using Simulator.Cli.Infrastructure;
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
@@ -20,6 +21,8 @@ public static class RunCommand
         With --export it also writes a synthetic dataset with known truth: interactions.csv
         (seed,strategy,tick,user,position,item,true_prob,clicked,dwell: one row per shown item),
         users.csv (profile and true forgetting parameters) and items.csv (topic, quality).
+        A scenario with a "sweep" runs every cell of the grid into cells/<NN_settings>/ (each a
+        complete run folder) and writes sweep.json plus a crossover report at the top.
         The last line on stdout is the run folder's path.
 
         Options:
@@ -38,6 +41,15 @@ public static class RunCommand
           --export           also write interactions.csv, users.csv, items.csv (README:
                              "Exporting a synthetic dataset"); one row per shown item, so
                              size grows with users x ticks x slate size x strategies x seeds
+          --memory-limit MiB refuse (exit 2) when the estimated host memory exceeds MiB; the
+                             default limit is what the machine or container allows. GPU runs
+                             are also checked against the device's free memory
+          --checkpoint-every N   save the full simulation state every N ticks (atomically; the
+                             file is removed once the run folder is complete)
+          --checkpoint-dir DIR   where checkpoints go (default: <results>/.checkpoints)
+          --resume FILE      continue an interrupted run from a checkpoint; the scenario file may be
+                             left out (the checkpoint stores it); results are byte-identical to an
+                             uninterrupted run, whatever --threads
 
         Examples:
           simulator run scenarios/quickstart.json
@@ -45,41 +57,132 @@ public static class RunCommand
           simulator run scenarios/quickstart.json --export --out /tmp/qs-data
           simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
           simulator run scenarios/quickstart.json --cluster localhost:30000 --expect-silos 3
+          simulator run scenarios/quickstart.json --checkpoint-every 10
+          simulator run --resume results/.checkpoints/quickstart-20260101-120000.ckpt
         """;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var settings = RunSettings.Read(args);
-        var scenario = LoadScenario(settings);
-        GuardMemory(scenario);
+        using var resume = settings.Resume is null ? null : OpenCheckpoint(settings.Resume);
+        var scenario = resume is null ? LoadScenario(settings) : ResumedScenario(settings, resume);
+        var cells = scenario.Sweep.Count > 0 ? ScenarioSweep.Cells(scenario).Select(c => c.Scenario).ToArray() : [scenario];
+        var hostAvailable = MemoryGuard.HostAvailable(settings.MemoryLimitMib);
+        foreach (var cell in cells)
+        {
+            MemoryGuard.CheckHost(cell, hostAvailable);
+        }
+
+        if (scenario.Sweep.Count > 0 && (settings.Cluster is not null || settings.Export))
+        {
+            throw new UsageException($"scenario {scenario.Name} declares a sweep; --cluster and --export run single scenarios only (pick a cell with --set)");
+        }
+
         if (settings.Cluster is not null)
         {
             return ClusterRunCommand.Execute(settings, scenario, stdout, stderr, cancel);
         }
 
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
+        foreach (var cell in cells)
+        {
+            MemoryGuard.CheckDevice(cell, engine);
+        }
+
         stderr.WriteLine($"scenario {scenario.Name}: {scenario.Population.Users} users, {scenario.Catalog.Items} items, d={scenario.Dim}, " +
                          $"{scenario.Ticks} ticks, {scenario.SeedCount} seeds, {scenario.Strategies.Count} strategies");
         stderr.WriteLine($"device: {engine.Info.Kind} ({engine.Info.DeviceName})");
+        if (scenario.Sweep.Count > 0)
+        {
+            return SweepRun.Execute(settings, scenario, engine, stdout, stderr, cancel);
+        }
+
+        if (resume is not null)
+        {
+            stderr.WriteLine($"resuming from {resume.FilePath}: seed {resume.Position.SeedIndex + 1}, tick {resume.Position.NextTick}");
+        }
 
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
 
         // Declared after the folder so it is disposed (files closed) before a failed folder is deleted.
         using var export = settings.Export ? DatasetExporter.Create(folder.File) : null;
-        var run = SimulationRunner.Run(scenario, engine, new RunOptions
+        var checkpoints = settings.CheckpointEvery is null
+            ? null
+            : new CheckpointWriter(CheckpointPath(settings, scenario, folder, resume), ScenarioWriter.ToJson(scenario));
+        RunResult run;
+        try
         {
-            Threads = settings.Threads,
-            Progress = new ProgressPrinter(stderr, settings.Quiet),
-            Cancellation = cancel,
-            Observer = export,
-        });
+            run = SimulationRunner.Run(scenario, engine, new RunOptions
+            {
+                Threads = settings.Threads,
+                Progress = new ProgressPrinter(stderr, settings.Quiet),
+                Cancellation = cancel,
+                CheckpointEvery = settings.CheckpointEvery ?? 0,
+                Checkpoints = checkpoints,
+                Resume = resume,
+                Observer = export,
+            });
+        }
+        catch (OperationCanceledException) when (checkpoints?.Last is { } last)
+        {
+            stderr.WriteLine($"last checkpoint: {checkpoints.Path} (seed {last.SeedIndex + 1}, tick {last.NextTick}); " +
+                             $"continue with: simulator run --resume {checkpoints.Path}");
+            throw;
+        }
 
         export?.Complete();
         Write(run, folder);
         folder.Commit();
+        checkpoints?.Delete();
         stdout.WriteLine(ConsoleTable.Render(run));
         stdout.WriteLine(folder.FinalPath);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Checkpoints go to --checkpoint-dir, else &lt;results&gt;/.checkpoints, never into the run's
+    /// .partial folder (deleted on interruption). A resumed run keeps writing to the file it resumed from.
+    /// </summary>
+    private static string CheckpointPath(RunSettings settings, Scenario scenario, RunFolder folder, LoadedCheckpoint? resume)
+    {
+        if (resume is not null && settings.CheckpointDir is null)
+        {
+            return resume.FilePath;
+        }
+
+        var directory = settings.CheckpointDir ?? Path.Combine(settings.ResultsRoot, ".checkpoints");
+        return Path.Combine(directory, $"{scenario.Name}-{Path.GetFileName(folder.FinalPath)}{CheckpointFile.Extension}");
+    }
+
+    private static LoadedCheckpoint OpenCheckpoint(string path)
+    {
+        try
+        {
+            return CheckpointFile.Open(path);
+        }
+        catch (CheckpointException e)
+        {
+            throw new UsageException($"--resume {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The scenario to resume: the given file (with overrides), or the one stored in the checkpoint.
+    /// Either way its resolved form must hash to the checkpoint's, or the state would not fit it.
+    /// </summary>
+    private static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume)
+    {
+        var scenario = settings.ScenarioPath.Length > 0
+            ? LoadScenario(settings)
+            : ScenarioFiles.Parse(resume.FilePath, resume.ScenarioJson, settings.Overrides);
+        if (!CheckpointFile.ScenarioHash(ScenarioWriter.ToJson(scenario)).AsSpan().SequenceEqual(resume.ScenarioHash))
+        {
+            throw new UsageException(
+                $"--resume {resume.FilePath}: the checkpoint was taken from a different scenario (the resolved scenario's hash differs); " +
+                "resume with the same scenario file and overrides, or give only --resume to use the scenario stored in the checkpoint");
+        }
+
+        return scenario;
     }
 
     public static Scenario LoadScenario(RunSettings settings)
@@ -95,47 +198,37 @@ public static class RunCommand
     }
 
     /// <summary>Writes every file of a run folder from the finished result.</summary>
-    public static void Write(RunResult run, RunFolder folder)
+    public static void Write(RunResult run, RunFolder folder) => Write(run, folder.File);
+
+    /// <summary>Writes every file of a run folder through <paramref name="file"/> (relative path -> full path); sweeps write each cell this way.</summary>
+    public static void Write(RunResult run, Func<string, string> file)
     {
         var utf8 = new UTF8Encoding(false);
-        File.WriteAllText(folder.File(RunFileNames.Scenario), run.ScenarioJson, utf8);
-        File.WriteAllText(folder.File(RunFileNames.Summary), SummaryJson.Write(run), utf8);
-        File.WriteAllText(folder.File(RunFileNames.Environment), EnvironmentJson.Write(run.Environment), utf8);
-        using (var csv = new StreamWriter(folder.File(RunFileNames.Metrics), false, utf8))
+        File.WriteAllText(file(RunFileNames.Scenario), run.ScenarioJson, utf8);
+        File.WriteAllText(file(RunFileNames.Summary), SummaryJson.Write(run), utf8);
+        File.WriteAllText(file(RunFileNames.Environment), EnvironmentJson.Write(run.Environment), utf8);
+        using (var csv = new StreamWriter(file(RunFileNames.Metrics), false, utf8))
         {
             MetricsCsv.Write(run, csv);
         }
 
         if (run.ItemExposure is { } exposure)
         {
-            using var csv = new StreamWriter(folder.File(RunFileNames.Exposure), false, utf8);
+            using var csv = new StreamWriter(file(RunFileNames.Exposure), false, utf8);
             ExposureCsv.Write(run.Strategies, exposure, csv);
         }
 
         if (run.ExampleUsers.Count > 0)
         {
-            File.WriteAllText(folder.File(RunFileNames.ExampleUsers), ExampleUsersJson.Write(run.ExampleUsers), utf8);
+            File.WriteAllText(file(RunFileNames.ExampleUsers), ExampleUsersJson.Write(run.ExampleUsers), utf8);
         }
 
         if (run.ParameterRecoveryPoints.Count > 0)
         {
-            using var points = new StreamWriter(folder.File(RunFileNames.ParameterRecovery), false, utf8);
+            using var points = new StreamWriter(file(RunFileNames.ParameterRecovery), false, utf8);
             ParameterRecoveryCsv.Write(run, points);
         }
 
-        ReportFiles.Write(run, folder.File);
-    }
-
-    private static void GuardMemory(Scenario scenario)
-    {
-        var needed = MemoryEstimate.Bytes(scenario);
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (needed > available)
-        {
-            throw new UsageException(
-                $"scenario {scenario.Name} needs about {needed / (1024.0 * 1024 * 1024):F1} GiB " +
-                $"({scenario.Population.Users} users x {scenario.Strategies.Count} strategies), but only {available / (1024.0 * 1024 * 1024):F1} GiB is available; " +
-                "reduce population.users, the number of strategies or topics");
-        }
+        ReportFiles.Write(run, file);
     }
 }

@@ -34,6 +34,18 @@ public sealed record RunSettings
     /// <summary>--export: also write the synthetic dataset (interactions.csv, users.csv, items.csv).</summary>
     public bool Export { get; init; }
 
+    /// <summary>--checkpoint-every N: save the full run state every N ticks (null: no checkpoints).</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>--checkpoint-dir DIR: where checkpoints go (default: &lt;results&gt;/.checkpoints).</summary>
+    public string? CheckpointDir { get; init; }
+
+    /// <summary>--memory-limit MiB: refuse scenarios estimated above this much host memory (default: what the machine or container allows).</summary>
+    public int? MemoryLimitMib { get; init; }
+
+    /// <summary>--resume FILE: continue from this checkpoint instead of starting afresh.</summary>
+    public string? Resume { get; init; }
+
     /// <summary>Scenario overrides: --set path=value, plus --seeds/--users/--ticks as shorthands.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Overrides { get; init; } = [];
 
@@ -53,16 +65,20 @@ public sealed record RunSettings
             ExpectSilos = args.Int("expect-silos", 1, 1000) ?? 1,
             ClusterId = args.String("cluster-id") ?? Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId,
             Export = args.Flag("export"),
+            CheckpointEvery = args.Int("checkpoint-every", 1, 1_000_000),
+            CheckpointDir = args.String("checkpoint-dir"),
+            Resume = args.String("resume"),
+            MemoryLimitMib = args.Int("memory-limit", 1, int.MaxValue),
             ScenarioPath = string.Empty,
         };
         settings = settings with { Overrides = ReadOverrides(args, settings) };
         args.Finish(1);
-        if (args.Positionals.Count == 0)
+        if (args.Positionals.Count == 0 && settings.Resume is null)
         {
-            throw new UsageException("run needs a scenario file, e.g. `simulator run scenarios/quickstart.json`");
+            throw new UsageException("run needs a scenario file, e.g. `simulator run scenarios/quickstart.json`, or --resume <checkpoint>");
         }
 
-        settings = settings with { ScenarioPath = args.Positionals[0] };
+        settings = settings with { ScenarioPath = args.Positionals.Count > 0 ? args.Positionals[0] : string.Empty };
         settings.Validate();
         return settings;
     }
@@ -110,6 +126,16 @@ public sealed record RunSettings
         if (Cluster is not null && Export)
         {
             throw new UsageException("option --export is not available with --cluster yet (the dataset is written by local runs only); run without --cluster to export");
+        }
+
+        if (Cluster is not null && (CheckpointEvery is not null || Resume is not null))
+        {
+            throw new UsageException("options --checkpoint-every and --resume are not available with --cluster yet; a lost silo means rerunning the cluster run");
+        }
+
+        if (CheckpointDir is not null && CheckpointEvery is null)
+        {
+            throw new UsageException("option --checkpoint-dir: needs --checkpoint-every N (how often to checkpoint)");
         }
     }
 }

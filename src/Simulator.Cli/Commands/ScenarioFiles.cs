@@ -13,7 +13,12 @@ public static class ScenarioFiles
     /// <summary>Reads, applies <paramref name="overrides"/> (--set) and validates; errors name the file line or the override.</summary>
     public static Scenario Load(string path, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
     {
-        var text = ReadText(path);
+        return Parse(path, ReadText(path), overrides);
+    }
+
+    /// <summary>Applies overrides to scenario text and validates it; <paramref name="path"/> names the text's origin in errors.</summary>
+    public static Scenario Parse(string path, string text, IReadOnlyList<KeyValuePair<string, string>>? overrides = null)
+    {
         overrides ??= [];
         try
         {

@@ -46,7 +46,8 @@ public static class ValidateCommand
                 }
 
                 var scenario = ScenarioFiles.Load(path);
-                stdout.WriteLine($"{path}: valid ({scenario.Name}: {scenario.Population.Users} users, {scenario.Strategies.Count} strategies)");
+                stdout.WriteLine($"{path}: valid ({scenario.Name}: {scenario.Population.Users} users, {scenario.Strategies.Count} strategies" +
+                    (scenario.Sweep.Count > 0 ? $", a sweep of {scenario.Sweep.Aggregate(1, (n, axis) => n * axis.Values.Count)} cells)" : ")"));
             }
             catch (ScenarioException e)
             {

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Metrics;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace Simulator.Core.Metrics;
 /// shard order, so counts never depend on scheduling. Where shards x items would be too large to
 /// hold per shard, one pass after scoring counts instead (same integers, so the same result).
 /// </summary>
-public sealed class ExposureTally
+public sealed class ExposureTally : ICheckpointable
 {
     /// <summary>Per-shard arrays are used while shards x items stays at or below this many counts (32 MB per world).</summary>
     public const long MaxShardCounts = 4L << 20;
@@ -41,6 +42,13 @@ public sealed class ExposureTally
 
     /// <summary>-log2 smoothed popularity per item from <see cref="Cumulative"/>: what novelty averages.</summary>
     public double[] SelfInformation { get; }
+
+    /// <summary>Cumulative exposure drives novelty in later ticks; per-tick and per-shard counts are rebuilt every tick.</summary>
+    public void ExchangeState(StateExchange state)
+    {
+        state.Longs("cumulative", Cumulative);
+        state.Doubles("selfInformation", SelfInformation);
+    }
 
     /// <summary>The count array a shard writes into, or null when counting happens in <see cref="EndTick"/>.</summary>
     public long[]? ShardCounts(int shard) => _perShard?[shard];

@@ -43,6 +43,9 @@ public sealed class MetricSeries
         return result;
     }
 
+    /// <summary>Moves every value (finished ticks and the zeros not yet reached) into or out of a checkpoint.</summary>
+    public void ExchangeState(Checkpoints.StateExchange state) => state.Doubles("series", _values);
+
     private long Index(int strategy, int seed, int tick, int metric) =>
         ((((((long)strategy * Seeds) + seed) * Ticks) + tick) * Metrics) + metric;
 }

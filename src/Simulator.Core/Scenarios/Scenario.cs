@@ -32,6 +32,9 @@ public sealed record Scenario(
     /// <summary>Satiation (boredom) of the choice model; off unless the file's choice.satiationWeight is set.</summary>
     public SatiationSpec Satiation { get; init; } = SatiationSpec.Off;
 
+    /// <summary>The sweep's axes (empty: a single run). See <see cref="ScenarioSweep"/>.</summary>
+    public IReadOnlyList<SweepAxis> Sweep { get; init; } = [];
+
     /// <summary>Interest dimension d: one per topic.</summary>
     public int Dim => Population.Topics;
 

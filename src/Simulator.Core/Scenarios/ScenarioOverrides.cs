@@ -12,7 +12,8 @@ public static class ScenarioOverrides
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
 
     /// <summary>
-    /// Sets each dotted path (object fields only; missing objects are created) to a value parsed
+    /// Sets each dotted path (object fields, or a named list entry such as strategies.ema.alpha;
+    /// missing objects are created) to a value parsed
     /// as JSON when it is valid JSON, else taken as a string. Invalid scenario JSON is returned
     /// unchanged so the parser reports it.
     /// </summary>
@@ -56,6 +57,13 @@ public static class ScenarioOverrides
                     node[parts[i]] = next;
                 }
 
+                if (next is JsonArray list && i + 2 < parts.Length)
+                {
+                    // strategies.<name>.<parameter>: the list entry with that name.
+                    next = NamedEntry(list, parts[i + 1], $"$.{string.Join('.', parts[..(i + 1)])}", $"{path}={text}");
+                    i++;
+                }
+
                 if (next is not JsonObject obj)
                 {
                     throw new ScenarioException([new ScenarioError($"$.{string.Join('.', parts[..(i + 1)])}", $"cannot set {path}: this field is not an object") { Origin = $"--set {path}={text}" }]);
@@ -68,6 +76,29 @@ public static class ScenarioOverrides
         }
 
         return rootObject.ToJsonString();
+    }
+
+    /// <summary>
+    /// The entry of a list of names or {"name": ...} objects (the strategies list) with the given
+    /// name, turned into an object so a parameter can be set on it.
+    /// </summary>
+    private static JsonObject NamedEntry(JsonArray list, string name, string listPath, string origin)
+    {
+        for (var j = 0; j < list.Count; j++)
+        {
+            switch (list[j])
+            {
+                case JsonValue value when value.TryGetValue<string>(out var text) && text == name:
+                    var entry = new JsonObject { ["name"] = name };
+                    list[j] = entry;
+                    return entry;
+                case JsonObject obj when obj["name"] is JsonValue named && named.TryGetValue<string>(out var text) && text == name:
+                    return obj;
+            }
+        }
+
+        var names = list.Select(e => e is JsonObject o ? o["name"]?.ToString() : e?.ToString()).Where(n => n is not null).ToArray();
+        throw new ScenarioException([new ScenarioError(listPath, $"no entry named \"{name}\"{Suggest.DidYouMean(name, names!)}; entries: {string.Join(", ", names)}") { Origin = $"--set {origin}" }]);
     }
 
     private static JsonNode? ParseValue(string text)

@@ -106,6 +106,7 @@ public static class ScenarioParser
         var strategies = ReadStrategies(r, errors);
         var metrics = ReadMetrics(r, errors, slate);
         var reference = ReadReference(r, strategies);
+        var sweep = ScenarioSweep.ReadAxes(r, errors);
         r.Finish();
 
         if (catalog.Items < slate && r.IsObject)
@@ -117,7 +118,7 @@ public static class ScenarioParser
         {
             errors.Add(new ScenarioError("$.catalog.initialItems", $"{catalog.Dynamics.InitialItems} initial items exceed the catalog ({catalog.Items} items); expected at most {catalog.Items}"));
         }
-        else if (catalog.Dynamics.LiveAtStart(catalog.Items) < slate && r.IsObject)
+        else if (slate <= catalog.Items && catalog.Dynamics.LiveAtStart(catalog.Items) < slate && r.IsObject)
         {
             errors.Add(new ScenarioError("$.catalog.initialItems", $"{catalog.Dynamics.InitialItems} initial items cannot fill a slate of {slate}; expected 0 (all items) or {slate} to {catalog.Items}"));
         }
@@ -128,7 +129,14 @@ public static class ScenarioParser
             Churn = churn,
             Satiation = satiation,
         };
-        return reference is null ? scenario : scenario with { Reference = reference };
+        scenario = reference is null ? scenario : scenario with { Reference = reference };
+        if (sweep.Count > 0 && errors.Count == 0)
+        {
+            scenario = scenario with { Sweep = sweep };
+            ScenarioSweep.Validate(scenario, errors);
+        }
+
+        return scenario;
     }
 
     private static PopulationSpec ReadPopulation(JsonObjectReader parent, List<ScenarioError> errors)

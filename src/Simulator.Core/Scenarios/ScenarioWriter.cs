@@ -109,6 +109,23 @@ public static class ScenarioWriter
             }
 
             w.WriteEndArray();
+            if (s.Sweep.Count > 0)
+            {
+                w.WriteStartObject("sweep");
+                foreach (var axis in s.Sweep)
+                {
+                    w.WriteStartArray(axis.Path);
+                    foreach (var value in axis.Values)
+                    {
+                        w.WriteRawValue(value);
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Results;
 using Simulator.Core.World;
 
@@ -9,7 +10,7 @@ namespace Simulator.Core.Simulation;
 /// population: the fastest, the median and the slowest forgetter among the first
 /// <see cref="Candidates"/> users (ties broken by index, so the choice is deterministic).
 /// </summary>
-internal sealed class ExampleUserRecorder
+internal sealed class ExampleUserRecorder : ICheckpointable
 {
     /// <summary>Users considered: enough to span the population's spread, few enough to sort instantly.</summary>
     public const int Candidates = 1024;
@@ -66,6 +67,20 @@ internal sealed class ExampleUserRecorder
 
     /// <summary>Records the tick just stepped by <paramref name="simulation"/>.</summary>
     public void Record(SimulationTick simulation, int tick) => simulation.RecordExamples(this, tick);
+
+    /// <summary>The traces recorded so far. Users and profiles are chosen again from the first seed on resume (the same, deterministically).</summary>
+    public void ExchangeState(StateExchange state)
+    {
+        state.Ints("users", _users);
+        for (var i = 0; i < _users.Length; i++)
+        {
+            for (var s = 0; s < _strategies.Length; s++)
+            {
+                state.Floats($"truth[{i}][{s}]", _truth[i][s]);
+                state.Floats($"estimate[{i}][{s}]", _estimates[i][s]);
+            }
+        }
+    }
 
     public IReadOnlyList<ExampleUserTrace> Traces() =>
         _users.Select((user, i) => new ExampleUserTrace(

@@ -1,34 +1,63 @@
 using Simulator.Core.Scenarios;
+using Simulator.Core.Strategies;
 using Simulator.Core.World;
 
 namespace Simulator.Core.Simulation;
 
 /// <summary>
 /// Bytes a scenario needs while one seed runs (seeds run one after another): shared population
-/// and catalog once, plus one world per strategy, plus strategy state. Used to refuse runs that
-/// would not fit before anything is allocated.
+/// and catalog once, plus one world per strategy, plus each strategy's own state. Used to refuse
+/// runs that would not fit before anything is allocated: <see cref="Bytes"/> on the host,
+/// <see cref="DeviceBytes"/> for the columns an accelerator mirrors.
 /// </summary>
 public static class MemoryEstimate
 {
-    /// <summary>Per-user bytes of strategy state beyond the world (the largest: a d-vector and k scores).</summary>
-    private static long StrategyBytesPerUser(string name, int dim, int k) => name switch
-    {
-        "ema" => (4L * dim) + (4L * k),
-        _ => 0L,
-    };
+    /// <summary>20% headroom for scratch buffers, the runtime and transient arrays.</summary>
+    private const double Headroom = 1.2;
 
     /// <summary>Per world: satiation level and effective interest [N x d] when on; clicks and two offset columns [M] with aging or social proof.</summary>
     private static long WorldDynamicsBytes(Scenario s) =>
         (s.Satiation.IsOn ? 2L * 4 * s.Population.Users * s.Dim : 0L) + (s.Catalog.Dynamics.ChangesUtility ? 16L * s.Catalog.Items : 0L);
 
+    /// <summary>Host bytes of one strategy's own state (what its constructor allocates), by the formulas of its class.</summary>
+    public static long StrategyBytes(StrategySpec spec, long users, int dim, int k, long items)
+    {
+        var scorer = users * ((4L * dim) + (4L * k));
+        return spec.Name switch
+        {
+            "random" or "oracle" => 0L,
+            "popularity" => items * 8,
+            "recent-popularity" => items * 8,
+            "d-ts" => items * 16,
+            "d-ucb" => items * 17,
+            "sw-ucb" => ((2L * (long)Parameter(spec, "window", 20)) + 2) * items * 8,
+            "ema" or "decay-history" or "oracle-frozen" => scorer,
+            "sliding-window" => scorer + (users * 4 * ((long)Parameter(spec, "window", 10) + 1)),
+            "actr" => scorer + (users * ((ActrStrategy.Memory * 8L) + 4 + (4L * dim))),
+            "oracle-lagged" => scorer + (((long)Parameter(spec, "lag", 5) + 1) * users * dim * 4),
+
+            // Behaviour features (3d), the network's input and output, the decayed estimate, and
+            // the per-user likelihood grid of the alpha fit (about 512 bytes).
+            "mlp-forgetting" or "mlp-static" or "mlp-global-alpha" =>
+                scorer + (users * ((4L * dim * 8) + 512 + (4L * (long)Parameter(spec, "hidden", 32)))),
+            "itemknn-decay" => (items * items * 4) + (items * 8) + scorer,
+            "mf" or "mf-forgetting" => ((users + items) * (long)Parameter(spec, "factors", 16) * 4) + (users * 4L * k),
+            "linucb" => scorer + (users * 4L * dim),
+
+            // A strategy added later without an entry here: assume a user-vector scorer, the common shape.
+            _ => scorer,
+        };
+    }
+
+    /// <summary>Host bytes: every column lives in host memory (the truth), whatever the engine.</summary>
     public static long Bytes(Scenario s)
     {
         long n = s.Population.Users;
         long d = s.Dim;
         long m = s.Catalog.Items;
         var population = n * ((d * 4 * 3) + 4 + 4 + 1 + Population.TraitBytesPerUser);
-        var catalog = m * ((d * 4) + 4 + 4 + 4);
-        var worlds = s.Strategies.Sum(x => n * (WorldState.BytesPerUser(s.Dim, s.SlateSize) + StrategyBytesPerUser(x.Name, s.Dim, s.SlateSize)));
+        var catalog = m * ((d * 4) + 4 + 4 + 4 + 4);
+        var worlds = s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + StrategyBytes(x, n, s.Dim, s.SlateSize, m));
         worlds += s.Strategies.Count * WorldDynamicsBytes(s);
         var series = (long)s.Strategies.Count * s.SeedCount * s.Ticks * s.Metrics.Count * 8;
 
@@ -36,8 +65,26 @@ public static class MemoryEstimate
         // shard while that stays under ExposureTally's cap (8 bytes a count).
         var shardCounts = Math.Min((long)s.Shards * m, Metrics.ExposureTally.MaxShardCounts);
         var exposure = s.Strategies.Count * ((3 * m) + shardCounts) * 8;
-
-        // 20% headroom for scratch buffers, the runtime and transient arrays.
-        return (long)((population + catalog + worlds + series + exposure) * 1.2);
+        return (long)((population + catalog + worlds + series + exposure) * Headroom);
     }
+
+    /// <summary>
+    /// Device bytes: the columns an engine binds (mirrored on an accelerator): preferences, forgetting
+    /// parameters and activity, the catalog and the oracle's item bias, every world's columns and
+    /// the user-vector strategies' vectors and scores. Kernel scratch is the engine's to add.
+    /// </summary>
+    public static long DeviceBytes(Scenario s)
+    {
+        long n = s.Population.Users;
+        long d = s.Dim;
+        long m = s.Catalog.Items;
+        var population = n * ((d * 4) + 4 + 4 + 1);
+        var catalog = m * ((d * 4) + 4 + 4 + 4);
+        var scorer = n * ((4L * d) + (4L * s.SlateSize));
+        var worlds = s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + (StrategyBytes(x, n, s.Dim, s.SlateSize, m) >= scorer ? scorer : 0));
+        return (long)((population + catalog + worlds) * Headroom);
+    }
+
+    private static double Parameter(StrategySpec spec, string name, double fallback) =>
+        spec.Parameters.TryGetValue(name, out var value) ? value : fallback;
 }

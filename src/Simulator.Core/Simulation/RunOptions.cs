@@ -1,3 +1,5 @@
+using Simulator.Core.Checkpoints;
+
 namespace Simulator.Core.Simulation;
 
 /// <summary>Progress of a run: which seed and tick just finished.</summary>
@@ -11,11 +13,23 @@ public sealed record RunOptions
 
     public IProgress<RunProgress>? Progress { get; init; }
 
-    /// <summary>Checked between ticks: a cancelled run stops cleanly at a tick boundary.</summary>
+    /// <summary>
+    /// Checked between ticks: a cancelled run finishes its current tick and stops at the boundary,
+    /// first saving a checkpoint there when checkpointing is on.
+    /// </summary>
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>Sees every seed's ground truth and every finished tick (e.g. the dataset export); null = none.</summary>
     public ITickObserver? Observer { get; init; }
+
+    /// <summary>Hand the run state to <see cref="Checkpoints"/> after every this many ticks of a seed; 0 = never.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Where checkpoints go; required when <see cref="CheckpointEvery"/> is positive.</summary>
+    public ICheckpointSink? Checkpoints { get; init; }
+
+    /// <summary>A checkpoint to continue from instead of starting at the first seed's first tick.</summary>
+    public ICheckpointSource? Resume { get; init; }
 
     /// <summary>Test hook: called with (stage, strategy, tick, column) right before each numerical guard scan.</summary>
     internal Action<string, string, int, float[]>? GuardHook { get; init; }

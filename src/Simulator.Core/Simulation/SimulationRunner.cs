@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
@@ -13,33 +14,69 @@ public static class SimulationRunner
 {
     public static RunResult Run(Scenario scenario, IComputeEngine engine, RunOptions options)
     {
+        if (options.CheckpointEvery > 0 && options.Checkpoints is null)
+        {
+            throw new ArgumentException("CheckpointEvery needs a checkpoint sink (RunOptions.Checkpoints)", nameof(options));
+        }
+
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        // No cancellation token here: a tick always completes, so a cancelled run stops at a tick
+        // boundary with consistent state, which is what a final checkpoint needs.
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.Threads is > 0 ? options.Threads.Value : Environment.ProcessorCount,
-            CancellationToken = options.Cancellation,
         };
         var seeds = scenario.Seeds;
         var series = new MetricSeries(scenario.Strategies.Count, seeds.Count, scenario.Ticks, scenario.Metrics.Count);
         var ids = scenario.Metrics.Select(m => MetricCatalog.Find(m, scenario.SlateSize)!.Id).ToArray();
-        IReadOnlyList<ExampleUserTrace> examples = [];
-        long[][]? exposure = null;
-        var recoveryPerSeed = new List<(string Strategy, double Rho)>();
-        var recoveryPoints = new List<RecoveryPoint>();
-        for (var s = 0; s < seeds.Count; s++)
+        var start = StartOf(options.Resume, seeds.Count, scenario.Ticks);
+        var lastSaved = start;
+        var gathered = new RunAccumulators(scenario);
+        for (var s = start.SeedIndex; s < seeds.Count; s++)
         {
             using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
             options.Observer?.SeedStarted(simulation.SeedView(s));
 
             // Example users are followed in the first seed only: a panel, not a statistic.
-            var recorder = s == 0 ? new ExampleUserRecorder(simulation.Population, seeds[s], scenario.Ticks, simulation.EstimatingStrategies) : null;
-            for (var t = 0; t < scenario.Ticks; t++)
+            if (s == 0)
             {
-                options.Cancellation.ThrowIfCancellationRequested();
+                gathered.FollowExamples(simulation, seeds[0]);
+            }
+            else if (gathered.Examples is null)
+            {
+                gathered.FollowExamplesOf(engine, seeds[0], parallel, simulation.EstimatingStrategies);
+            }
+
+            var state = new RunCheckpointState(series, simulation, gathered);
+            var first = 0;
+            if (s == start.SeedIndex && options.Resume is not null)
+            {
+                options.Resume.Restore(state);
+                first = start.NextTick;
+            }
+
+            for (var t = first; t < scenario.Ticks; t++)
+            {
+                if (options.Cancellation.IsCancellationRequested)
+                {
+                    // Keep the work done since the last periodic checkpoint.
+                    var here = new CheckpointPosition(s, t);
+                    if (options.CheckpointEvery > 0 && here != start && here != lastSaved)
+                    {
+                        options.Checkpoints!.Save(here, state);
+                    }
+
+                    options.Cancellation.ThrowIfCancellationRequested();
+                }
+
                 var sums = simulation.Step(t);
                 options.Observer?.TickCompleted(simulation.TickView(s, t));
-                recorder?.Record(simulation, t);
+                if (s == 0)
+                {
+                    gathered.Examples!.Record(simulation, t);
+                }
+
                 for (var w = 0; w < sums.Length; w++)
                 {
                     for (var m = 0; m < scenario.Metrics.Count; m++)
@@ -49,15 +86,14 @@ public static class SimulationRunner
                 }
 
                 options.Progress?.Report(new RunProgress(s, seeds.Count, t, scenario.Ticks));
+                if (options.CheckpointEvery > 0 && (t + 1) % options.CheckpointEvery == 0 && t + 1 < scenario.Ticks)
+                {
+                    lastSaved = new CheckpointPosition(s, t + 1);
+                    options.Checkpoints!.Save(lastSaved, state);
+                }
             }
 
-            examples = recorder?.Traces() ?? examples;
-            exposure = AddExposure(exposure, simulation, scenario.Strategies.Count);
-            foreach (var (rho, points, strategy) in simulation.MeasureParameterRecovery())
-            {
-                recoveryPerSeed.Add((strategy, rho));
-                recoveryPoints.AddRange(points);
-            }
+            gathered.AddSeed(simulation);
         }
 
         var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
@@ -82,10 +118,10 @@ public static class SimulationRunner
             Comparisons = PairedStatistics.Compare(strategies, scenario.Metrics, PerSeed(series), scenario.Reference, scenario.Seed),
             RecoveryMetric = RecoveryMetricOf(scenario),
             Recovery = DriftRecovery.Compute(series, strategies, recoveryMetric, scenario.DriftEventTicks),
-            ExampleUsers = examples,
-            ItemExposure = exposure,
-            ParameterRecovery = ParameterRecovery.Summarize(recoveryPerSeed),
-            ParameterRecoveryPoints = recoveryPoints,
+            ExampleUsers = gathered.ExampleTraces,
+            ItemExposure = gathered.Exposure,
+            ParameterRecovery = gathered.ParameterRecovery,
+            ParameterRecoveryPoints = gathered.ParameterRecoveryPoints,
             Environment = new RunEnvironment(
                 engine.Info.Kind,
                 engine.Info.DeviceName,
@@ -98,25 +134,21 @@ public static class SimulationRunner
         };
     }
 
-    /// <summary>Adds one seed's per-item exposure totals to the run's (summed over seeds, in seed order); null when not counted.</summary>
-    private static long[][]? AddExposure(long[][]? total, SimulationTick simulation, int strategies)
+    /// <summary>Where a run starts: the beginning, or a checkpoint's position after checking it lies inside this scenario's run.</summary>
+    private static CheckpointPosition StartOf(ICheckpointSource? resume, int seeds, int ticks)
     {
-        for (var w = 0; w < strategies; w++)
+        if (resume is null)
         {
-            if (simulation.ExposureTotals(w) is not { } counts)
-            {
-                return null;
-            }
-
-            total ??= new long[strategies][];
-            total[w] ??= new long[counts.Length];
-            for (var i = 0; i < counts.Length; i++)
-            {
-                total[w][i] += counts[i];
-            }
+            return new CheckpointPosition(0, 0);
         }
 
-        return total;
+        var at = resume.Position;
+        if (at.SeedIndex < 0 || at.SeedIndex >= seeds || at.NextTick < 0 || at.NextTick > ticks)
+        {
+            throw new CheckpointException($"the checkpoint is at seed {at.SeedIndex + 1}, tick {at.NextTick}, outside this scenario's {seeds} seeds x {ticks} ticks");
+        }
+
+        return at;
     }
 
     /// <summary>The metric drift recovery is measured on: ndcg@k when the scenario selected it.</summary>

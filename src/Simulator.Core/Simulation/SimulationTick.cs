@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Metrics;
 using Simulator.Core.Randomness;
@@ -11,7 +12,7 @@ namespace Simulator.Core.Simulation;
 /// One seed's simulation: the shared population and catalog, and one world per strategy.
 /// <see cref="Step"/> advances every world by one fixed tick.
 /// </summary>
-internal sealed class SimulationTick : IDisposable
+internal sealed class SimulationTick : IDisposable, ICheckpointable
 {
     private readonly Scenario _scenario;
     private readonly IComputeEngine _engine;
@@ -221,6 +222,26 @@ internal sealed class SimulationTick : IDisposable
                 var (rho, points) = Statistics.ParameterRecovery.Measure(_seed, name, estimator.FittedForgettingRate, _population.CurveP1.Host);
                 yield return (rho, points, name);
             }
+        }
+    }
+
+    /// <summary>
+    /// Everything that carries from one tick to the next: the shared population and catalog, the
+    /// oracle's item bias, and per world its state, its strategy and its exposure counts. Each world
+    /// is scoped by index and strategy name, so a checkpoint of other strategies fails by name.
+    /// </summary>
+    public void ExchangeState(StateExchange state)
+    {
+        _population.ExchangeState(new ScopedExchange(state, "population."));
+        _catalog.ExchangeState(new ScopedExchange(state, "catalog."));
+        state.Column("idealBias", _idealBias);
+        for (var w = 0; w < _worlds.Length; w++)
+        {
+            var scope = $"world[{w}:{_scenario.Strategies[w].Name}].";
+            _worlds[w].State.ExchangeState(new ScopedExchange(state, scope));
+            _worlds[w].Strategy.ExchangeState(new ScopedExchange(state, scope + "strategy."));
+            _exposure[w]?.ExchangeState(new ScopedExchange(state, scope + "exposure."));
+            _dynamics[w].ExchangeState(new ScopedExchange(state, scope + "dynamics."));
         }
     }
 

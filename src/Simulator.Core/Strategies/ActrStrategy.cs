@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Randomness;
 
 namespace Simulator.Core.Strategies;
@@ -89,6 +90,15 @@ public sealed class ActrStrategy : IStrategy, IInterestEstimator
                 _clicks[u]++;
             }
         });
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        state.Ints("ticks", _ticks);
+        state.Ints("topics", _topics);
+        state.Ints("clicks", _clicks);
+        state.Floats("noise", _noise);
+        _scorer.ExchangeState(state);
     }
 
     public void Dispose() => _scorer.Dispose();

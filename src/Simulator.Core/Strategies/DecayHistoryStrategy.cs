@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -68,6 +69,8 @@ public sealed class DecayHistoryStrategy : IStrategy, IInterestEstimator
             }
         });
     }
+
+    public void ExchangeState(StateExchange state) => _scorer.ExchangeState(state);
 
     public void Dispose() => _scorer.Dispose();
 }

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Randomness;
 
@@ -61,6 +62,12 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
             _clicks[i] = (discount * _clicks[i]) + clicks[i];
             _shows[i] = (discount * _shows[i]) + shows[i];
         }
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        state.Doubles("clicks", _clicks);
+        state.Doubles("shows", _shows);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -36,6 +37,13 @@ public sealed class DiscountedUcbStrategy(StrategyContext context, double discou
             _shows[i] = (discount * _shows[i]) + shows[i];
             _seen[i] |= shows[i] > 0;
         }
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        state.Doubles("clicks", _clicks);
+        state.Doubles("shows", _shows);
+        state.Flags("seen", _seen);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Randomness;
 
 namespace Simulator.Core.Strategies;
@@ -64,6 +65,8 @@ public sealed class EmaStrategy : IStrategy, IInterestEstimator
             }
         });
     }
+
+    public void ExchangeState(StateExchange state) => _scorer.ExchangeState(state);
 
     public void Dispose() => _scorer.Dispose();
 }

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.World;
 
@@ -7,8 +8,11 @@ namespace Simulator.Core.Strategies;
 /// A recommendation strategy acting in its own world. It sees the catalog, the slates it showed
 /// and the responses to them; only oracles may read <see cref="RecommendContext.Truth"/>.
 /// Per-user work must not depend on thread count; cross-user state (counts) is merged in shard order.
+/// Everything a strategy learns must pass through <see cref="ICheckpointable.ExchangeState"/>, so a
+/// run resumed from a checkpoint continues exactly where it stopped.
 /// </summary>
-public interface IStrategy : IDisposable
+
+public interface IStrategy : IDisposable, ICheckpointable
 {
     string Name { get; }
 

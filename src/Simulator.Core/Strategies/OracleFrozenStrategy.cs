@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -29,6 +30,12 @@ public sealed class OracleFrozenStrategy(StrategyContext context) : IStrategy, I
 
     public void Learn(FeedbackContext context)
     {
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        state.Value("frozen", ref _frozen);
+        _scorer.ExchangeState(state);
     }
 
     public void Dispose() => _scorer.Dispose();

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -42,6 +43,17 @@ public sealed class OracleLaggedStrategy : IStrategy, IInterestEstimator
 
     public void Learn(FeedbackContext context)
     {
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        for (var slot = 0; slot < _ring.Length; slot++)
+        {
+            state.Floats($"ring[{slot}]", _ring[slot]);
+        }
+
+        state.Value("seen", ref _seen);
+        _scorer.ExchangeState(state);
     }
 
     public void Dispose() => _scorer.Dispose();

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -18,6 +19,11 @@ public sealed class OracleStrategy : IStrategy, IInterestEstimator
     }
 
     public void Learn(FeedbackContext context)
+    {
+    }
+
+    /// <summary>Stateless: it copies the world's ideal slate each tick.</summary>
+    public void ExchangeState(StateExchange state)
     {
     }
 

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Core.Strategies;
@@ -64,6 +65,8 @@ public sealed class PopularityStrategy(StrategyContext context) : IStrategy
             }
         }
     }
+
+    public void ExchangeState(StateExchange state) => state.Longs("counts", _counts);
 
     public void Dispose()
     {

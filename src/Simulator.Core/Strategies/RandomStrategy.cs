@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Randomness;
 
 namespace Simulator.Core.Strategies;
@@ -37,6 +38,11 @@ public sealed class RandomStrategy(StrategyContext context) : IStrategy
     }
 
     public void Learn(FeedbackContext context)
+    {
+    }
+
+    /// <summary>Stateless: slates depend only on (seed, user, tick).</summary>
+    public void ExchangeState(StateExchange state)
     {
     }
 

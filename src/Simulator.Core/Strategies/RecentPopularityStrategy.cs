@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -33,6 +34,8 @@ public sealed class RecentPopularityStrategy(StrategyContext context, double dec
             _counts[i] = (decay * _counts[i]) + clicks[i];
         }
     }
+
+    public void ExchangeState(StateExchange state) => state.Doubles("counts", _counts);
 
     public void Dispose()
     {

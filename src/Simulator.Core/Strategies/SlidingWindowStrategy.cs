@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -73,6 +74,13 @@ public sealed class SlidingWindowStrategy : IStrategy, IInterestEstimator
                 }
             }
         });
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        state.Ints("history", _history);
+        state.Ints("clicks", _clicks);
+        _scorer.ExchangeState(state);
     }
 
     public void Dispose() => _scorer.Dispose();

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -55,6 +56,20 @@ public sealed class SlidingWindowUcbStrategy : IStrategy
         _ringClicks[slot] = clicks;
         _ringShows[slot] = shows;
         _ticks++;
+    }
+
+    /// <summary>The window's ring slots are restored in place, then the running sums and the tick count that picks the next slot.</summary>
+    public void ExchangeState(StateExchange state)
+    {
+        for (var slot = 0; slot < _ringClicks.Length; slot++)
+        {
+            state.Longs($"ringClicks[{slot}]", _ringClicks[slot]);
+            state.Longs($"ringShows[{slot}]", _ringShows[slot]);
+        }
+
+        state.Longs("clicks", _clicks);
+        state.Longs("shows", _shows);
+        state.Value("ticks", ref _ticks);
     }
 
     public void Dispose()

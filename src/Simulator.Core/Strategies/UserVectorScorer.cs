@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Randomness;
 
@@ -40,6 +41,9 @@ internal sealed class UserVectorScorer : IDisposable
             vector[g] = scale * (1f / d) * (1f + (0.1f * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyColdStart, (uint)user, 0, (uint)g)));
         }
     }
+
+    /// <summary>The user vectors; scores are recomputed from them on every recommendation.</summary>
+    public void ExchangeState(StateExchange state) => state.Column("vectors", Vectors);
 
     public void Dispose()
     {

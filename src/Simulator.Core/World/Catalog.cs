@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Randomness;
 using Simulator.Core.Scenarios;
@@ -9,7 +10,7 @@ namespace Simulator.Core.World;
 /// Layout: Items is row-major [M x d] (one contiguous embedding per item), which is what the
 /// engines' scoring transposes or tiles; Quality [M]; Topic [M] is each item's primary topic.
 /// </summary>
-public sealed class Catalog : IDisposable
+public sealed class Catalog : IDisposable, ICheckpointable
 {
     public Catalog(IComputeEngine engine, CatalogSpec spec, int dim, ulong seed)
     {
@@ -82,6 +83,14 @@ public sealed class Catalog : IDisposable
     public IColumn<float> Quality { get; }
 
     public IColumn<int> Topic { get; }
+
+    /// <summary>The catalog is static today; kept whole so arrivals or aging added later resume exactly.</summary>
+    public void ExchangeState(StateExchange state)
+    {
+        state.Column("items", Items);
+        state.Column("quality", Quality);
+        state.Column("topic", Topic);
+    }
 
     public void Dispose()
     {

@@ -139,14 +139,15 @@ public sealed class Population : IDisposable, ICheckpointable
         Preference.Upload();
     }
 
-    /// <summary>The logits are the only population state drift changes; preferences are derived from them.</summary>
+    /// <summary>Logits drift; preferences and parameters are kept too so a resumed run never recomputes them differently.</summary>
     public void ExchangeState(StateExchange state)
     {
-        state.Floats("population.logits", Logits);
-        if (state.IsRestoring)
-        {
-            RefreshPreference();
-        }
+        state.Floats("logits", Logits);
+        state.Floats("baseLogits", BaseLogits);
+        state.Column("preference", Preference);
+        state.Column("curveP1", CurveP1);
+        state.Column("curveP2", CurveP2);
+        state.Column("active", Active);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 
 namespace Simulator.Core.World;
@@ -8,7 +9,7 @@ namespace Simulator.Core.World;
 /// forgetting parameters) lives in <see cref="Population"/> and <see cref="Catalog"/>.
 /// Layout: N x d and N x k columns row-major per user.
 /// </summary>
-public sealed class WorldState : IDisposable
+public sealed class WorldState : IDisposable, ICheckpointable
 {
     public WorldState(IComputeEngine engine, int users, int dim, int k)
     {
@@ -77,6 +78,27 @@ public sealed class WorldState : IDisposable
 
     /// <summary>Bytes held by this world's columns (for memory estimates).</summary>
     public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 5) + (4L * 3) + 1 + ChurnState.BytesPerUser;
+
+    /// <summary>
+    /// Peak and LastEngaged carry forgetting across ticks; the per-tick columns are rewritten
+    /// every tick but kept too (strategies may read last tick's slates of inactive users). Kernel
+    /// outputs are downloaded before saving; the slates are written on the host by strategies.
+    /// </summary>
+    public void ExchangeState(StateExchange state)
+    {
+        state.KernelOutput("peak", Peak);
+        state.KernelOutput("lastEngaged", LastEngaged);
+        state.KernelOutput("interest", Interest);
+        state.Column("slates", Slates);
+        state.Column("slateScores", SlateScores);
+        state.KernelOutput("idealSlates", IdealSlates);
+        state.KernelOutput("idealScores", IdealScores);
+        state.KernelOutput("chosenPosition", ChosenPosition);
+        state.KernelOutput("expectedCtr", ExpectedCtr);
+        state.KernelOutput("probabilities", Probabilities);
+        state.KernelOutput("dwell", Dwell);
+        Churn.ExchangeState(new ScopedExchange(state, "churn."));
+    }
 
     public void Dispose()
     {

@@ -49,7 +49,8 @@ public sealed class ScenarioSchemaTests
     /// <summary>Every field path the parser accepts: the resolved scenario for every curve x drift kind, every strategy as an object.</summary>
     private static SortedSet<string> ParserPaths()
     {
-        var paths = new SortedSet<string>(StringComparer.Ordinal) { "$.$schema" };
+        // "sweep" maps parameter paths (not fields) to value lists: its keys are checked by the parser, not listed here.
+        var paths = new SortedSet<string>(StringComparer.Ordinal) { "$.$schema", "$.sweep" };
         var strategies = string.Join(", ", StrategyCatalog.All.Select(d => $"{{ \"name\": \"{d.Name}\" }}"));
         foreach (var curve in ScenarioParser.Curves.Keys)
         {
@@ -136,9 +137,10 @@ public sealed class ScenarioSchemaTests
 
         if (s.TryGetProperty("type", out var type) && (type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Any(t => t.GetString() == "object") : type.GetString() == "object"))
         {
+            // Closed (false), or a map whose every value has a schema (sweep: path -> values).
             Assert.True(
-                s.TryGetProperty("additionalProperties", out var a) && a.ValueKind == JsonValueKind.False,
-                $"{path}: additionalProperties must be false");
+                s.TryGetProperty("additionalProperties", out var a) && a.ValueKind is JsonValueKind.False or JsonValueKind.Object,
+                $"{path}: additionalProperties must be false or a schema");
         }
 
         foreach (var child in s.EnumerateObject().Where(p => p.Name is "properties"))

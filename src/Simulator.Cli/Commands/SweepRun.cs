@@ -1,0 +1,56 @@
+using System.Text;
+using Simulator.Cli.Infrastructure;
+using Simulator.Core.Compute;
+using Simulator.Core.Results;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
+using Simulator.Reporting;
+using Simulator.Reporting.RunFiles;
+
+namespace Simulator.Cli.Commands;
+
+/// <summary>
+/// `run` on a scenario with a sweep: every cell runs as a full scenario (all its seeds) into
+/// cells/&lt;NN_settings&gt;/ of one run folder, then the sweep's index and crossover report are
+/// written at the top. The folder is committed only when every cell is done.
+/// </summary>
+internal static class SweepRun
+{
+    public static int Execute(RunSettings settings, Scenario scenario, IComputeEngine engine, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        if (settings.CheckpointEvery is not null || settings.Resume is not null)
+        {
+            throw new UsageException("--checkpoint-every and --resume apply to single runs, not sweeps; run a long cell on its own with --set to checkpoint it");
+        }
+
+        var cells = ScenarioSweep.Cells(scenario);
+        using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
+        File.WriteAllText(folder.File(RunFileNames.Scenario), ScenarioWriter.ToJson(scenario), new UTF8Encoding(false));
+        var results = new List<SweepCellResult>(cells.Count);
+        foreach (var cell in cells)
+        {
+            stderr.WriteLine($"cell {cell.Index + 1}/{cells.Count}: {cell.Label}");
+            var run = SimulationRunner.Run(cell.Scenario, engine, new RunOptions
+            {
+                Threads = settings.Threads,
+                Progress = new ProgressPrinter(stderr, settings.Quiet),
+                Cancellation = cancel,
+            });
+            var relative = Path.Combine("cells", cell.FolderName);
+            RunCommand.Write(run, name => folder.File(Path.Combine(relative, name)));
+            results.Add(new SweepCellResult(cell.Index, relative.Replace('\\', '/'), cell.Settings, run));
+        }
+
+        var sweep = new SweepResult(scenario.Name, ScenarioWriter.ToJson(scenario), scenario.Sweep, results);
+        SweepFiles.Write(sweep, folder.File);
+        folder.Commit();
+        foreach (var cell in results)
+        {
+            stdout.WriteLine($"{cell.Folder}: " + string.Join(", ", cell.Run.Strategies.Select(s =>
+                $"{s} {MetricNames.Format(cell.Run.Summary[s][sweep.PrimaryMetric].Mean)}")));
+        }
+
+        stdout.WriteLine(folder.FinalPath);
+        return ExitCodes.Success;
+    }
+}
