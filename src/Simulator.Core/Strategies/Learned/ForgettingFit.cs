@@ -22,9 +22,9 @@ namespace Simulator.Core.Strategies.Learned;
 /// </summary>
 public sealed class ForgettingFit : ICheckpointable
 {
-    public const int GridSize = 16;
+    public const int GridSize = 24;
     public const float MinAlpha = 0.02f;
-    public const float MaxAlpha = 2f;
+    public const float MaxAlpha = 4f;
     public const int NoClickGridSize = 8;
     public const float MinNoClick = -5f;
     public const float MaxNoClick = 2f;
@@ -151,7 +151,7 @@ public sealed class ForgettingFit : ICheckpointable
                     posterior[k] = _logLikelihood[(u * Cells) + k] + (weight * _population[k]);
                 }
 
-                _alpha[u] = _grid[ArgMax(posterior) / NoClickGridSize];
+                _alpha[u] = PosteriorMean(posterior);
             }
         });
     }
@@ -163,6 +163,38 @@ public sealed class ForgettingFit : ICheckpointable
         state.Ints("alpha.evidence", _evidence);
         state.Doubles("alpha.population", _population);
         state.Value("alpha.populationClicks", ref _populationClicks);
+    }
+
+    /// <summary>
+    /// Posterior mean of ln alpha under the profile likelihood (each alpha's best no-click utility), back on
+    /// the alpha scale: unlike the grid argmax it keeps ordering users whose maximum sits at a grid end.
+    /// </summary>
+    private float PosteriorMean(ReadOnlySpan<double> posterior)
+    {
+        Span<double> profile = stackalloc double[GridSize];
+        var top = double.NegativeInfinity;
+        for (var a = 0; a < GridSize; a++)
+        {
+            var best = double.NegativeInfinity;
+            for (var m = 0; m < NoClickGridSize; m++)
+            {
+                best = Math.Max(best, posterior[(a * NoClickGridSize) + m]);
+            }
+
+            profile[a] = best;
+            top = Math.Max(top, best);
+        }
+
+        var weight = 0.0;
+        var mean = 0.0;
+        for (var a = 0; a < GridSize; a++)
+        {
+            var w = Math.Exp(profile[a] - top);
+            weight += w;
+            mean += w * Math.Log(_grid[a]);
+        }
+
+        return (float)Math.Exp(mean / weight);
     }
 
     /// <summary>First index of the largest value (ties: the smaller alpha).</summary>
