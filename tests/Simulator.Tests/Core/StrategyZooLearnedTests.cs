@@ -123,8 +123,15 @@ public sealed class StrategyZooLearnedTests
         }
 
         var grid = ForgettingFit.Grid();
-        Assert.Equal(grid[0], fit.Alpha(0));               // stale interest intact: the slowest forgetting on the grid
-        Assert.True(fit.Alpha(1) > grid[GridMiddle]);     // fresh topic preferred: fast forgetting
+        Assert.True(fit.Alpha(0) < grid[GridMiddle / 2]);  // stale interest intact: slow forgetting
+        Assert.True(fit.Alpha(1) > grid[GridMiddle]);      // fresh topic preferred: fast forgetting
+
+        // The reported alpha is the posterior mean of ln alpha under the profile likelihood (prior 0: the user's own).
+        var profile = Enumerable.Range(0, ForgettingFit.GridSize)
+            .Select(a => Enumerable.Range(0, ForgettingFit.NoClickGridSize).Max(m => fit.LogLikelihood(0, a, m))).ToArray();
+        var weights = profile.Select(l => Math.Exp(l - profile.Max())).ToArray();
+        var mean = Math.Exp(weights.Select((w, a) => w * Math.Log(grid[a])).Sum() / weights.Sum());
+        Assert.Equal(mean, fit.Alpha(0), 4);
         Assert.Equal(4, fit.Evidence(0));
     }
 

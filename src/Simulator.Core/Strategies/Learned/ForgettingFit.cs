@@ -13,18 +13,22 @@ namespace Simulator.Core.Strategies.Learned;
 /// a second grid of <see cref="NoClickGridSize"/> values (so the user's overall click rate is not
 /// mistaken for forgetting), and P removes steady topic preference: alpha is identified by how fast
 /// the user stops responding to a topic as the time since its last engagement grows. Update rule
-/// per response: LL[alpha_k, a0_m] += ln P(response | alpha_k, a0_m) for every grid pair. The fitted
-/// alpha is the alpha of the pair maximising LL_u + w LL_all / n_all: the user's own likelihood
-/// plus a shrinkage prior worth w responses
-/// (<c>alphaPrior</c>) of the population's average per-click likelihood (empirical Bayes), so
-/// users with little history stay near the population's alpha. Global mode uses LL_all alone.
+/// per response: LL[alpha_k, a0_m] += ln P(response | alpha_k, a0_m) for every grid pair. The user's
+/// posterior is LL_u + w LL_all / n_all: the user's own likelihood plus a shrinkage prior worth w
+/// responses (<c>alphaPrior</c>) of the population's average per-click likelihood (empirical Bayes), so
+/// users with little history stay near the population's alpha. a_0 is profiled out (each alpha keeps
+/// its best a_0), and the fitted alpha is the posterior mean of ln alpha over the grid, exp(sum_k p_k
+/// ln alpha_k) with p_k proportional to exp(profile_k): a grid argmax put most users on the fastest grid
+/// value (their clicks rarely reach topics engaged more than a tick or two ago), which left their speeds
+/// tied; the posterior mean still orders them by how strongly their history favours fast forgetting.
+/// Global mode uses the argmax of LL_all alone.
 /// The population curve is summed per shard and merged in shard order.
 /// </summary>
 public sealed class ForgettingFit : ICheckpointable
 {
-    public const int GridSize = 16;
+    public const int GridSize = 24;
     public const float MinAlpha = 0.02f;
-    public const float MaxAlpha = 2f;
+    public const float MaxAlpha = 4f;
     public const int NoClickGridSize = 8;
     public const float MinNoClick = -5f;
     public const float MaxNoClick = 2f;
@@ -35,7 +39,7 @@ public sealed class ForgettingFit : ICheckpointable
     private readonly float[] _grid;
     private readonly float[] _logLikelihood;
     private readonly float[] _alpha;
-    // Per-user likelihood in float: [N x 128] is the strategy's largest column (512 bytes per user).
+    // Per-user likelihood in float: [N x 192] is the strategy's largest column (768 bytes per user).
     private readonly int[] _evidence;
     private readonly double[] _population = new double[Cells];
     private readonly float _prior;
@@ -151,7 +155,7 @@ public sealed class ForgettingFit : ICheckpointable
                     posterior[k] = _logLikelihood[(u * Cells) + k] + (weight * _population[k]);
                 }
 
-                _alpha[u] = _grid[ArgMax(posterior) / NoClickGridSize];
+                _alpha[u] = PosteriorMean(posterior);
             }
         });
     }
@@ -163,6 +167,38 @@ public sealed class ForgettingFit : ICheckpointable
         state.Ints("alpha.evidence", _evidence);
         state.Doubles("alpha.population", _population);
         state.Value("alpha.populationClicks", ref _populationClicks);
+    }
+
+    /// <summary>
+    /// Posterior mean of ln alpha under the profile likelihood (each alpha's best no-click utility), back on
+    /// the alpha scale: unlike the grid argmax it keeps ordering users whose maximum sits at a grid end.
+    /// </summary>
+    private float PosteriorMean(ReadOnlySpan<double> posterior)
+    {
+        Span<double> profile = stackalloc double[GridSize];
+        var top = double.NegativeInfinity;
+        for (var a = 0; a < GridSize; a++)
+        {
+            var best = double.NegativeInfinity;
+            for (var m = 0; m < NoClickGridSize; m++)
+            {
+                best = Math.Max(best, posterior[(a * NoClickGridSize) + m]);
+            }
+
+            profile[a] = best;
+            top = Math.Max(top, best);
+        }
+
+        var weight = 0.0;
+        var mean = 0.0;
+        for (var a = 0; a < GridSize; a++)
+        {
+            var w = Math.Exp(profile[a] - top);
+            weight += w;
+            mean += w * Math.Log(_grid[a]);
+        }
+
+        return (float)Math.Exp(mean / weight);
     }
 
     /// <summary>First index of the largest value (ties: the smaller alpha).</summary>

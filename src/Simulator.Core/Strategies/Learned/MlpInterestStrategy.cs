@@ -14,8 +14,9 @@ namespace Simulator.Core.Strategies.Learned;
 /// 1. Network (after <c>warmup</c> ticks): <c>steps</c> minibatches of <c>batch</c> users drawn by
 ///    keyed hash from the population (inactive draws are skipped); BCE of the click model over
 ///    every shown item; gradients summed over 4 fixed chunks in chunk order, averaged, one Adam step.
-/// 2. Forgetting coefficient (per user, or one global alpha): maximum likelihood on a grid
-///    (<see cref="ForgettingFit"/>) from the user's clicks, with the click model's current parameters.
+/// 2. Forgetting coefficient (per user, or one global alpha): likelihood on a log-spaced grid
+///    (<see cref="ForgettingFit"/>) of the user's responses to every slate, with the click model's current
+///    parameters; per user the posterior mean of ln alpha (shrunk toward the population), globally the argmax.
 /// 3. Behaviour: a click on an item of topic g applies S_g &lt;- S_g r + eta (1 - S_g r), D_g &lt;- ln(1 + dwell), L_g &lt;- t.
 /// Items are ranked by s &lt;I, x_i&gt; + c_i (learned scale and item bias of the click model).
 /// mlp-static uses R = 1 (no forgetting, no time in the features) and skips step 2.
