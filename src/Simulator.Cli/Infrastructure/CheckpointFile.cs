@@ -175,25 +175,11 @@ public sealed class CheckpointWriter(string path, string scenarioJson) : ICheckp
         }
     }
 
-    private sealed class SavingExchange(BinaryWriter writer) : StateExchange
+    private sealed class SavingExchange(BinaryWriter writer) : RawEntryExchange
     {
         public override bool IsRestoring => false;
 
-        public override void Floats(string name, Span<float> values) => Array(CheckpointFile.Kind.Floats, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Doubles(string name, Span<double> values) => Array(CheckpointFile.Kind.Doubles, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Ints(string name, Span<int> values) => Array(CheckpointFile.Kind.Ints, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Longs(string name, Span<long> values) => Array(CheckpointFile.Kind.Longs, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Bytes(string name, Span<byte> values) => Array(CheckpointFile.Kind.Bytes, name, values, values.Length);
-
-        public override void Value(string name, ref double value) => Array(CheckpointFile.Kind.Double, name, MemoryMarshal.AsBytes(new Span<double>(ref value)), 1);
-
-        public override void Value(string name, ref long value) => Array(CheckpointFile.Kind.Long, name, MemoryMarshal.AsBytes(new Span<long>(ref value)), 1);
-
-        private void Array(CheckpointFile.Kind kind, string name, ReadOnlySpan<byte> bytes, long count)
+        protected override void Array(CheckpointFile.Kind kind, string name, Span<byte> bytes, long count)
         {
             writer.Write((byte)kind);
             writer.Write(name);
@@ -249,25 +235,11 @@ public sealed class LoadedCheckpoint : ICheckpointSource, IDisposable
 
     private CheckpointException Mismatch(string what) => new($"{FilePath}: {what}");
 
-    private sealed class RestoringExchange(LoadedCheckpoint file) : StateExchange
+    private sealed class RestoringExchange(LoadedCheckpoint file) : RawEntryExchange
     {
         public override bool IsRestoring => true;
 
-        public override void Floats(string name, Span<float> values) => Array(CheckpointFile.Kind.Floats, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Doubles(string name, Span<double> values) => Array(CheckpointFile.Kind.Doubles, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Ints(string name, Span<int> values) => Array(CheckpointFile.Kind.Ints, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Longs(string name, Span<long> values) => Array(CheckpointFile.Kind.Longs, name, MemoryMarshal.AsBytes(values), values.Length);
-
-        public override void Bytes(string name, Span<byte> values) => Array(CheckpointFile.Kind.Bytes, name, values, values.Length);
-
-        public override void Value(string name, ref double value) => Array(CheckpointFile.Kind.Double, name, MemoryMarshal.AsBytes(new Span<double>(ref value)), 1);
-
-        public override void Value(string name, ref long value) => Array(CheckpointFile.Kind.Long, name, MemoryMarshal.AsBytes(new Span<long>(ref value)), 1);
-
-        private void Array(CheckpointFile.Kind kind, string name, Span<byte> bytes, long count)
+        protected override void Array(CheckpointFile.Kind kind, string name, Span<byte> bytes, long count)
         {
             var reader = file._reader;
             if (reader.BaseStream.Position >= file._bodyEnd)
@@ -291,4 +263,28 @@ public sealed class LoadedCheckpoint : ICheckpointSource, IDisposable
             reader.BaseStream.ReadExactly(bytes);
         }
     }
+}
+
+/// <summary>
+/// Both directions of the checkpoint file see every entry the same way: a kind, a name, an element
+/// count and the raw bytes of the span. Only <see cref="Array"/> differs (write vs read and check).
+/// </summary>
+internal abstract class RawEntryExchange : StateExchange
+{
+    public override void Floats(string name, Span<float> values) => Array(CheckpointFile.Kind.Floats, name, MemoryMarshal.AsBytes(values), values.Length);
+
+    public override void Doubles(string name, Span<double> values) => Array(CheckpointFile.Kind.Doubles, name, MemoryMarshal.AsBytes(values), values.Length);
+
+    public override void Ints(string name, Span<int> values) => Array(CheckpointFile.Kind.Ints, name, MemoryMarshal.AsBytes(values), values.Length);
+
+    public override void Longs(string name, Span<long> values) => Array(CheckpointFile.Kind.Longs, name, MemoryMarshal.AsBytes(values), values.Length);
+
+    public override void Bytes(string name, Span<byte> values) => Array(CheckpointFile.Kind.Bytes, name, values, values.Length);
+
+    public override void Value(string name, ref double value) => Array(CheckpointFile.Kind.Double, name, MemoryMarshal.AsBytes(new Span<double>(ref value)), 1);
+
+    public override void Value(string name, ref long value) => Array(CheckpointFile.Kind.Long, name, MemoryMarshal.AsBytes(new Span<long>(ref value)), 1);
+
+    /// <summary>Moves one entry: <paramref name="count"/> elements of <paramref name="kind"/> as <paramref name="bytes"/>.</summary>
+    protected abstract void Array(CheckpointFile.Kind kind, string name, Span<byte> bytes, long count);
 }
