@@ -25,7 +25,8 @@ public sealed class SiloLossTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the driver took {clock.Elapsed.TotalSeconds:F1} s to report the lost silo");
         Assert.Contains(victim.SiloAddress.Endpoint.ToString(), error.Message, StringComparison.Ordinal);
 
-        // Where the lost silo had got to: a tick, or (on a slow machine) the start of its seed.
-        Assert.Matches(@"\((running seed \d+, tick \d+ of 400 done|starting seed \d+)\) (left the cluster during the run|failed while running seed)", error.Message);
+        // Where the lost silo had got to (a tick, the start of its seed) is said when the driver knew
+        // it; on a loaded machine the kill can land before the silo's first report.
+        Assert.Matches(@"\)( \((running seed \d+, tick \d+ of 400 done|starting seed \d+)\))? (left the cluster during the run|failed while running seed)", error.Message);
     }
 }
