@@ -33,13 +33,19 @@ public sealed class CpuEngineParityTests
     [InlineData(ForgettingCurve.Sigmoid, 4099, 32)]
     [InlineData(ForgettingCurve.PowerLaw, 2051, 48)]
     [InlineData(ForgettingCurve.Exponential, 3, 16)]
-    public void Decay_matches_reference(ForgettingCurve curve, int users, int dim)
+    [InlineData(ForgettingCurve.Sigmoid, 70, 32, false)]
+    [InlineData(ForgettingCurve.PowerLaw, 9, 7, false)]
+    [InlineData(ForgettingCurve.Sigmoid, 70, 32, true, 1_000_000)]
+    [InlineData(ForgettingCurve.Exponential, 70, 12, true, 1_000_000)]
+    [InlineData(ForgettingCurve.PowerLaw, 70, 32, true, 1_000_000)]
+    public void Decay_matches_reference(ForgettingCurve curve, int users, int dim, bool withPreference = true, int tick = 5)
     {
         var n = users * dim;
         var last = new int[n];
         for (var i = 0; i < n; i++)
         {
-            last[i] = -(int)(KeyedRandom.Bits(3, 1, 0, 0, (uint)i) % 40);
+            // Late in a long run the integer ticks since engagement stay exact; a float tick would not.
+            last[i] = tick - 5 - (int)(KeyedRandom.Bits(3, 1, 0, 0, (uint)i) % 40);
         }
 
         var peak = Random(n, 2, 0.9f, 0.1f);
@@ -58,7 +64,7 @@ public sealed class CpuEngineParityTests
         }
 
         DecayOperands Operands(IComputeEngine e, float[] output) => new(
-            users, dim, curve, e.Bind(peak), e.Bind(last), e.Bind(p1), e.Bind(p2), e.Bind(pref), e.Bind(output), 0.1f, 5, 1.5f);
+            users, dim, curve, e.Bind(peak), e.Bind(last), e.Bind(p1), e.Bind(p2), withPreference ? e.Bind(pref) : null, e.Bind(output), 0.1f, tick, 1.5f);
     }
 
     [Theory]
