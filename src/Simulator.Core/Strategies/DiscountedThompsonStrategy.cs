@@ -32,11 +32,31 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
         return (float)(mean + (sd * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyThompson, (uint)user, (uint)tick, (uint)item)));
     }
 
+    /// <summary>
+    /// Items are visited in decreasing order of the largest draw they can produce
+    /// (m + s <see cref="KeyedRandom.NormalBound"/>); once that bound falls strictly below the
+    /// user's current k-th best draw no later item can enter, so the rest are never drawn. The
+    /// top-k order is total (score, then index), so the visiting order does not change the slate.
+    /// </summary>
     public void Recommend(RecommendContext ctx)
     {
         var k = context.K;
         var m = context.Catalog.LiveCount;
         var slates = ctx.Slates.Host;
+        var means = new double[m];
+        var sds = new double[m];
+        var bounds = new float[m];
+        var order = new int[m];
+        for (var i = 0; i < m; i++)
+        {
+            var (a, b) = Posterior(i);
+            means[i] = a / (a + b);
+            sds[i] = Math.Sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
+            bounds[i] = (float)(means[i] + (sds[i] * KeyedRandom.NormalBound));
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) => bounds[x] != bounds[y] ? bounds[y].CompareTo(bounds[x]) : x.CompareTo(y));
         context.Shards.ForEach(context.Parallel, (start, end) =>
         {
             Span<int> top = stackalloc int[k];
@@ -44,9 +64,16 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
             for (var u = start; u < end; u++)
             {
                 TopKMath.Clear(top, scores);
-                for (var i = 0; i < m; i++)
+                var key = KeyedRandom.UserTickKey(context.Seed, RandomStreams.StrategyThompson, (uint)u, (uint)ctx.Tick);
+                foreach (var i in order)
                 {
-                    TopKMath.Offer(top, scores, Draw(u, ctx.Tick, i), i);
+                    if (bounds[i] < scores[k - 1])
+                    {
+                        break;
+                    }
+
+                    var draw = (float)(means[i] + (sds[i] * KeyedRandom.NormalFromBits(KeyedRandom.BitsAt(key, (uint)i))));
+                    TopKMath.Offer(top, scores, draw, i);
                 }
 
                 top.CopyTo(slates.AsSpan(u * k, k));

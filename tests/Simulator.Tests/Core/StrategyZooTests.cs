@@ -177,5 +177,52 @@ public sealed class StrategyZooTests
         Assert.Equal(slates, kit.Recommend(s, 2)); // keyed: the same tick draws the same
     }
 
+    [Fact]
+    public void Discounted_thompson_skips_only_draws_that_cannot_enter_the_slate()
+    {
+        const int users = 300, items = 80, k = 5;
+        var vectors = Enumerable.Range(0, items * 2).Select(i => (float)(i % 7) / 7f).ToArray();
+        using var kit = new StrategyKit(users, 2, k, vectors, shards: 3);
+        using var s = new DiscountedThompsonStrategy(kit.Context, 0.9);
+
+        // Many shows of a few items make their posteriors narrow (their draws get pruned); the
+        // rest stay wide. Clicks keyed so some items are clearly better than others.
+        for (var t = 0; t < 6; t++)
+        {
+            var slates = new int[users * k];
+            var chosen = new int[users];
+            for (var u = 0; u < users; u++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    slates[(u * k) + j] = ((u % 13) + (j * 3) + t) % 40;
+                }
+
+                chosen[u] = (u + t) % 3 == 0 ? (u % k) : -1;
+            }
+
+            kit.Learn(s, t, slates, chosen);
+        }
+
+        var actual = kit.Recommend(s, 6);
+        for (var u = 0; u < users; u++)
+        {
+            var expected = Enumerable.Range(0, items).OrderByDescending(i => s.Draw(u, 6, i)).ThenBy(i => i).Take(k);
+            Assert.Equal(expected, actual[u]);
+        }
+    }
+
+    [Fact]
+    public void No_keyed_normal_draw_exceeds_the_bound_the_thompson_pruning_relies_on()
+    {
+        // The largest radius comes from the smallest u1 (top 24 bits zero); cos is largest at u2 -> 0.
+        var largest = Math.Abs(Simulator.Core.Randomness.KeyedRandom.NormalFromBits(0UL));
+        Assert.InRange(largest, 5.8f, Simulator.Core.Randomness.KeyedRandom.NormalBound);
+        for (ulong bits = 0; bits < (1UL << 16); bits++)
+        {
+            Assert.True(Math.Abs(Simulator.Core.Randomness.KeyedRandom.NormalFromBits(bits << 16)) <= Simulator.Core.Randomness.KeyedRandom.NormalBound);
+        }
+    }
+
     private static void Set(float[] target, float[] values) => values.AsSpan().CopyTo(target);
 }
