@@ -42,7 +42,8 @@ public static class MemoryEstimate
                 scorer + (users * ((4L * dim * 8) + (4L * Strategies.Learned.ForgettingFit.GridSize * Strategies.Learned.ForgettingFit.NoClickGridSize) + (4L * (long)Parameter(spec, "hidden", 32)))),
             "itemknn-decay" => (items * items * 4) + (items * 8) + scorer,
             "mf" or "mf-forgetting" => ((users + items) * (long)Parameter(spec, "factors", 16) * 4) + (users * 4L * k),
-            "linucb" => scorer + (users * 4L * dim),
+            // Contexts and theta (.) v [N x d] each, and the candidate pool (item, mean score) per user.
+            "linucb" => users * ((8L * dim) + (8L * Strategies.LinUcbStrategy.Candidates(k))),
 
             // A strategy added later without an entry here: assume a user-vector scorer, the common shape.
             _ => scorer,

@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 using Simulator.Core.Checkpoints;
+using Simulator.Core.Compute;
 using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Core.Strategies;
@@ -12,13 +14,17 @@ namespace Simulator.Core.Strategies;
 /// vector). Score: theta . z + c sqrt(z^T A^-1 z), theta = A^-1 b. Update rule per shown item j of
 /// every active user: A &lt;- A + z z^T, b &lt;- b + y z (y = 1 if clicked), summed per shard and merged
 /// in shard order; A starts at the identity and A^-1 is recomputed once per tick. The exploration
-/// bonus costs d^2 per item, so it is evaluated on the <see cref="CandidatesPerSlot"/> k items
-/// with the best mean score theta . z; the others cannot enter the slate.
+/// bonus costs d^2 per item, so it is evaluated on the min(<see cref="CandidatesPerSlot"/> k,
+/// <see cref="MaxCandidates"/>) items with the best mean score theta . z = (theta (.) v_u) . x_i,
+/// found by the engine's fused score-and-top-k; the others cannot enter the slate.
 /// </summary>
 public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointable
 {
     /// <summary>Candidates per slate position re-ranked with the exploration bonus.</summary>
     public const int CandidatesPerSlot = 4;
+
+    /// <summary>At most this many candidates per user: the ILGPU engine's top-k keeps up to 64 per user.</summary>
+    public const int MaxCandidates = 64;
 
     /// <summary>Weight of the newest click in the user context v.</summary>
     public const float ContextRate = 0.3f;
@@ -30,6 +36,10 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
     private readonly double[] _b;
     private readonly float[] _theta;
     private readonly float[] _inverse;
+    private readonly IColumn<float> _weighted;
+    private readonly IColumn<int> _pool;
+    private readonly IColumn<float> _poolScores;
+    private readonly int _candidates;
 
     public LinUcbStrategy(StrategyContext context, double exploration)
     {
@@ -51,8 +61,15 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
         _b = new double[d];
         _theta = new float[d];
         _inverse = new float[d * d];
+        _candidates = Candidates(context.K);
+        _weighted = context.Engine.Bind(new float[context.Users * d]);
+        _pool = context.Engine.Bind(new int[context.Users * _candidates]);
+        _poolScores = context.Engine.Bind(new float[context.Users * _candidates]);
         Solve();
     }
+
+    /// <summary>Candidates per user re-ranked with the exploration bonus, for slate size k.</summary>
+    public static int Candidates(int k) => Math.Min(CandidatesPerSlot * k, MaxCandidates);
 
     public string Name => "linucb";
 
@@ -62,53 +79,88 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
     /// <summary>theta = A^-1 b.</summary>
     public ReadOnlySpan<float> Theta => _theta;
 
+    /// <summary>Reference of the mean score theta . z_ui, straight from the definition in double.</summary>
+    internal double ReferenceMean(int user, int item) => ReferenceTerms(user, item).Mean;
+
+    /// <summary>Reference of the slate score theta . z + c sqrt(z^T A^-1 z), straight from the definition in double.</summary>
+    internal double ReferenceScore(int user, int item)
+    {
+        var (mean, quadratic) = ReferenceTerms(user, item);
+        return mean + (_exploration * Math.Sqrt(Math.Max(0.0, quadratic)));
+    }
+
+    private (double Mean, double Quadratic) ReferenceTerms(int user, int item)
+    {
+        var d = _context.Dim;
+        var items = _context.Catalog.Items.Host;
+        var z = new double[d];
+        for (var g = 0; g < d; g++)
+        {
+            z[g] = (double)_contexts[(user * d) + g] * items[(item * d) + g];
+        }
+
+        var mean = 0.0;
+        var quadratic = 0.0;
+        for (var g = 0; g < d; g++)
+        {
+            mean += _theta[g] * z[g];
+            for (var h = 0; h < d; h++)
+            {
+                quadratic += z[g] * _inverse[(g * d) + h] * z[h];
+            }
+        }
+
+        return (mean, quadratic);
+    }
+
     public void Recommend(RecommendContext ctx)
     {
         var d = _context.Dim;
         var k = _context.K;
         var m = _context.Catalog.LiveCount;
-        var items = _context.Catalog.Items.Host;
-        var slates = ctx.Slates.Host;
-        var candidates = Math.Min(m, CandidatesPerSlot * k);
+        var candidates = Math.Min(m, _candidates);
+        var weighted = _weighted.Host;
         _context.Shards.ForEach(_context.Parallel, (start, end) =>
         {
-            Span<int> pool = stackalloc int[candidates];
-            Span<float> poolScores = stackalloc float[candidates];
+            for (var u = start; u < end; u++)
+            {
+                for (var g = 0; g < d; g++)
+                {
+                    weighted[(u * d) + g] = _theta[g] * _contexts[(u * d) + g];
+                }
+            }
+        });
+        _weighted.Upload();
+        _context.Engine.ScoreTopK(new ScoreTopKOperands(
+            _context.Users, m, d, candidates, _weighted, _context.Catalog.Items, null, _pool, _poolScores));
+        _pool.Download();
+        _poolScores.Download();
+
+        var items = _context.Catalog.Items.Host;
+        var pool = _pool.Host;
+        var poolScores = _poolScores.Host;
+        var slates = ctx.Slates.Host;
+        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        {
             Span<int> top = stackalloc int[k];
             Span<float> topScores = stackalloc float[k];
             Span<float> z = stackalloc float[d];
-            Span<float> weighted = stackalloc float[d];
+            Span<float> y = stackalloc float[d];
             for (var u = start; u < end; u++)
             {
                 var v = _contexts.AsSpan(u * d, d);
-                for (var g = 0; g < d; g++)
-                {
-                    weighted[g] = _theta[g] * v[g];
-                }
-
-                TopKMath.Clear(pool, poolScores);
-                for (var i = 0; i < m; i++)
-                {
-                    var x = items.AsSpan(i * d, d);
-                    var mean = 0f;
-                    for (var g = 0; g < d; g++)
-                    {
-                        mean += weighted[g] * x[g];
-                    }
-
-                    TopKMath.Offer(pool, poolScores, mean, i);
-                }
-
                 TopKMath.Clear(top, topScores);
                 for (var c = 0; c < candidates; c++)
                 {
-                    var x = items.AsSpan(pool[c] * d, d);
+                    var item = pool[(u * candidates) + c];
+                    var x = items.AsSpan(item * d, d);
                     for (var g = 0; g < d; g++)
                     {
                         z[g] = v[g] * x[g];
                     }
 
-                    TopKMath.Offer(top, topScores, poolScores[c] + (_exploration * MathF.Sqrt(MathF.Max(0f, Quadratic(z)))), pool[c]);
+                    var bonus = _exploration * MathF.Sqrt(MathF.Max(0f, Quadratic(z, y)));
+                    TopKMath.Offer(top, topScores, poolScores[(u * candidates) + c] + bonus, item);
                 }
 
                 top.CopyTo(slates.AsSpan(u * k, k));
@@ -213,24 +265,53 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
 
     public void Dispose()
     {
+        _weighted.Dispose();
+        _pool.Dispose();
+        _poolScores.Dispose();
     }
 
-    private float Quadratic(ReadOnlySpan<float> z)
+    /// <summary>
+    /// z^T A^-1 z as z . y with y = sum over h of z_h row_h(A^-1) (A^-1 is symmetric): rows are
+    /// walked with pointers, eight lanes at a time where d allows; y is scratch of length d.
+    /// </summary>
+    private unsafe float Quadratic(ReadOnlySpan<float> z, Span<float> y)
     {
         var d = z.Length;
-        var sum = 0f;
-        for (var g = 0; g < d; g++)
+        var vectorEnd = Vector256.IsHardwareAccelerated ? d - (d % Vector256<float>.Count) : 0;
+        fixed (float* inverse = _inverse)
+        fixed (float* zp = z)
+        fixed (float* yp = y)
         {
-            var row = 0f;
-            for (var h = 0; h < d; h++)
+            for (var g = 0; g < d; g++)
             {
-                row += _inverse[(g * d) + h] * z[h];
+                yp[g] = 0f;
             }
 
-            sum += z[g] * row;
-        }
+            for (var h = 0; h < d; h++)
+            {
+                var row = inverse + (h * d);
+                var zh = zp[h];
+                var vz = Vector256.Create(zh);
+                var g = 0;
+                for (; g < vectorEnd; g += Vector256<float>.Count)
+                {
+                    Vector256.FusedMultiplyAdd(vz, Vector256.Load(row + g), Vector256.Load(yp + g)).Store(yp + g);
+                }
 
-        return sum;
+                for (; g < d; g++)
+                {
+                    yp[g] = MathF.FusedMultiplyAdd(zh, row[g], yp[g]);
+                }
+            }
+
+            var q = 0f;
+            for (var g = 0; g < d; g++)
+            {
+                q = MathF.FusedMultiplyAdd(zp[g], yp[g], q);
+            }
+
+            return q;
+        }
     }
 
     /// <summary>A^-1 and theta = A^-1 b (A is symmetric positive definite: the identity plus outer products).</summary>

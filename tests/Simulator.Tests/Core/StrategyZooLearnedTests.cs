@@ -190,6 +190,31 @@ public sealed class StrategyZooLearnedTests
     }
 
     [Fact]
+    public void Linucb_slates_are_the_top_k_of_mean_plus_bonus_among_the_best_means()
+    {
+        const int users = 40, items = 30, dim = 5, k = 3;
+        var vectors = Enumerable.Range(0, items * dim).Select(i => 0.1f + (((i * 37) % 11) / 11f)).ToArray();
+        using var kit = new StrategyKit(users, dim, k, vectors, shards: 3);
+        using var lin = new LinUcbStrategy(kit.Context, 0.8);
+        for (var t = 0; t < 4; t++)
+        {
+            var slates = Enumerable.Range(0, users * k).Select(i => ((i * 7) + t) % items).ToArray();
+            var chosen = Enumerable.Range(0, users).Select(u => (u + t) % 4 == 0 ? -1 : (u + t) % k).ToArray();
+            kit.Learn(lin, t, slates, chosen);
+        }
+
+        var candidates = LinUcbStrategy.Candidates(k);
+        var actual = kit.Recommend(lin, 4);
+        for (var u = 0; u < users; u++)
+        {
+            // The pool: the candidates best by mean theta . z; then mean + bonus ranks the pool.
+            var pool = Enumerable.Range(0, items).OrderByDescending(i => lin.ReferenceMean(u, i)).ThenBy(i => i).Take(candidates);
+            var expected = pool.OrderByDescending(i => lin.ReferenceScore(u, i)).ThenBy(i => i).Take(k);
+            Assert.Equal(expected, actual[u]);
+        }
+    }
+
+    [Fact]
     public void Spearman_matches_the_textbook_formula_and_averages_tied_ranks()
     {
         // d = (-1, 1, -1, 1, 0): rho = 1 - 6 * 4 / (5 * 24) = 0.8.
