@@ -4,9 +4,18 @@ using Simulator.Core.Results;
 
 namespace Simulator.Cli.Bench;
 
-/// <summary>Times each stage of <see cref="BenchWorkload"/>: warm-up, then repetitions, engine synchronised around each.</summary>
+/// <summary>Times each stage of <see cref="BenchWorkload"/>: warm-up (see <see cref="WarmUpTime"/>), then repetitions, engine synchronised around each.</summary>
 public static class BenchRunner
 {
+    /// <summary>
+    /// Each stage runs untimed until this much time has passed (at least once, at most
+    /// <see cref="MaxWarmUps"/> times): long enough for the JIT to replace tier-0 code with the
+    /// optimised tier, so the medians measure the steady state a long simulation runs in.
+    /// </summary>
+    private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(0.5);
+
+    private const int MaxWarmUps = 10;
+
     public static SizeResult Measure(BenchWorkload w, int repetitions, CancellationToken cancel)
     {
         long n = w.Users;
@@ -18,21 +27,28 @@ public static class BenchRunner
         StageResult Time(string name, StageBound bound, double flops, double bytes, Action run, Action? untimedAfter = null)
         {
             var seconds = new List<double>();
-            for (var r = 0; r <= repetitions; r++)
+            var warmUp = Stopwatch.StartNew();
+            for (var r = 0; r < MaxWarmUps && (r == 0 || warmUp.Elapsed < WarmUpTime); r++)
+            {
+                Once();
+            }
+
+            for (var r = 0; r < repetitions; r++)
+            {
+                seconds.Add(Once());
+            }
+
+            double Once()
             {
                 cancel.ThrowIfCancellationRequested();
                 w.Engine.Synchronize();
                 var clock = Stopwatch.StartNew();
                 run();
                 w.Engine.Synchronize();
-                if (r > 0)
-                {
-                    seconds.Add(clock.Elapsed.TotalSeconds);
-                }
-
+                var elapsed = clock.Elapsed.TotalSeconds;
                 untimedAfter?.Invoke();
-
                 tick++;
+                return elapsed;
             }
 
             return new StageResult(name, bound, flops, bytes, seconds, w.Users);

@@ -16,8 +16,9 @@ public static class BenchCommand
         simulator bench [experiment.json] [options]
 
         Times the canonical tick (DESIGN section 5: tick-1M = 1,000,000 users, 1,000 items, d = 32,
-        k = 10, MLP 32-64-32) stage by stage, after a warm-up, and measures the machine's copy
-        bandwidth and FMA rate in the same run. Writes bench.json and bench.md to the output folder
+        k = 10, MLP 32-64-32) stage by stage, each after a warm-up (untimed runs for at least
+        0.5 s, at most 10, so the JIT has reached its optimised tier), and measures the machine's
+        copy bandwidth and FMA rate in the same run. Writes bench.json and bench.md to the output folder
         (default results/bench/<timestamp>), with plots/ (throughput vs N, roofline); the last stdout
         line is that folder. An experiment file (scenarios/bench-*.json) records the sizes and
         settings; options given on the command line override it.
@@ -27,7 +28,7 @@ public static class BenchCommand
           --items LIST    items, or a comma list (default 1000)
           --dim D         interest dimension (default 32)
           --k K           slate size (default 10)
-          --reps R        timed repetitions after one warm-up (default 5)
+          --reps R        timed repetitions after the warm-up (default 5)
           --device D      auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
           --threads N     CPU worker threads (default: all cores)
           --out DIR       output folder
