@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Randomness;
@@ -10,7 +11,8 @@ namespace Simulator.Core.Strategies;
 /// posterior Beta(a_i, b_i) with a_i = 1 + S_i, b_i = 1 + N_i - S_i. Each user's slate is the top-k
 /// of draws theta_ui, one per item. Approximation (documented): the Beta draw is its moment-matched
 /// Normal, theta = m + s z with m = a/(a+b), s^2 = ab/((a+b)^2 (a+b+1)), z keyed by
-/// (seed, Thompson stream, user, tick, item), so draws are the same whatever the thread count.
+/// (seed, Thompson stream, user, tick, item) (<see cref="KeyedNormals"/>), so draws are the same
+/// whatever the thread count.
 /// Tallies are merged in shard order. Memory: O(M); work O(N M) draws per tick, no N x M matrix.
 /// </summary>
 public sealed class DiscountedThompsonStrategy(StrategyContext context, double discount) : IStrategy
@@ -29,14 +31,16 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
         var (a, b) = Posterior(item);
         var mean = a / (a + b);
         var sd = Math.Sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
-        return (float)(mean + (sd * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyThompson, (uint)user, (uint)tick, (uint)item)));
+        var z = KeyedNormals.One(KeyedRandom.UserTickKey(context.Seed, RandomStreams.StrategyThompson, (uint)user, (uint)tick), item);
+        return (float)(mean + (sd * z));
     }
 
     /// <summary>
     /// Items are visited in decreasing order of the largest draw they can produce
     /// (m + s <see cref="KeyedRandom.NormalBound"/>); once that bound falls strictly below the
-    /// user's current k-th best draw no later item can enter, so the rest are never drawn. The
-    /// top-k order is total (score, then index), so the visiting order does not change the slate.
+    /// user's current k-th best draw no later item can enter, so the rest are never drawn. Draws
+    /// come eight at a time (<see cref="KeyedNormals"/>). The top-k order is total (score, then
+    /// index), so neither the visiting order nor the block size changes the slate.
     /// </summary>
     public void Recommend(RecommendContext ctx)
     {
@@ -61,19 +65,31 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
         {
             Span<int> top = stackalloc int[k];
             Span<float> scores = stackalloc float[k];
+            Span<float> z = stackalloc float[KeyedNormals.Width];
             for (var u = start; u < end; u++)
             {
                 TopKMath.Clear(top, scores);
                 var key = KeyedRandom.UserTickKey(context.Seed, RandomStreams.StrategyThompson, (uint)u, (uint)ctx.Tick);
-                foreach (var i in order)
+                for (var b = 0; b < m && bounds[order[b]] >= scores[k - 1]; b += KeyedNormals.Width)
                 {
-                    if (bounds[i] < scores[k - 1])
+                    var block = order.AsSpan(b, Math.Min(KeyedNormals.Width, m - b));
+                    if (block.Length == KeyedNormals.Width)
                     {
-                        break;
+                        KeyedNormals.Eight(key, block).CopyTo(z);
+                    }
+                    else
+                    {
+                        for (var j = 0; j < block.Length; j++)
+                        {
+                            z[j] = KeyedNormals.One(key, block[j]);
+                        }
                     }
 
-                    var draw = (float)(means[i] + (sds[i] * KeyedRandom.NormalFromBits(KeyedRandom.BitsAt(key, (uint)i))));
-                    TopKMath.Offer(top, scores, draw, i);
+                    for (var j = 0; j < block.Length; j++)
+                    {
+                        var i = block[j];
+                        TopKMath.Offer(top, scores, (float)(means[i] + (sds[i] * z[j])), i);
+                    }
                 }
 
                 top.CopyTo(slates.AsSpan(u * k, k));
