@@ -25,8 +25,11 @@ public sealed partial class CpuEngine
         }
 
         var padded = (op.ItemCount + 15) & ~15;
-        var itemsT = GC.AllocateUninitializedArray<float>(op.Dim * padded, pinned: true);
-        var bias = GC.AllocateUninitializedArray<float>(padded, pinned: true);
+        // Reused per calling thread: a fresh pinned pair per call went to the pinned object heap,
+        // which only a gen-2 collection frees; with ~40 calls a tick (two per strategy world) that
+        // forced frequent gen-2 collections.
+        var itemsT = ThreadScratch<PackedItems>.For(op.Dim * padded);
+        var bias = ThreadScratch<PackedBias>.For(padded);
         PackItems(op, padded, itemsT, bias);
         var operands = op;
         ForEachChunk(op.Users, ScoreChunkUsers, (start, end) => ScoreRows(operands, itemsT, bias, padded, start, end));
@@ -35,7 +38,7 @@ public sealed partial class CpuEngine
     private static void PackItems(in ScoreTopKOperands op, int padded, float[] packed, float[] bias)
     {
         var items = op.Items.Host;
-        Array.Clear(packed);
+        Array.Clear(packed, 0, op.Dim * padded);
         for (var i = 0; i < op.ItemCount; i++)
         {
             var tile = (i / 16) * op.Dim * 16;
@@ -253,4 +256,10 @@ public sealed partial class CpuEngine
 
     /// <summary>Tag of the score chunk buffer.</summary>
     private readonly struct ScoreChunk;
+
+    /// <summary>Tag of the item tiles packed for one call (read by every worker of that call).</summary>
+    private readonly struct PackedItems;
+
+    /// <summary>Tag of the padded item bias of one call.</summary>
+    private readonly struct PackedBias;
 }
