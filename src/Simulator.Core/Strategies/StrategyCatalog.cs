@@ -101,7 +101,7 @@ public static class StrategyCatalog
             (c, s) => new LinUcbStrategy(c, s["exploration"])),
         new(
             "mlp-forgetting",
-            "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood; BCE + Adam minibatches.",
+            "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood of clicks and dwell; BCE + Adam minibatches.",
             false,
             [.. MlpParameters(), .. ForgettingParameters()],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s))),
