@@ -154,7 +154,7 @@ public static class StrategyCatalog
     private static StrategyParameter[] ForgettingParameters() =>
     [
         new("alphaInit", 0.3, 0.01, 5.0, "starting forgetting coefficient alpha (1/tick)"),
-        new("alphaPrior", 10, 0.0, 1e6, "weight, in clicks, of the population's alpha likelihood in each user's fit (shrinkage)"),
+        new("alphaPrior", 100, 0.0, 1e6, "weight, in responses, of the population's click likelihood in each user's alpha fit (shrinkage; dwell evidence is not shrunk)"),
         new("shape", 3, 0.0, 20.0, "beta of R(dt) = (1 + e^-beta) / (1 + e^(alpha dt - beta)); midpoint beta / alpha"),
     ];
 }
