@@ -101,7 +101,7 @@ public static class StrategyCatalog
             (c, s) => new LinUcbStrategy(c, s["exploration"])),
         new(
             "mlp-forgetting",
-            "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood; BCE + Adam minibatches.",
+            "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood of clicks and dwell; BCE + Adam minibatches.",
             false,
             [.. MlpParameters(), .. ForgettingParameters()],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s))),
@@ -154,7 +154,7 @@ public static class StrategyCatalog
     private static StrategyParameter[] ForgettingParameters() =>
     [
         new("alphaInit", 0.3, 0.01, 5.0, "starting forgetting coefficient alpha (1/tick)"),
-        new("alphaPrior", 10, 0.0, 1e6, "weight, in clicks, of the population's alpha likelihood in each user's fit (shrinkage)"),
+        new("alphaPrior", 100, 0.0, 1e6, "weight, in responses, of the population's click likelihood in each user's alpha fit (shrinkage; dwell evidence is not shrunk)"),
         new("shape", 3, 0.0, 20.0, "beta of R(dt) = (1 + e^-beta) / (1 + e^(alpha dt - beta)); midpoint beta / alpha"),
     ];
 }

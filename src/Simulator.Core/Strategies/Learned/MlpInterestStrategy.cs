@@ -16,7 +16,8 @@ namespace Simulator.Core.Strategies.Learned;
 ///    every shown item; gradients summed over 4 fixed chunks in chunk order, averaged, one Adam step.
 /// 2. Forgetting coefficient (per user, or one global alpha): likelihood on a log-spaced grid
 ///    (<see cref="ForgettingFit"/>) of the user's responses to every slate, with the click model's current
-///    parameters; per user the posterior mean of ln alpha (shrunk toward the population), globally the argmax.
+///    parameters, and per user the log dwell of each click against the clicked topic's retention
+///    (<see cref="DwellEvidence"/>); per user the posterior mean of ln alpha (shrunk toward the population), globally the argmax.
 /// 3. Behaviour: a click on an item of topic g applies S_g &lt;- S_g r + eta (1 - S_g r), D_g &lt;- ln(1 + dwell), L_g &lt;- t.
 /// Items are ranked by s &lt;I, x_i&gt; + c_i (learned scale and item bias of the click model).
 /// mlp-static uses R = 1 (no forgetting, no time in the features) and skips step 2.

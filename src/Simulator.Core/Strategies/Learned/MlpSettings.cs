@@ -42,7 +42,7 @@ public sealed record MlpSettings(
         (int)spec["steps"],
         (int)spec["warmup"],
         (float)spec.Parameters.GetValueOrDefault("alphaInit", 0.3),
-        (float)spec.Parameters.GetValueOrDefault("alphaPrior", 10.0),
+        (float)spec.Parameters.GetValueOrDefault("alphaPrior", 100.0),
         (float)spec.Parameters.GetValueOrDefault("shape", 3.0),
         (float)spec["reinforcement"]);
 }
