@@ -1,21 +1,42 @@
 using System.Diagnostics;
 using Orleans.TestingHost;
+using Simulator.Core.Compute;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
+using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Cluster.Tests;
 
-/// <summary>Killing a silo mid-run ends the driver quickly with a message that names the lost silo (TCP transport).</summary>
-public sealed class SiloLossTests
+/// <summary>
+/// Killing a silo mid-run ends the driver quickly with a message that names the lost silo (TCP
+/// transport), the seeds finished before it are in the seed checkpoint, and resuming from it on
+/// the remaining silos gives the uninterrupted local run's bytes.
+/// </summary>
+public sealed class SiloLossTests : IDisposable
 {
+    private readonly string _folder = Directory.CreateTempSubdirectory("silo-loss-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
     [Fact]
-    public async Task KillingASiloMidRunEndsTheDriverWithin30SecondsNamingTheSilo()
+    public async Task KillingASiloMidRunEndsTheDriverWithin30SecondsNamingTheSiloAndResumeFinishesTheRun()
     {
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 
         // Enough work per seed (a few seconds) that the kill lands while seeds are running.
         var scenario = ClusterScenarios.Small(seeds: 6, ticks: 400, users: 400);
+        var path = Path.Combine(_folder, "run" + SeedCheckpoint.Extension);
+        var checkpoint = SeedCheckpoint.Create(path, ScenarioWriter.ToJson(scenario));
         var victim = cluster.SecondarySilos[^1];
-        var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint);
+
+        // Kill once a seed is saved, so the resume below merges saved and rerun seeds.
+        var waited = Stopwatch.StartNew();
+        while (checkpoint.Seeds.Count == 0 && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(100);
+        }
+
         Assert.False(run.IsCompleted, "the run finished before the silo was killed; make the scenario larger");
 
         var clock = Stopwatch.StartNew();
@@ -28,5 +49,16 @@ public sealed class SiloLossTests
         // Where the lost silo had got to (a tick, the start of its seed) is said when the driver knew
         // it; on a loaded machine the kill can land before the silo's first report.
         Assert.Matches(@"\)( \((running seed \d+, tick \d+ of 400 done|starting seed \d+)\))? (left the cluster during the run|failed while running seed)", error.Message);
+
+        // The file holds the seeds finished before the loss, and only those.
+        var saved = SeedCheckpoint.Open(path);
+        Assert.InRange(saved.Seeds.Count, 1, scenario.SeedCount - 1);
+
+        var resumed = await ClusterRunDriver.RunAsync(cluster.Client, scenario, 2, TextWriter.Null, CancellationToken.None, saved);
+        using var engine = new CpuEngine(2);
+        var local = SimulationRunner.Run(scenario, engine, new RunOptions());
+        Assert.Equal(SummaryJson.Write(local), SummaryJson.Write(resumed.Result));
+        Assert.Equal(Enumerable.Range(0, scenario.SeedCount), resumed.Seeds.Select(s => s.SeedIndex));
+        Assert.DoesNotContain(resumed.Seeds, s => s.Silo.Contains(victim.SiloAddress.Endpoint.ToString(), StringComparison.Ordinal) && !saved.Seeds.ContainsKey(s.SeedIndex));
     }
 }

@@ -8,38 +8,79 @@ namespace Simulator.Cli.Commands;
 
 /// <summary>
 /// `simulator run --cluster`: the same run as a local one, with the seeds simulated on the
-/// cluster's silos; writes the same atomic run folder. A lost silo or gateway exits 1 with a
-/// message that names it, and no run folder is left behind.
+/// cluster's silos; writes the same atomic run folder. Every seed that finishes is saved to a
+/// seed checkpoint (<see cref="SeedCheckpoint"/>) as it does. A lost silo or gateway exits 1
+/// with a message that names it and the checkpoint; `--resume` of that file on the remaining
+/// silos runs only the unfinished seeds and gives the uninterrupted run's bytes.
 /// </summary>
 public static class ClusterRunCommand
 {
-    public static int Execute(RunSettings settings, Scenario scenario, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    public static int Execute(RunSettings settings, Scenario scenario, SeedCheckpoint? resume, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var gateway = EndpointOption.Parse("cluster", settings.Cluster!);
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
+        var checkpoint = resume ?? SeedCheckpoint.Create(CheckpointPath(settings, scenario, folder), ScenarioWriter.ToJson(scenario));
         Core.Results.RunResult run;
         try
         {
-            run = RunAsync(gateway, settings, scenario, stderr, cancel).GetAwaiter().GetResult();
+            run = RunAsync(gateway, settings, scenario, checkpoint, stderr, cancel).GetAwaiter().GetResult();
         }
         catch (ClusterRunException e)
         {
-            stderr.WriteLine($"error: {e.Message}; no run folder was written");
+            stderr.WriteLine($"error: {e.Message}; no run folder was written; {checkpoint.Seeds.Count} of {scenario.SeedCount} seeds had finished and are saved in {checkpoint.FilePath}; " +
+                             $"finish the run on the remaining silos with: simulator run --cluster {settings.Cluster} --expect-silos N --resume {checkpoint.FilePath}");
             return ExitCodes.RuntimeFailure;
         }
 
         RunCommand.Write(run, folder);
         folder.Commit();
+        checkpoint.Delete();
         stdout.WriteLine(ConsoleTable.Render(run));
         stdout.WriteLine(folder.FinalPath);
         return ExitCodes.Success;
     }
 
-    private static async Task<Core.Results.RunResult> RunAsync(System.Net.EndPoint gateway, RunSettings settings, Scenario scenario, TextWriter stderr, CancellationToken cancel)
+    /// <summary>Opens a seed checkpoint for --resume; a bad file is a usage error naming it.</summary>
+    public static SeedCheckpoint OpenCheckpoint(string path)
+    {
+        try
+        {
+            return SeedCheckpoint.Open(path);
+        }
+        catch (SeedCheckpointException e)
+        {
+            throw new UsageException($"--resume {e.Message}" + (path.EndsWith(SeedCheckpoint.Extension, StringComparison.Ordinal) ? string.Empty : " (a local checkpoint is resumed without --cluster)"));
+        }
+    }
+
+    /// <summary>The scenario to resume: the given file (with overrides), or the stored one; either must hash to the checkpoint's.</summary>
+    public static Scenario ResumedScenario(RunSettings settings, SeedCheckpoint resume)
+    {
+        var scenario = settings.ScenarioPath.Length > 0
+            ? RunCommand.LoadScenario(settings)
+            : ScenarioFiles.Parse(resume.FilePath, resume.ScenarioJson, settings.Overrides);
+        if (SeedCheckpoint.Hash(ScenarioWriter.ToJson(scenario)) != resume.ScenarioSha256)
+        {
+            throw new UsageException(
+                $"--resume {resume.FilePath}: the checkpoint was taken from a different scenario (the resolved scenario's hash differs); " +
+                "resume with the same scenario file and overrides, or give only --resume to use the scenario stored in the checkpoint");
+        }
+
+        return scenario;
+    }
+
+    /// <summary>Seed checkpoints go where local checkpoints go: --checkpoint-dir, else &lt;results&gt;/.checkpoints.</summary>
+    private static string CheckpointPath(RunSettings settings, Scenario scenario, RunFolder folder)
+    {
+        var directory = settings.CheckpointDir ?? Path.Combine(settings.ResultsRoot, ".checkpoints");
+        return Path.Combine(directory, $"{scenario.Name}-{Path.GetFileName(folder.FinalPath)}{SeedCheckpoint.Extension}");
+    }
+
+    private static async Task<Core.Results.RunResult> RunAsync(System.Net.EndPoint gateway, RunSettings settings, Scenario scenario, SeedCheckpoint checkpoint, TextWriter stderr, CancellationToken cancel)
     {
         await using var connection = await ClusterConnection.ConnectAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), cancel).ConfigureAwait(false);
         var log = settings.Quiet ? TextWriter.Null : stderr;
-        var run = await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel).ConfigureAwait(false);
+        var run = await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel, checkpoint).ConfigureAwait(false);
         return run.Result;
     }
 }

@@ -45,11 +45,13 @@ public static class RunCommand
                              default limit is what the machine or container allows. GPU runs
                              are also checked against the device's free memory
           --checkpoint-every N   save the full simulation state every N ticks (atomically; the
-                             file is removed once the run folder is complete)
+                             file is removed once the run folder is complete). With --cluster
+                             every finished seed is saved instead (<name>-<stamp>.seeds.json)
           --checkpoint-dir DIR   where checkpoints go (default: <results>/.checkpoints)
           --resume FILE      continue an interrupted run from a checkpoint; the scenario file may be
                              left out (the checkpoint stores it); results are byte-identical to an
-                             uninterrupted run, whatever --threads
+                             uninterrupted run, whatever --threads. A cluster run's .seeds.json is
+                             resumed with --cluster: only its unfinished seeds run, on the silos left
 
         Examples:
           simulator run scenarios/quickstart.json
@@ -59,13 +61,16 @@ public static class RunCommand
           simulator run scenarios/quickstart.json --cluster localhost:30000 --expect-silos 3
           simulator run scenarios/quickstart.json --checkpoint-every 10
           simulator run --resume results/.checkpoints/quickstart-20260101-120000.ckpt
+          simulator run --cluster localhost:30000 --expect-silos 2 --resume results/.checkpoints/quickstart-20260101-120000.seeds.json
         """;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var settings = RunSettings.Read(args);
-        using var resume = settings.Resume is null ? null : OpenCheckpoint(settings.Resume);
-        var scenario = resume is null ? LoadScenario(settings) : ResumedScenario(settings, resume);
+        var clusterResume = settings.Cluster is not null && settings.Resume is not null ? ClusterRunCommand.OpenCheckpoint(settings.Resume) : null;
+        using var resume = settings.Resume is null || clusterResume is not null ? null : OpenCheckpoint(settings.Resume);
+        var scenario = clusterResume is not null ? ClusterRunCommand.ResumedScenario(settings, clusterResume)
+            : resume is null ? LoadScenario(settings) : ResumedScenario(settings, resume);
         var cells = scenario.Sweep.Count > 0 ? ScenarioSweep.Cells(scenario).Select(c => c.Scenario).ToArray() : [scenario];
         var hostAvailable = MemoryGuard.HostAvailable(settings.MemoryLimitMib);
         foreach (var cell in cells)
@@ -80,7 +85,7 @@ public static class RunCommand
 
         if (settings.Cluster is not null)
         {
-            return ClusterRunCommand.Execute(settings, scenario, stdout, stderr, cancel);
+            return ClusterRunCommand.Execute(settings, scenario, clusterResume, stdout, stderr, cancel);
         }
 
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
@@ -156,6 +161,11 @@ public static class RunCommand
 
     private static LoadedCheckpoint OpenCheckpoint(string path)
     {
+        if (Cluster.SeedCheckpoint.LooksLikeOne(path))
+        {
+            throw new UsageException($"--resume {path}: this is a cluster checkpoint (the finished seeds of a cluster run); resume it with --cluster HOST:GATEWAY");
+        }
+
         try
         {
             return CheckpointFile.Open(path);
@@ -170,7 +180,7 @@ public static class RunCommand
     /// The scenario to resume: the given file (with overrides), or the one stored in the checkpoint.
     /// Either way its resolved form must hash to the checkpoint's, or the state would not fit it.
     /// </summary>
-    private static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume)
+    internal static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume)
     {
         var scenario = settings.ScenarioPath.Length > 0
             ? LoadScenario(settings)

@@ -20,22 +20,51 @@ public sealed record ClusterRun(RunResult Result, IReadOnlyList<SeedRun> Seeds);
 /// </summary>
 public static class ClusterRunDriver
 {
-    public static async Task<ClusterRun> RunAsync(IClusterClient client, Scenario scenario, int expectedSilos, TextWriter log, CancellationToken cancellation)
+    /// <summary>
+    /// Runs the scenario's seeds that <paramref name="checkpoint"/> does not hold yet (all of them
+    /// without one), saving each to it as soon as it finishes, so that a run that loses a silo can
+    /// be resumed; seeds from the checkpoint are merged in seed order with the new ones.
+    /// </summary>
+    public static async Task<ClusterRun> RunAsync(IClusterClient client, Scenario scenario, int expectedSilos, TextWriter log, CancellationToken cancellation, SeedCheckpoint? checkpoint = null)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        var earlier = checkpoint?.Seeds ?? new Dictionary<int, CompletedSeed>();
+        var pending = Enumerable.Range(0, scenario.SeedCount).Where(s => !earlier.ContainsKey(s)).ToArray();
+        if (earlier.Count > 0)
+        {
+            log.WriteLine($"cluster: resuming: {earlier.Count} of {scenario.SeedCount} seeds finished earlier; running seeds {string.Join(", ", pending)}");
+        }
+
+        var runs = new SeedRun[scenario.SeedCount];
+        var series = new double[scenario.SeedCount][];
+        foreach (var (seed, done) in earlier)
+        {
+            (runs[seed], series[seed]) = (done.Run, done.Series);
+        }
+
+        var silos = pending.Length == 0 ? new Dictionary<SiloAddress, string>() : await RunSeedsAsync(client, scenario, pending, expectedSilos, log, checkpoint, runs, series, cancellation).ConfigureAwait(false);
+        log.WriteLine($"cluster: seeds per silo: {string.Join(", ", runs.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
+        return new ClusterRun(ClusterResult.Assemble(scenario, series, runs, Math.Max(silos.Count, 1), started, clock.Elapsed), runs);
+    }
+
+    /// <summary>Runs the pending seeds on the cluster and fills their entries of runs and series.</summary>
+    private static async Task<IReadOnlyDictionary<SiloAddress, string>> RunSeedsAsync(
+        IClusterClient client, Scenario scenario, int[] pending, int expectedSilos, TextWriter log, SeedCheckpoint? checkpoint, SeedRun[] runs, double[][] series, CancellationToken cancellation)
+    {
         var management = client.GetGrain<IManagementGrain>(0);
         var silos = await WaitForSilosAsync(management, expectedSilos, cancellation).ConfigureAwait(false);
         var budget = ClusterTimeouts.Run(scenario, silos.Count);
-        log.WriteLine($"cluster: {silos.Count} silos ({string.Join(", ", silos.Values)}); {scenario.SeedCount} seeds; time budget {budget.TotalMinutes:F0} min");
+        log.WriteLine($"cluster: {silos.Count} silos ({string.Join(", ", silos.Values)}); {pending.Length} seeds; time budget {budget.TotalMinutes:F0} min");
 
         var runId = $"{scenario.Name}-{Guid.NewGuid():N}";
         var coordinator = client.GetGrain<IRunCoordinatorGrain>(runId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var request = new ClusterRunRequest(runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait);
+        var request = new ClusterRunRequest(runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending);
         var running = coordinator.Run(request, stop.Token);
         var progress = new WorkerProgress(coordinator.Progress, log);
         var watching = MembershipWatch.UntilLossAsync(management, silos, progress, stop.Token);
+        var saving = checkpoint is null ? Task.CompletedTask : SaveFinishedSeedsAsync(coordinator, checkpoint, stop.Token);
         var finished = await Task.WhenAny(running, watching, Task.Delay(budget, stop.Token)).ConfigureAwait(false);
         ClusterRunOutcome outcome;
         try
@@ -56,6 +85,9 @@ public static class ClusterRunDriver
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+
+            // The saver stops at the next await; after this no write to the checkpoint can follow.
+            await saving.ConfigureAwait(false);
         }
 
         if (outcome.Failure is not null)
@@ -63,16 +95,46 @@ public static class ClusterRunDriver
             throw new ClusterRunException(await ExplainAsync(outcome.Failure, management, silos, progress).ConfigureAwait(false));
         }
 
-        var series = new double[scenario.SeedCount][];
-        for (var s = 0; s < series.Length; s++)
+        foreach (var run in outcome.Seeds)
         {
-            var seed = s;
-            series[s] = await GuardAsync(
-                Chunking.FetchAsync(outcome.Seeds[s].SeriesLength, (o, c) => coordinator.FetchSeries(seed, o, c)), management, silos, progress).ConfigureAwait(false);
+            var seed = run.SeedIndex;
+            runs[seed] = run;
+            series[seed] = checkpoint?.Seeds.GetValueOrDefault(seed)?.Series ?? await GuardAsync(
+                Chunking.FetchAsync(run.SeriesLength, (o, c) => coordinator.FetchSeries(seed, o, c)), management, silos, progress).ConfigureAwait(false);
         }
 
-        log.WriteLine($"cluster: seeds per silo: {string.Join(", ", outcome.Seeds.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
-        return new ClusterRun(ClusterResult.Assemble(scenario, series, outcome.Seeds, silos.Count, started, clock.Elapsed), outcome.Seeds);
+        return silos;
+    }
+
+    /// <summary>
+    /// Every half second, saves the seeds the coordinator has finished since the last look. Ends
+    /// quietly when the run stops or the coordinator cannot be reached (the membership watch and
+    /// the run's own failure say why); never throws.
+    /// </summary>
+    private static async Task SaveFinishedSeedsAsync(IRunCoordinatorGrain coordinator, SeedCheckpoint checkpoint, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stop).ConfigureAwait(false);
+                foreach (var run in await coordinator.Completed().WaitAsync(stop).ConfigureAwait(false))
+                {
+                    if (checkpoint.Seeds.ContainsKey(run.SeedIndex))
+                    {
+                        continue;
+                    }
+
+                    var seed = run.SeedIndex;
+                    var values = await Chunking.FetchAsync(run.SeriesLength, (o, c) => coordinator.FetchSeries(seed, o, c)).WaitAsync(stop).ConfigureAwait(false);
+                    checkpoint.Add(run, values);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or OrleansException or TimeoutException or InvalidOperationException)
+        {
+            // Stopped, or the coordinator's silo is gone: what was saved stays saved.
+        }
     }
 
     /// <summary>Waits until <paramref name="expected"/> silos are active; returns them by address with their labels.</summary>

@@ -27,8 +27,13 @@ public interface IRunCoordinatorGrain : IGrainWithStringKey
     [ResponseTimeout("12:00:00")]
     Task<ClusterRunOutcome> Run(ClusterRunRequest request, CancellationToken cancellation);
 
-    /// <summary>Values [offset, offset + count) of seed <paramref name="seedIndex"/>'s series.</summary>
+    /// <summary>Values [offset, offset + count) of seed <paramref name="seedIndex"/>'s series; interleaves with <see cref="Run"/>.</summary>
+    [AlwaysInterleave]
     Task<DoubleBlock> FetchSeries(int seedIndex, int offset, int count);
+
+    /// <summary>The seeds finished so far (series ready to fetch), so the driver can save them before the run ends.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<SeedRun>> Completed();
 
     /// <summary>A worker's tick report; interleaves with the running <see cref="Run"/> and needs no answer.</summary>
     [OneWay, AlwaysInterleave]

@@ -17,6 +17,8 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
 
     private double[][] _series = [];
 
+    private SeedRun?[] _runs = [];
+
     public async Task<ClusterRunOutcome> Run(ClusterRunRequest request, CancellationToken cancellation)
     {
         var silos = await ActiveSilos.WaitForAsync(membership, request.ExpectedSilos, request.SiloWait, cancellation).ConfigureAwait(true);
@@ -27,7 +29,7 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
         }
 
         _series = new double[request.Seeds][];
-        var runs = new SeedRun[request.Seeds];
+        _runs = new SeedRun?[request.Seeds];
         var next = -1;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         string? failure = null;
@@ -37,15 +39,16 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
             var target = silos[slot];
             var label = SiloLabel.Of(target.Name, target.SiloAddress);
             var worker = GrainFactory.GetGrain<ISeedWorkerGrain>(slot, request.RunId);
-            int seed;
-            while (!stop.IsCancellationRequested && (seed = Interlocked.Increment(ref next)) < request.Seeds)
+            int position;
+            while (!stop.IsCancellationRequested && (position = Interlocked.Increment(ref next)) < request.SeedIndices.Length)
             {
+                var seed = request.SeedIndices[position];
                 try
                 {
                     RequestContext.Set(IPlacementDirector.PlacementHintKey, target.SiloAddress);
                     var run = await worker.RunSeed(request.ScenarioJson, seed, stop.Token).ConfigureAwait(true);
                     _series[seed] = await Chunking.FetchAsync(run.SeriesLength, (o, c) => worker.FetchSeries(o, c)).ConfigureAwait(true);
-                    runs[seed] = run;
+                    _runs[seed] = run;
                 }
                 catch (Exception e) when (!cancellation.IsCancellationRequested)
                 {
@@ -55,9 +58,10 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
             }
         }
 
-        var slots = Math.Min(silos.Count, request.Seeds);
+        var slots = Math.Min(silos.Count, request.SeedIndices.Length);
         await Task.WhenAll(Enumerable.Range(0, slots).Select(Work)).ConfigureAwait(true);
         cancellation.ThrowIfCancellationRequested();
+        var runs = request.SeedIndices.Select(s => _runs[s]!).ToArray();
         return new ClusterRunOutcome(failure is null ? runs : [], silos.Select(s => SiloLabel.Of(s.Name, s.SiloAddress)).ToArray(), failure);
     }
 
@@ -69,6 +73,9 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
 
     public Task<IReadOnlyList<SeedProgress>> Progress() =>
         Task.FromResult<IReadOnlyList<SeedProgress>>(_progress.Values.OrderBy(p => p.Silo, StringComparer.Ordinal).ToArray());
+
+    public Task<IReadOnlyList<SeedRun>> Completed() =>
+        Task.FromResult<IReadOnlyList<SeedRun>>(_runs.Where(r => r is not null).Select(r => r!).ToArray());
 
     public Task<DoubleBlock> FetchSeries(int seedIndex, int offset, int count) =>
         Task.FromResult(SeedSeries.Slice(_series[seedIndex], offset, count));

@@ -2,14 +2,19 @@ using Orleans;
 
 namespace Simulator.Cluster.Grains;
 
-/// <summary>What the driver asks the coordinator to run: a resolved scenario (as its JSON) over all its seeds.</summary>
+/// <summary>
+/// What the driver asks the coordinator to run: a resolved scenario (as its JSON) with
+/// <paramref name="Seeds"/> seeds, of which those in <paramref name="SeedIndices"/> (ascending;
+/// all of them unless the run resumes from a checkpoint).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ClusterRunRequest(
     [property: Id(0)] string RunId,
     [property: Id(1)] string ScenarioJson,
     [property: Id(2)] int Seeds,
     [property: Id(3)] int ExpectedSilos,
-    [property: Id(4)] TimeSpan SiloWait);
+    [property: Id(4)] TimeSpan SiloWait,
+    [property: Id(5)] int[] SeedIndices);
 
 /// <summary>
 /// One seed's run: where it ran, on which engine, how many series values it produced, its
@@ -28,7 +33,7 @@ public sealed record SeedRun(
     [property: Id(7)] string? ExampleUsersJson);
 
 /// <summary>
-/// The coordinator's answer: every seed's run in seed order, or the failure that stopped the run
+/// The coordinator's answer: the requested seeds' runs in seed order, or the failure that stopped the run
 /// (a message naming the silo and seed). Series values are fetched separately, in chunks.
 /// </summary>
 [GenerateSerializer, Immutable]

@@ -35,6 +35,41 @@ public sealed class CliClusterOptionTests
         Assert.Contains("--export is not available with --cluster", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TickCheckpointsWithClusterAreAUsageError()
+    {
+        var (code, err) = Cli("run", Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json"), "--cluster", "127.0.0.1:30000", "--checkpoint-every", "5");
+        Assert.Equal(2, code);
+        Assert.Contains("--checkpoint-every is for local runs; with --cluster every finished seed is saved automatically", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClusterCheckpointsAndLocalCheckpointsAreNotConfused()
+    {
+        var folder = Directory.CreateTempSubdirectory("cli-seeds-").FullName;
+        try
+        {
+            var seeds = Path.Combine(folder, "run" + Simulator.Cluster.SeedCheckpoint.Extension);
+            Simulator.Cluster.SeedCheckpoint.Create(seeds, "{}");
+            var (code, err) = Cli("run", "--resume", seeds);
+            Assert.Equal(2, code);
+            Assert.Contains("this is a cluster checkpoint", err, StringComparison.Ordinal);
+            Assert.Contains("--cluster HOST:GATEWAY", err, StringComparison.Ordinal);
+
+            // A file that is not a seed checkpoint, resumed on a cluster: named, before any connection.
+            var other = Path.Combine(folder, "run.ckpt");
+            File.WriteAllText(other, "not a checkpoint");
+            (code, err) = Cli("run", "--cluster", "127.0.0.1:30000", "--resume", other);
+            Assert.Equal(2, code);
+            Assert.Contains($"--resume {other}: not a cluster checkpoint", err, StringComparison.Ordinal);
+            Assert.Contains("a local checkpoint is resumed without --cluster", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "silo", "--gateway", "30000" }, "silo needs --port")]
     [InlineData(new[] { "silo", "--port", "11111" }, "silo needs --gateway")]
