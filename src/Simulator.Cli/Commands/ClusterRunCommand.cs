@@ -18,6 +18,11 @@ public static class ClusterRunCommand
     public static int Execute(RunSettings settings, Scenario scenario, SeedCheckpoint? resume, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var gateway = EndpointOption.Parse("cluster", settings.Cluster!);
+        if (scenario.Sweep.Count > 0)
+        {
+            return ExecuteSweep(gateway, settings, scenario, stdout, stderr, cancel);
+        }
+
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
         var checkpoint = resume ?? SeedCheckpoint.Create(CheckpointPath(settings, scenario, folder), ScenarioWriter.ToJson(scenario));
         Core.Results.RunResult run;
@@ -38,6 +43,40 @@ public static class ClusterRunCommand
         stdout.WriteLine(ConsoleTable.Render(run));
         stdout.WriteLine(folder.FinalPath);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A sweep on the cluster: cells one after another through one connection, each cell's seeds
+    /// spread over the silos. A lost silo ends the sweep (exit 1, no run folder); sweeps keep no
+    /// checkpoint (as locally), so rerun it, or run the remaining cells with --set.
+    /// </summary>
+    private static int ExecuteSweep(System.Net.EndPoint gateway, RunSettings settings, Scenario scenario, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        if (settings.Resume is not null)
+        {
+            throw new UsageException("--resume applies to single runs, not sweeps; run a long cell on its own with --set to resume it");
+        }
+
+        var log = settings.Quiet ? TextWriter.Null : stderr;
+        var connection = ClusterConnection.ConnectAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), cancel).GetAwaiter().GetResult();
+        try
+        {
+            return SweepRun.Execute(
+                settings,
+                scenario,
+                cell => ClusterRunDriver.RunAsync(connection.Client, cell, settings.ExpectSilos, log, cancel).GetAwaiter().GetResult().Result,
+                stdout,
+                stderr);
+        }
+        catch (ClusterRunException e)
+        {
+            stderr.WriteLine($"error: {e.Message}; no run folder was written");
+            return ExitCodes.RuntimeFailure;
+        }
+        finally
+        {
+            connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>Opens a seed checkpoint for --resume; a bad file is a usage error naming it.</summary>

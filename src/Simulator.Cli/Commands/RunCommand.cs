@@ -35,7 +35,8 @@ public static class RunCommand
           --device D         auto | cpu | cuda | opencl | ilgpu-cpu | reference (default: auto)
           --threads N        CPU worker threads (default: all cores)
           --quiet            no progress on stderr
-          --cluster H:G      run the seeds on an Orleans cluster through gateway H:G (see `simulator silo`)
+          --cluster H:G      run the seeds (of every sweep cell) on an Orleans cluster through
+                             gateway H:G (see `simulator silo`)
           --expect-silos N   with --cluster: wait for N silos before starting (default 1)
           --cluster-id ID    with --cluster: the silos' cluster id (default simulator)
           --export           also write interactions.csv, users.csv, items.csv (README:
@@ -78,9 +79,9 @@ public static class RunCommand
             MemoryGuard.CheckHost(cell, hostAvailable);
         }
 
-        if (scenario.Sweep.Count > 0 && (settings.Cluster is not null || settings.Export))
+        if (scenario.Sweep.Count > 0 && settings.Export)
         {
-            throw new UsageException($"scenario {scenario.Name} declares a sweep; --cluster and --export run single scenarios only (pick a cell with --set)");
+            throw new UsageException($"scenario {scenario.Name} declares a sweep; --export runs single scenarios only (pick a cell with --set)");
         }
 
         if (settings.Cluster is not null)

@@ -12,11 +12,22 @@ namespace Simulator.Cli.Commands;
 /// <summary>
 /// `run` on a scenario with a sweep: every cell runs as a full scenario (all its seeds) into
 /// cells/&lt;NN_settings&gt;/ of one run folder, then the sweep's index and crossover report are
-/// written at the top. The folder is committed only when every cell is done.
+/// written at the top. The folder is committed only when every cell is done. Cells run one
+/// after another, locally on the engine or (with --cluster) each with its seeds spread over the
+/// cluster's silos; either way a cell's files are those of a local run.
 /// </summary>
 internal static class SweepRun
 {
-    public static int Execute(RunSettings settings, Scenario scenario, IComputeEngine engine, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    public static int Execute(RunSettings settings, Scenario scenario, IComputeEngine engine, TextWriter stdout, TextWriter stderr, CancellationToken cancel) =>
+        Execute(settings, scenario, cell => SimulationRunner.Run(cell, engine, new RunOptions
+        {
+            Threads = settings.Threads,
+            Progress = new ProgressPrinter(stderr, settings.Quiet),
+            Cancellation = cancel,
+        }), stdout, stderr);
+
+    /// <summary>The sweep with runCell running each cell's scenario to its result (all seeds).</summary>
+    public static int Execute(RunSettings settings, Scenario scenario, Func<Scenario, RunResult> runCell, TextWriter stdout, TextWriter stderr)
     {
         if (settings.CheckpointEvery is not null || settings.Resume is not null)
         {
@@ -30,12 +41,7 @@ internal static class SweepRun
         foreach (var cell in cells)
         {
             stderr.WriteLine($"cell {cell.Index + 1}/{cells.Count}: {cell.Label}");
-            var run = SimulationRunner.Run(cell.Scenario, engine, new RunOptions
-            {
-                Threads = settings.Threads,
-                Progress = new ProgressPrinter(stderr, settings.Quiet),
-                Cancellation = cancel,
-            });
+            var run = runCell(cell.Scenario);
             var relative = Path.Combine("cells", cell.FolderName);
             RunCommand.Write(run, name => folder.File(Path.Combine(relative, name)));
             results.Add(new SweepCellResult(cell.Index, relative.Replace('\\', '/'), cell.Settings, run));

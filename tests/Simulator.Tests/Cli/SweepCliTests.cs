@@ -32,6 +32,33 @@ public sealed class SweepCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sweep_on_a_cluster_writes_the_local_sweeps_bytes()
+    {
+        var scenario = Path.Combine(_temp, "sweep.json");
+        File.WriteAllText(scenario, Json);
+        var local = Path.Combine(_temp, "local");
+        Assert.Equal(0, Cli("run", scenario, "--out", local, "--quiet", "--device", "cpu").Code);
+
+        await using var cluster = await Simulator.Cluster.Hosting.InProcessCluster.StartAsync(
+            2, new Simulator.Cluster.Hosting.SeedEngineSource(() => new Simulator.Core.Compute.CpuEngine(1)), CancellationToken.None);
+        var remote = Path.Combine(_temp, "remote");
+        var (code, _, err) = Cli("run", scenario, "--out", remote, "--quiet", "--cluster", cluster.Gateway.ToString(), "--cluster-id", cluster.ClusterId, "--expect-silos", "2");
+        Assert.True(code == 0, err);
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(local, "sweep.json")), File.ReadAllBytes(Path.Combine(remote, "sweep.json")));
+        var cells = Directory.GetDirectories(Path.Combine(local, "cells")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(4, cells.Length);
+        Assert.Equal(cells, Directory.GetDirectories(Path.Combine(remote, "cells")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var cell in cells)
+        {
+            foreach (var file in new[] { "summary.json", "metrics.csv" })
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(local, "cells", cell!, file)), File.ReadAllBytes(Path.Combine(remote, "cells", cell!, file)));
+            }
+        }
+    }
+
+    [Fact]
     public void A_sweep_runs_every_cell_into_one_folder_and_report_redraws_it_identically()
     {
         var scenario = Path.Combine(_temp, "sweep.json");
