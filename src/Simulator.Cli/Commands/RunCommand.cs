@@ -46,8 +46,8 @@ public static class RunCommand
                              default limit is what the machine or container allows. GPU runs
                              are also checked against the device's free memory
           --checkpoint-every N   save the full simulation state every N ticks (atomically; the
-                             file is removed once the run folder is complete). With --cluster
-                             every finished seed is saved instead (<name>-<stamp>.seeds.json)
+                             file is removed once the run folder is complete). Local runs only:
+                             a --cluster run saves every finished seed by itself (.seeds.json)
           --checkpoint-dir DIR   where checkpoints go (default: <results>/.checkpoints)
           --resume FILE      continue an interrupted run from a checkpoint; the scenario file may be
                              left out (the checkpoint stores it); results are byte-identical to an
@@ -181,7 +181,7 @@ public static class RunCommand
     /// The scenario to resume: the given file (with overrides), or the one stored in the checkpoint.
     /// Either way its resolved form must hash to the checkpoint's, or the state would not fit it.
     /// </summary>
-    internal static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume)
+    private static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume)
     {
         var scenario = settings.ScenarioPath.Length > 0
             ? LoadScenario(settings)
