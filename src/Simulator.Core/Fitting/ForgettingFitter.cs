@@ -6,9 +6,10 @@ namespace Simulator.Core.Fitting;
 
 /// <summary>
 /// One curve family fitted to the whole population by maximum likelihood. Offset is the baseline
-/// offset o = b / (1 - b), NaN when the likelihood does not estimate it.
+/// offset o = b / (1 - b), NaN when the likelihood does not estimate it; Reinforcement is the
+/// fitted eta of the reinforcement rule, NaN when the likelihood does not estimate it.
 /// </summary>
-public sealed record FamilyFit(CurveShape Shape, double Offset, double[] Extra, double LogLikelihood, int Parameters)
+public sealed record FamilyFit(CurveShape Shape, double Offset, double[] Extra, double LogLikelihood, int Parameters, double Reinforcement = double.NaN)
 {
     /// <summary>Akaike information criterion 2k - 2 ln L: lower is better.</summary>
     public double Aic => (2.0 * Parameters) - (2.0 * LogLikelihood);
@@ -124,7 +125,7 @@ public static class ForgettingFitter
         var best = x.ToArray();
         var ll = Evaluate(likelihood, curve, best, scale);
         var (shape, bestOffset, bestExtra) = Unpack(curve, best, likelihood.HasOffset);
-        return new FamilyFit(shape, bestOffset, bestExtra, ll, shapeCount + (likelihood.HasOffset ? 1 : 0) + likelihood.ExtraParameters);
+        return new FamilyFit(shape, bestOffset, bestExtra, ll, shapeCount + (likelihood.HasOffset ? 1 : 0) + likelihood.ExtraParameters, likelihood.ReinforcementOf(bestExtra));
     }
 
     /// <summary>Each user's log speed factor (golden section on its own groups) and its standard error from the curvature.</summary>
