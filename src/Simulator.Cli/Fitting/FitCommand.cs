@@ -264,10 +264,10 @@ public static class FitCommand
         var figure = FitCurveFigure.Render(Path.GetFileName(Path.TrimEndingDirectorySeparator(path)), read.UnitName, rateName, families);
         File.WriteAllBytes(Path.Combine(dir, figure.PngFileName), figure.Png);
         File.WriteAllText(Path.Combine(dir, figure.SvgFileName), figure.Svg);
-        var users = new StringBuilder("user,engagements,log_speed_factor,standard_error,parameter1\n");
+        var users = new StringBuilder("user,engagements,log_speed_factor,standard_error,parameter1,shrunk_log_speed_factor\n");
         foreach (var u in fit.Users)
         {
-            users.Append(CultureInfo.InvariantCulture, $"{u.User},{u.Events},{u.LogFactor:R},{u.StandardError:R},{fit.Best.Shape.P1 * Math.Exp(u.LogFactor):R}\n");
+            users.Append(CultureInfo.InvariantCulture, $"{u.User},{u.Events},{u.LogFactor:R},{u.StandardError:R},{fit.Best.Shape.P1 * Math.Exp(u.LogFactor):R},{ForgettingFitter.Shrunk(u, fit.Heterogeneity):R}\n");
         }
 
         File.WriteAllText(Path.Combine(dir, "user_speeds.csv"), users.ToString());
