@@ -21,6 +21,13 @@ public static class FitCommand
         plots of fitted vs observed curves; --out writes a scenario whose population behaves
         like the log. The log is streamed; millions of rows are fine.
 
+        Exports (impressions) are fitted with the simulator's response model: a slate choice
+        with a no-click option, strength b + (peak - b) R(dt) replayed with the reinforcement
+        rule; estimated: curve, baseline b, reinforcement eta, per-history amplitudes integrated
+        out. Round trip on 300 users x 60 ticks: exponential half-life -8%, sigmoid midpoint -8%
+        (family right for both), power law family right but parameters not; per-user Spearman
+        0.44 / 0.58 / 0.22; calibrated re-run gap KS D 0.033 vs 5% critical 0.033.
+
         Logs recognised from their first line (or name one with --format):
           csv, tsv         header row; columns user, item, timestamp [, topic, rating, dwell]
                            (common names tried; set them with --user-col, --item-col, --time-col,
