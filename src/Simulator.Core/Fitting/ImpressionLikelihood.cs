@@ -12,8 +12,10 @@ namespace Simulator.Core.Fitting;
 /// it met, exactly the simulator's reinforcement. The curve, the baseline b (as the offset
 /// b / (1 - b)) and the reinforcement eta (extra parameter, logit scale) are population
 /// parameters; the amplitudes A_ug (interest weight x preference x topic focus / temperature) and
-/// the no-click utility c_u belong to each history and are profiled out by a Newton solve with
-/// weak normal priors (sd <see cref="PriorSd"/>), which keep never-clicked topics finite.
+/// the no-click utility c_u belong to each history and are integrated out by Laplace's
+/// approximation around their Newton mode, under a normal prior on A whose mean and log sd are
+/// extra parameters 2 and 3 (fitted with the curve) and a weak prior (sd <see cref="PriorSd"/>)
+/// on c; the priors keep never-clicked topics finite.
 /// gamma, the log position decay, is estimated once from the pooled data; it is nearly unbiased
 /// there because the slates it is built for do not rank by interest.
 /// Why this form and not a logistic regression per impression: the click of one item is a
@@ -26,7 +28,7 @@ namespace Simulator.Core.Fitting;
 /// </summary>
 public sealed class ImpressionLikelihood : ForgettingLikelihood
 {
-    /// <summary>Prior sd of the per-history amplitudes (around 0) and no-click utility (around its pooled value).</summary>
+    /// <summary>Prior sd of the per-history no-click utility around its pooled value.</summary>
     public const double PriorSd = 3.0;
 
     private const double PriorPrecision = 1.0 / (PriorSd * PriorSd);
