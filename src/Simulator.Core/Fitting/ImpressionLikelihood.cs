@@ -2,203 +2,404 @@ namespace Simulator.Core.Fitting;
 
 /// <summary>
 /// Likelihood for impression logs (the simulator's export: every shown item with its slate
-/// position and whether it was clicked). In the simulator the true interest in topic g is
-/// preference_g x (b + (peak - b) R(dt)), and the click logit is linear in that interest, so an
-/// impression of a topic-g item at slate position j is modelled as
-///   logit P(click) = a_ug + gamma j + s_ug R(dt),
-/// where dt is the time since the history last clicked topic g (or since the log's origin), and
-/// the intercept a_ug (baseline interest, no-click utility) and slope s_ug (preference for g times
-/// the interest weight) belong to each history x topic and are profiled out by a two-parameter
-/// Newton solve. Giving every history x topic its own intercept and slope matters: topics a user
-/// likes are clicked more often, so they have short dt and high click rates; shared values would
-/// mistake preference for fast forgetting. Weak normal priors (sd <see cref="PriorSd"/>) keep the
-/// pair finite for topics without clicks. gamma, the log position decay, is estimated once from
-/// the pooled data. What remains for the outer search is the curve's shape alone; the baseline is
-/// absorbed in the intercepts, so this likelihood does not estimate it.
+/// position and whether it was clicked), written as the simulator generates them. A slate is
+/// answered by one multinomial-logit choice among its items and a no-click option, so an item of
+/// topic g at 0-based position j is chosen with probability
+///   exp(A_ug S_ug(t) + gamma j) / (exp(c_u) + sum over the slate of the same),
+/// where S_ug(t) = b + (peak_ug - b) R(t - last_ug) is the user's strength in topic g, last_ug the
+/// time of the last click on g (the log's origin at first, with peak 1, as every simulated topic
+/// starts engaged at tick 0), and a click moves the peak to w + eta (1 - w) from the strength w
+/// it met, exactly the simulator's reinforcement. The curve, the baseline b (as the offset
+/// b / (1 - b)) and the reinforcement eta (extra parameter, logit scale) are population
+/// parameters; the amplitudes A_ug (interest weight x preference x topic focus / temperature) and
+/// the no-click utility c_u belong to each history and are integrated out by Laplace's
+/// approximation around their Newton mode, under a normal prior on A whose mean and log sd are
+/// extra parameters 2 and 3 (fitted with the curve) and a weak prior (sd <see cref="PriorSd"/>)
+/// on c; the priors keep never-clicked topics finite.
+/// gamma, the log position decay, is estimated once from the pooled data; it is nearly unbiased
+/// there because the slates it is built for do not rank by interest.
+/// Why this form and not a logistic regression per impression: the click of one item is a
+/// competition with the rest of the slate, and strength enters through one amplitude, so the
+/// intercept and slope of a topic are tied by the baseline; freeing them, or resetting the peak
+/// to 1 at every click, lets the per-group slope absorb reinforcement and preference and leaves
+/// the curve's shape to fit the timing of the first few ticks, which pulled the fit toward a
+/// sigmoid with a short half-life. Item quality and the off-topic part of item embeddings are
+/// not in the log's columns and remain as noise.
 /// </summary>
 public sealed class ImpressionLikelihood : ForgettingLikelihood
 {
-    /// <summary>Prior sd of the per-group intercept and slope around their pooled centres.</summary>
+    /// <summary>Prior sd of the per-history no-click utility around its pooled value.</summary>
     public const double PriorSd = 3.0;
 
     private const double PriorPrecision = 1.0 / (PriorSd * PriorSd);
-    private readonly double[] _dt;
+    private readonly int[] _slateStart;
+    private readonly int[] _groupSlateStart;
+    private readonly double[] _slateTime;
+    private readonly int[] _topic;
     private readonly short[] _position;
     private readonly bool[] _clicked;
-    private readonly double[] _intercept;
-    private readonly double[] _slope;
+    private readonly double[][] _profile;
     private readonly int[] _userClicks;
     private readonly double _gamma;
-    private readonly double _pooledIntercept;
+    private readonly double _pooledNoClick;
+    private readonly int _topics;
+    private readonly double _origin;
 
-    private ImpressionLikelihood(int[] groupStart, int[] groupUser, int users, double[] dt, short[] position, bool[] clicked, int[] userClicks, double typical)
+    private ImpressionLikelihood(
+        int[] groupStart, int[] groupUser, int users, int[] groupSlateStart, int[] slateStart, double[] slateTime, int[] topic, short[] position, bool[] clicked, int topics, int[] userClicks, double origin, double typical)
         : base(groupStart, groupUser, users)
     {
-        _dt = dt;
+        _groupSlateStart = groupSlateStart;
+        _slateStart = slateStart;
+        _slateTime = slateTime;
+        _topic = topic;
         _position = position;
         _clicked = clicked;
-        _intercept = new double[groupStart.Length - 1];
-        _slope = new double[groupStart.Length - 1];
+        _topics = topics;
         _userClicks = userClicks;
+        _origin = origin;
         TypicalTime = typical;
-        (_pooledIntercept, _gamma) = PooledPositionModel(position, clicked);
-        Array.Fill(_intercept, _pooledIntercept);
+        double intercept;
+        (intercept, _gamma) = PooledPositionModel(position, clicked);
+
+        // P(no click) of a slate of k items under the pooled model, as the no-click utility's centre.
+        var slates = Math.Max(1, slateStart.Length - 1);
+        var clicks = clicked.Count(c => c);
+        _pooledNoClick = intercept + Math.Log((slates - clicks + 0.5) / (clicks + 0.5));
+        _profile = new double[Groups][];
+        for (var g = 0; g < Groups; g++)
+        {
+            _profile[g] = new double[topics + 1];
+            _profile[g][topics] = _pooledNoClick;
+        }
     }
 
-    public override int ExtraParameters => 0;
+    public override int ExtraParameters => 3;
 
-    public override bool HasOffset => false;
+    public override bool HasOffset => true;
 
-    public override double[] InitialExtra => [];
+    /// <summary>Reinforcement eta = 0.5 to start (logit 0); amplitude prior mean 1 and sd 1.5.</summary>
+    public override double[] InitialExtra => [0.0, 1.0, Math.Log(1.5)];
 
     public override double TypicalTime { get; }
 
-    public override string Kind => "impressions (click logit with intercept and slope per history x topic)";
+    public override string Kind => "impressions (slate choice with no-click option; strength with baseline and reinforcement; amplitudes per history x topic)";
 
     /// <summary>Log position decay per slate position, estimated from the pooled data.</summary>
     public double PositionSlope => _gamma;
 
     public override int EventsOfUser(int user) => _userClicks[user];
 
-    /// <summary>
-    /// Builds the groups: walks each history in time order, keeping per topic the time of the last
-    /// click (initially the log's origin, as the simulator starts every topic engaged at tick 0);
-    /// clicks update it only after all impressions of that time step, as the simulator reinforces
-    /// after the response.
-    /// </summary>
+    public override double ReinforcementOf(double[] extra) => Logistic(extra[0]);
+
+    /// <summary>Builds one group per history, its rows cut into slates (rows of one history with one time).</summary>
     public static ImpressionLikelihood Build(InteractionLog log)
     {
         var order = log.SortedRows();
         var history = log.History;
-        var topic = log.Topic;
         var time = log.Time;
-        var position = log.Position;
-        var clicked = log.Clicked;
-        var dt = new double[order.Length];
-        var pos = new short[order.Length];
-        var y = new bool[order.Length];
+        var topicIndex = new Dictionary<int, int>();
+        var topic = new int[order.Length];
+        var position = new short[order.Length];
+        var clicked = new bool[order.Length];
         var groupStart = new List<int> { 0 };
         var groupUser = new List<int>();
+        var groupSlateStart = new List<int> { 0 };
+        var slateStart = new List<int> { 0 };
+        var slateTime = new List<double>();
         var userClicks = new int[log.Users];
-        var lastClick = new Dictionary<int, double>();
-        var rowsByTopic = new SortedDictionary<int, List<(double Dt, short Position, bool Clicked)>>();
-        var written = 0;
-        var i = 0;
-        while (i < order.Length)
+        var gaps = new List<double>();
+        for (var i = 0; i < order.Length; i++)
         {
-            var h = history[order[i]];
-            lastClick.Clear();
-            foreach (var list in rowsByTopic.Values)
+            var r = order[i];
+            if (!topicIndex.TryGetValue(log.Topic[r], out var t))
             {
-                list.Clear();
+                t = topicIndex.Count;
+                topicIndex[log.Topic[r]] = t;
             }
 
-            while (i < order.Length && history[order[i]] == h)
+            topic[i] = t;
+            position[i] = Math.Max((short)0, log.Position[r]);
+            clicked[i] = log.Clicked[r];
+            if (clicked[i])
             {
-                var t = time[order[i]];
-                var stepStart = i;
-                for (; i < order.Length && history[order[i]] == h && time[order[i]] == t; i++)
-                {
-                    var r = order[i];
-                    var last = lastClick.TryGetValue(topic[r], out var l) ? l : log.Origin;
-                    if (!rowsByTopic.TryGetValue(topic[r], out var rows))
-                    {
-                        rows = [];
-                        rowsByTopic[topic[r]] = rows;
-                    }
-
-                    rows.Add((t - last, position[r], clicked[r]));
-                }
-
-                for (var j = stepStart; j < i; j++)
-                {
-                    if (clicked[order[j]])
-                    {
-                        lastClick[topic[order[j]]] = t;
-                        userClicks[log.UserOf(h)]++;
-                    }
-                }
+                userClicks[log.UserOf(history[r])]++;
             }
 
-            foreach (var rows in rowsByTopic.Values)
+            var last = i + 1 == order.Length;
+            var newHistory = last || history[order[i + 1]] != history[r];
+            if (newHistory || time[order[i + 1]] != time[r])
             {
-                if (rows.Count == 0)
-                {
-                    continue;
-                }
+                slateStart.Add(i + 1);
+                slateTime.Add(time[r]);
+                gaps.Add(time[r] - log.Origin);
+            }
 
-                foreach (var (d, p, c) in rows)
-                {
-                    dt[written] = d;
-                    pos[written] = Math.Max((short)0, p);
-                    y[written] = c;
-                    written++;
-                }
-
-                groupStart.Add(written);
-                groupUser.Add(log.UserOf(h));
+            if (newHistory)
+            {
+                groupStart.Add(i + 1);
+                groupUser.Add(log.UserOf(history[r]));
+                groupSlateStart.Add(slateTime.Count);
             }
         }
 
-        var sorted = dt.ToArray();
-        Array.Sort(sorted);
-        var typical = sorted.Length > 0 ? Math.Max(sorted[sorted.Length / 2], 1e-6) : 1;
-        return new ImpressionLikelihood([.. groupStart], [.. groupUser], log.Users, dt, pos, y, userClicks, typical);
+        gaps.Sort();
+        var typical = gaps.Count > 0 ? Math.Max(gaps[gaps.Count / 4], 1e-6) : 1;
+        return new ImpressionLikelihood(
+            [.. groupStart], [.. groupUser], log.Users, [.. groupSlateStart], [.. slateStart], [.. slateTime], topic, position, clicked, Math.Max(1, topicIndex.Count), userClicks, log.Origin, typical);
     }
 
-    protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra)
-    {
-        var start = RowStart(group);
-        var n = RowEnd(group) - start;
-        Span<double> x = n <= 512 ? stackalloc double[n] : new double[n];
-        for (var r = 0; r < n; r++)
-        {
-            x[r] = shape.Retention(_dt[start + r]);
-        }
+    protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra) =>
+        Profile(group, shape, offset, extra, null, null);
 
-        var a = _intercept[group];
-        var s = _slope[group];
-        for (var iteration = 0; iteration < 40; iteration++)
+    /// <summary>
+    /// Replays the history's strengths (peaks move on clicks), profiles the amplitudes and the
+    /// no-click utility by Newton's method and returns the penalised log-likelihood; when asked,
+    /// writes each row's time since its topic's last click and its fitted choice probability.
+    /// </summary>
+    private double Profile(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra, double[]? rowDt, double[]? rowProbability)
+    {
+        var baseline = offset / (1 + offset);
+        var eta = Logistic(extra[0]);
+        var amplitudeMean = extra[1];
+        var amplitudePrecision = Math.Exp(-2 * extra[2]);
+        var rowStart = RowStart(group);
+        var n = RowEnd(group) - rowStart;
+        var d = _topics;
+        var strength = n <= 1024 ? stackalloc double[n] : new double[n];
+        Span<double> peak = d <= 64 ? stackalloc double[d] : new double[d];
+        Span<double> last = d <= 64 ? stackalloc double[d] : new double[d];
+        peak.Fill(1);
+        last.Fill(_origin);
+        var slateFrom = _groupSlateStart[group];
+        var slateTo = _groupSlateStart[group + 1];
+        for (var s = slateFrom; s < slateTo; s++)
         {
-            // Gradient and Hessian of the penalised log-likelihood in (a, s).
-            var ga = -(a - _pooledIntercept) * PriorPrecision;
-            var gs = -s * PriorPrecision;
-            var haa = -PriorPrecision;
-            var has = 0.0;
-            var hss = -PriorPrecision;
-            for (var r = 0; r < n; r++)
+            var t = _slateTime[s];
+            var clickedRow = -1;
+            for (var r = _slateStart[s]; r < _slateStart[s + 1]; r++)
             {
-                var p = Logistic(a + (_gamma * _position[start + r]) + (s * x[r]));
-                var residual = (_clicked[start + r] ? 1 : 0) - p;
-                var w = p * (1 - p);
-                ga += residual;
-                gs += residual * x[r];
-                haa -= w;
-                has -= w * x[r];
-                hss -= w * x[r] * x[r];
+                var g = _topic[r];
+                var dt = t - last[g];
+                strength[r - rowStart] = baseline + ((peak[g] - baseline) * shape.Retention(dt));
+                if (rowDt is not null)
+                {
+                    rowDt[r] = dt;
+                }
+
+                if (_clicked[r])
+                {
+                    clickedRow = r;
+                }
             }
 
-            var det = (haa * hss) - (has * has);
-            var da = Math.Clamp(-((hss * ga) - (has * gs)) / det, -3, 3);
-            var ds = Math.Clamp(-((haa * gs) - (has * ga)) / det, -3, 3);
-            a += da;
-            s += ds;
-            if (Math.Abs(da) + Math.Abs(ds) < 1e-9)
+            if (clickedRow >= 0)
+            {
+                var g = _topic[clickedRow];
+                var w = strength[clickedRow - rowStart];
+                peak[g] = w + (eta * (1 - w));
+                last[g] = t;
+            }
+        }
+
+        var theta = _profile[group];
+        var dim = d + 1;
+        Span<double> gradient = stackalloc double[dim];
+        Span<double> step = stackalloc double[dim];
+        Span<double> mean = stackalloc double[dim];
+        var hessian = new double[dim * dim];
+        var logDeterminant = 0.0;
+        for (var iteration = 0; iteration < 60; iteration++)
+        {
+            // Gradient and negative Hessian of the penalised log-likelihood; the features of an item
+            // are its strength in its topic's slot, the no-click option's a 1 in the last slot.
+            for (var a = 0; a < d; a++)
+            {
+                gradient[a] = -(theta[a] - amplitudeMean) * amplitudePrecision;
+            }
+
+            gradient[d] = -(theta[d] - _pooledNoClick) * PriorPrecision;
+            Array.Clear(hessian);
+            for (var a = 0; a < d; a++)
+            {
+                hessian[(a * dim) + a] = amplitudePrecision;
+            }
+
+            hessian[(d * dim) + d] = PriorPrecision;
+
+            for (var s = slateFrom; s < slateTo; s++)
+            {
+                var from = _slateStart[s];
+                var to = _slateStart[s + 1];
+                var max = theta[d];
+                for (var r = from; r < to; r++)
+                {
+                    max = Math.Max(max, Eta(theta, r, strength[r - rowStart]));
+                }
+
+                var total = Math.Exp(theta[d] - max);
+                for (var r = from; r < to; r++)
+                {
+                    total += Math.Exp(Eta(theta, r, strength[r - rowStart]) - max);
+                }
+
+                mean.Clear();
+                var noClick = Math.Exp(theta[d] - max) / total;
+                mean[d] = noClick;
+                hessian[(d * dim) + d] += noClick;
+                var anyClick = false;
+                for (var r = from; r < to; r++)
+                {
+                    var x = strength[r - rowStart];
+                    var p = Math.Exp(Eta(theta, r, x) - max) / total;
+                    var g = _topic[r];
+                    mean[g] += p * x;
+                    hessian[(g * dim) + g] += p * x * x;
+                    if (_clicked[r])
+                    {
+                        gradient[g] += x;
+                        anyClick = true;
+                    }
+                }
+
+                if (!anyClick)
+                {
+                    gradient[d] += 1;
+                }
+
+                for (var a = 0; a < dim; a++)
+                {
+                    if (mean[a] == 0)
+                    {
+                        continue;
+                    }
+
+                    gradient[a] -= mean[a];
+                    for (var b = 0; b < dim; b++)
+                    {
+                        hessian[(a * dim) + b] -= mean[a] * mean[b];
+                    }
+                }
+            }
+
+            logDeterminant = SolveSymmetric(hessian, gradient, step, dim);
+            var change = 0.0;
+            for (var a = 0; a < dim; a++)
+            {
+                var delta = Math.Clamp(step[a], -2, 2);
+                theta[a] += delta;
+                change += Math.Abs(delta);
+            }
+
+            if (change < 1e-8)
             {
                 break;
             }
         }
 
-        _intercept[group] = a;
-        _slope[group] = s;
-        var ll = -0.5 * (((a - _pooledIntercept) * (a - _pooledIntercept)) + (s * s)) * PriorPrecision;
-        for (var r = 0; r < n; r++)
+        // Laplace's approximation integrates the nuisance out instead of maximising it away: the
+        // -1/2 ln det term removes the profile likelihood's pull toward curves under which the
+        // history's amplitudes can overfit (the Neyman-Scott bias of many nuisance parameters).
+        var ll = (-0.5 * logDeterminant) - (0.5 * (theta[d] - _pooledNoClick) * (theta[d] - _pooledNoClick) * PriorPrecision);
+        for (var a = 0; a < d; a++)
         {
-            var eta = a + (_gamma * _position[start + r]) + (s * x[r]);
-            ll += (_clicked[start + r] ? eta : 0) - CurveShape.Softplus(eta);
+            ll -= 0.5 * (((theta[a] - amplitudeMean) * (theta[a] - amplitudeMean) * amplitudePrecision) - Math.Log(amplitudePrecision));
+        }
+
+        for (var s = slateFrom; s < slateTo; s++)
+        {
+            var from = _slateStart[s];
+            var to = _slateStart[s + 1];
+            var max = theta[d];
+            for (var r = from; r < to; r++)
+            {
+                max = Math.Max(max, Eta(theta, r, strength[r - rowStart]));
+            }
+
+            var total = Math.Exp(theta[d] - max);
+            for (var r = from; r < to; r++)
+            {
+                total += Math.Exp(Eta(theta, r, strength[r - rowStart]) - max);
+            }
+
+            var logTotal = max + Math.Log(total);
+            var chosen = theta[d];
+            for (var r = from; r < to; r++)
+            {
+                var e = Eta(theta, r, strength[r - rowStart]);
+                if (_clicked[r])
+                {
+                    chosen = e;
+                }
+
+                if (rowProbability is not null)
+                {
+                    rowProbability[r] = Math.Exp(e - logTotal);
+                }
+            }
+
+            ll += chosen - logTotal;
         }
 
         return ll;
+    }
+
+    private double Eta(double[] theta, int row, double strength) => (theta[_topic[row]] * strength) + (_gamma * _position[row]);
+
+    /// <summary>Solves H x = g for a symmetric positive definite H (Cholesky; H is overwritten) and returns ln det H.</summary>
+    private static double SolveSymmetric(double[] h, ReadOnlySpan<double> g, Span<double> x, int n)
+    {
+        for (var j = 0; j < n; j++)
+        {
+            var sum = h[(j * n) + j];
+            for (var k = 0; k < j; k++)
+            {
+                sum -= h[(j * n) + k] * h[(j * n) + k];
+            }
+
+            var diagonal = Math.Sqrt(Math.Max(sum, 1e-12));
+            h[(j * n) + j] = diagonal;
+            for (var i = j + 1; i < n; i++)
+            {
+                var s = h[(i * n) + j];
+                for (var k = 0; k < j; k++)
+                {
+                    s -= h[(i * n) + k] * h[(j * n) + k];
+                }
+
+                h[(i * n) + j] = s / diagonal;
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            var s = g[i];
+            for (var k = 0; k < i; k++)
+            {
+                s -= h[(i * n) + k] * x[k];
+            }
+
+            x[i] = s / h[(i * n) + i];
+        }
+
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var s = x[i];
+            for (var k = i + 1; k < n; k++)
+            {
+                s -= h[(k * n) + i] * x[k];
+            }
+
+            x[i] = s / h[(i * n) + i];
+        }
+
+        var logDeterminant = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            logDeterminant += 2 * Math.Log(h[(i * n) + i]);
+        }
+
+        return logDeterminant;
     }
 
     /// <summary>Pooled logit P(click) = a + gamma j by Newton's method: the position decay shared by every group.</summary>
@@ -251,31 +452,33 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
 
     public override RateBins Bin(CurveShape shape, double offset, double[] extra, double[] edges, double[]? logFactors = null)
     {
-        // Profile the slopes at these parameters first, so fitted rates use them.
-        Total(shape, offset, extra, logFactors);
-        var bins = edges.Length - 1;
-        var observed = new double[bins];
-        var fitted = new double[bins];
-        var weight = new double[bins];
+        var rows = _topic.Length;
+        var dt = new double[rows];
+        var probability = new double[rows];
         for (var u = 0; u < Users; u++)
         {
             var userShape = logFactors is null ? shape : shape.Scaled(Math.Exp(logFactors[u]));
             for (var g = UserGroupStart(u); g < UserGroupEnd(u); g++)
             {
-                for (var r = RowStart(g); r < RowEnd(g); r++)
-                {
-                    var b = BinOf(edges, _dt[r]);
-                    if (b < 0)
-                    {
-                        continue;
-                    }
-
-                    var eta = _intercept[g] + (_gamma * _position[r]) + (_slope[g] * userShape.Retention(_dt[r]));
-                    observed[b] += _clicked[r] ? 1 : 0;
-                    fitted[b] += Logistic(eta);
-                    weight[b]++;
-                }
+                Profile(g, userShape, offset, extra, dt, probability);
             }
+        }
+
+        var bins = edges.Length - 1;
+        var observed = new double[bins];
+        var fitted = new double[bins];
+        var weight = new double[bins];
+        for (var r = 0; r < rows; r++)
+        {
+            var b = BinOf(edges, dt[r]);
+            if (b < 0)
+            {
+                continue;
+            }
+
+            observed[b] += _clicked[r] ? 1 : 0;
+            fitted[b] += probability[r];
+            weight[b]++;
         }
 
         for (var b = 0; b < bins; b++)
@@ -287,5 +490,5 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         return new RateBins(edges, observed, fitted, weight);
     }
 
-    private static double Logistic(double eta) => 1 / (1 + Math.Exp(-eta));
+    private static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
 }

@@ -13,7 +13,7 @@ public sealed record CalibrationOptions(string Name, double TickLength = 1, int 
 /// <summary>
 /// Turns a fit into a scenario whose population behaves like the log: the chosen forgetting
 /// family at the median user's parameters, the fitted spread of speeds as heterogeneity, the
-/// fitted baseline (the template's when the likelihood cannot estimate it), the observed activity rate, topic count and duration. Everything the log
+/// fitted baseline and reinforcement (the template's when the likelihood cannot estimate them), the observed activity rate, topic count and duration. Everything the log
 /// cannot tell (catalog, choice model, strategies) comes from the template. The result goes
 /// through <see cref="ScenarioWriter"/> and <see cref="ScenarioParser"/>, so it is exactly what
 /// reading the written file gives and passes every validation rule.
@@ -39,6 +39,7 @@ public static class ScenarioCalibration
             Parameter2 = curve.Curve == Compute.Operators.ForgettingCurve.Exponential ? template.Forgetting.Parameter2 : (float)Math.Clamp(curve.P2, 1e-3, 1e6),
             Heterogeneity = (float)Math.Clamp(fit.Heterogeneity, 0, 3),
             Baseline = double.IsNaN(fit.Best.Baseline) ? template.Forgetting.Baseline : (float)Math.Clamp(fit.Best.Baseline, 0, 0.95),
+            Reinforcement = double.IsNaN(fit.Best.Reinforcement) ? template.Forgetting.Reinforcement : (float)Math.Clamp(fit.Best.Reinforcement, 0, 1),
         };
         var events = template.Drift.EventTicks.Where(t => t < ticks).ToArray();
         var scenario = template with

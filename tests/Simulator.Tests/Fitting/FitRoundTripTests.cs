@@ -21,28 +21,38 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     /// <summary>
-    /// Stated tolerances (measured values are printed): the exponential half-life of the median
-    /// user within a factor [0.5, 1.5] of the truth; per-user speeds rank-correlate positively
-    /// with the true half-lives (Spearman > 0.1).
+    /// Curve family and population parameters recovered from 300 users x 60 ticks of random
+    /// slates for each family's truth (log-sd 0.5 of speeds across users). Stated tolerances:
+    /// the chosen family is the true one; the median user's parameter 1 (half-life, midpoint)
+    /// within 15% of the truth's median user; per-user speed factors rank-correlate with the true
+    /// ones (Spearman > 0.3). The power law's parameters trade off against the baseline within 60
+    /// ticks, so for it only the family is asserted (its parameters are printed).
     /// </summary>
-    [Fact]
-    public void ExportFitRecoversHalfLifeAndRanksUsers()
+    [Theory]
+    [InlineData("""{ "curve": "exponential", "halfLife": 6, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
+    [InlineData("""{ "curve": "sigmoid", "midpoint": 8, "width": 2, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
+    [InlineData("""{ "curve": "power-law", "tau": 1, "exponent": 0.6, "heterogeneity": 0.3, "baseline": 0.05, "reinforcement": 0.6 }""", double.NaN)]
+    public void ExportFitRecoversFamilyParametersAndRanksUsers(string forgetting, double tolerance)
     {
-        var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(Exponential), "fixture"));
+        var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(forgetting), "fixture"));
         var fit = ForgettingFitter.Fit(ImpressionLikelihood.Build(export.Log));
-        var exponential = fit.Families.Single(f => f.Shape.Curve == Simulator.Core.Compute.Operators.ForgettingCurve.Exponential);
-        var median = exponential.Shape.P1 * Math.Exp(ForgettingFitter.Median(ForgettingFitter.FitUsers(ImpressionLikelihood.Build(export.Log), exponential).Select(u => u.LogFactor)));
+        var truth = export.Scenario.Forgetting;
         var trueMedian = ForgettingFitter.Median(export.TrueParameter1.Select(p => (double)p));
-        var users = ForgettingFitter.FitUsers(ImpressionLikelihood.Build(export.Log), exponential);
+        var users = fit.Users.Where(u => double.IsFinite(u.StandardError)).ToArray();
         var spearman = Correlation.Spearman(users.Select(u => u.LogFactor).ToArray(), users.Select(u => (double)export.TrueParameter1[u.User]).ToArray());
-        output.WriteLine($"best family {fit.Best.Shape.Curve}; exponential pooled half-life {exponential.Shape.P1:F2}, median user {median:F2}, true median {trueMedian:F2}; Spearman {spearman:F3} over {users.Count} users; heterogeneity {fit.Heterogeneity:F2} (true 0.5)");
+        var secondAic = fit.Families.Where(f => !ReferenceEquals(f, fit.Best)).Min(f => f.Aic);
+        output.WriteLine($"truth {truth.Curve} p1 median {trueMedian:F2} p2 {truth.Parameter2:F2} b {truth.Baseline} eta {truth.Reinforcement}; best {fit.Best.Shape.Curve} by {secondAic - fit.Best.Aic:F1} AIC; median user {fit.MedianUserCurve}; Spearman {spearman:F3} over {users.Length} users; heterogeneity {fit.Heterogeneity:F2} (true {truth.Heterogeneity})");
         foreach (var f in fit.Families)
         {
-            output.WriteLine($"  {f.Shape} ll {f.LogLikelihood:F1} aic {f.Aic:F1}");
+            output.WriteLine($"  {f.Shape} b {f.Baseline:F3} eta {f.Reinforcement:F3} ll {f.LogLikelihood:F1} aic {f.Aic:F1}");
         }
 
-        Assert.InRange(median / trueMedian, 0.5, 1.5);
-        Assert.True(spearman > 0.1, $"Spearman {spearman}");
+        Assert.Equal(truth.Curve, fit.Best.Shape.Curve);
+        if (!double.IsNaN(tolerance))
+        {
+            Assert.InRange(fit.MedianUserCurve.P1 / trueMedian, 1 - tolerance, 1 + tolerance);
+            Assert.True(spearman > 0.3, $"Spearman {spearman}");
+        }
     }
 
     [Fact]
@@ -86,7 +96,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         var critical = TwoSampleKs.CriticalValue(gapsA.Length, gapsB.Length);
         var reference = TwoSampleKs.Statistic(gapsA, LogStatistics.Compute(SimulatedExport.Generate(scenario with { Seed = scenario.Seed + 100 }).Log).Gaps);
         output.WriteLine($"gap KS original vs calibrated re-run: D = {ks:F4} (n = {gapsA.Length}, {gapsB.Length}; 5% critical {critical:F4}); original vs itself with another seed: D = {reference:F4}");
-        Assert.True(ks < 0.1, $"KS {ks}");
+        Assert.True(ks < critical, $"KS {ks} vs 5% critical {critical}");
     }
 
     [Fact]
