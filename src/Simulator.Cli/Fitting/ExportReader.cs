@@ -135,7 +135,8 @@ public static class ExportReader
             throw new LogLineException(file, Math.Max(1, lineNumber), "the export has no data lines");
         }
 
-        return new LogReadResult(log, LogFormat.Export, lines, bad.Skipped, bad.First, topics.Names, "items.csv topic column", "ticks", tickLength, notes);
+        return new LogReadResult(log, LogFormat.Export, lines, bad.Skipped, bad.First, topics.Names, "items.csv topic column", "ticks", tickLength, notes,
+            users.Names.Select(n => n.Replace("\u001f\u001f", ":", StringComparison.Ordinal)).ToArray());
     }
 
     private static ReadOnlySpan<char> Join(Span<char> buffer, ReadOnlySpan<char> a, ReadOnlySpan<char> b, ReadOnlySpan<char> c)

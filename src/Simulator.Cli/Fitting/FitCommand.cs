@@ -274,7 +274,7 @@ public static class FitCommand
         var users = new StringBuilder("user,engagements,log_speed_factor,standard_error,parameter1,shrunk_log_speed_factor\n");
         foreach (var u in fit.Users)
         {
-            users.Append(CultureInfo.InvariantCulture, $"{u.User},{u.Events},{u.LogFactor:R},{u.StandardError:R},{fit.Best.Shape.P1 * Math.Exp(u.LogFactor):R},{ForgettingFitter.Shrunk(u, fit.Heterogeneity):R}\n");
+            users.Append(CultureInfo.InvariantCulture, $"\"{Name(read.UserNames, u.User).Replace("\"", "\"\"", StringComparison.Ordinal)}\",{u.Events},{u.LogFactor:R},{u.StandardError:R},{fit.Best.Shape.P1 * Math.Exp(u.LogFactor):R},{ForgettingFitter.Shrunk(u, fit.Heterogeneity):R}\n");
         }
 
         File.WriteAllText(Path.Combine(dir, "user_speeds.csv"), users.ToString());

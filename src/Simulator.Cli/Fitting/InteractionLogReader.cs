@@ -142,7 +142,7 @@ public static class InteractionLogReader
             notes.Add($"{filtered} row(s) below --min-rating/--min-dwell were not counted as engagements");
         }
 
-        return new LogReadResult(log, format, lines, bad.Skipped, bad.First, topics.Names, layout.TopicSource, UnitName(options.UnitSeconds), 1, notes);
+        return new LogReadResult(log, format, lines, bad.Skipped, bad.First, topics.Names, layout.TopicSource, UnitName(options.UnitSeconds), 1, notes, users.Names);
     }
 
     public static string UnitName(double seconds) => seconds switch

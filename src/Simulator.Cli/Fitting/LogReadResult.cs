@@ -13,6 +13,7 @@ namespace Simulator.Cli.Fitting;
 /// <param name="UnitName">The time unit of fitted parameters (days, ticks, ...).</param>
 /// <param name="TickLength">Time units per tick of a simulator export (1 for real logs).</param>
 /// <param name="Notes">Anything else worth saying (ignored rows, fallbacks).</param>
+/// <param name="UserNames">The log's user ids by the fitter's dense user index (an export's are "seed:user").</param>
 public sealed record LogReadResult(
     InteractionLog Log,
     LogFormat Format,
@@ -23,4 +24,5 @@ public sealed record LogReadResult(
     string TopicSource,
     string UnitName,
     double TickLength,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<string> UserNames);

@@ -78,6 +78,12 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
             Assert.True(new FileInfo(Path.Combine(report, file)).Length > 0, file);
         }
 
+        // Per-user speeds are keyed by the log's own ids (seed:user for an export), not the fitter's dense index.
+        var userIds = File.ReadAllLines(Path.Combine(report, "user_speeds.csv")).Skip(1).Select(l => l.Split(',')[0]).ToArray();
+        Assert.NotEmpty(userIds);
+        Assert.All(userIds, id => Assert.Matches("^\"\\d+:\\d+\"$", id));
+        Assert.Equal(userIds.Length, userIds.Distinct().Count());
+
         // The calibrated scenario validates against scenarios/schema.json and parses.
         var json = File.ReadAllText(outPath);
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestScenarios.RepoRoot(), "scenarios", "schema.json")));
