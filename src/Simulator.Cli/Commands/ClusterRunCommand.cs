@@ -93,20 +93,8 @@ public static class ClusterRunCommand
     }
 
     /// <summary>The scenario to resume: the given file (with overrides), or the stored one; either must hash to the checkpoint's.</summary>
-    public static Scenario ResumedScenario(RunSettings settings, SeedCheckpoint resume)
-    {
-        var scenario = settings.ScenarioPath.Length > 0
-            ? RunCommand.LoadScenario(settings)
-            : ScenarioFiles.Parse(resume.FilePath, resume.ScenarioJson, settings.Overrides);
-        if (SeedCheckpoint.Hash(ScenarioWriter.ToJson(scenario)) != resume.ScenarioSha256)
-        {
-            throw new UsageException(
-                $"--resume {resume.FilePath}: the checkpoint was taken from a different scenario (the resolved scenario's hash differs); " +
-                "resume with the same scenario file and overrides, or give only --resume to use the scenario stored in the checkpoint");
-        }
-
-        return scenario;
-    }
+    public static Scenario ResumedScenario(RunSettings settings, SeedCheckpoint resume) =>
+        RunCommand.ResumedScenario(settings, resume.FilePath, resume.ScenarioJson, json => SeedCheckpoint.Hash(json) == resume.ScenarioSha256);
 
     /// <summary>Seed checkpoints go where local checkpoints go: --checkpoint-dir, else &lt;results&gt;/.checkpoints.</summary>
     private static string CheckpointPath(RunSettings settings, Scenario scenario, RunFolder folder)

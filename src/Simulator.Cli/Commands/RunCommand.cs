@@ -177,19 +177,23 @@ public static class RunCommand
         }
     }
 
+    private static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume) =>
+        ResumedScenario(settings, resume.FilePath, resume.ScenarioJson, json => CheckpointFile.ScenarioHash(json).AsSpan().SequenceEqual(resume.ScenarioHash));
+
     /// <summary>
     /// The scenario to resume: the given file (with overrides), or the one stored in the checkpoint.
-    /// Either way its resolved form must hash to the checkpoint's, or the state would not fit it.
+    /// Either way its resolved form must hash to the checkpoint's (matchesCheckpoint, given the
+    /// resolved JSON), or the state would not fit it.
     /// </summary>
-    private static Scenario ResumedScenario(RunSettings settings, LoadedCheckpoint resume)
+    internal static Scenario ResumedScenario(RunSettings settings, string checkpointPath, string storedScenarioJson, Func<string, bool> matchesCheckpoint)
     {
         var scenario = settings.ScenarioPath.Length > 0
             ? LoadScenario(settings)
-            : ScenarioFiles.Parse(resume.FilePath, resume.ScenarioJson, settings.Overrides);
-        if (!CheckpointFile.ScenarioHash(ScenarioWriter.ToJson(scenario)).AsSpan().SequenceEqual(resume.ScenarioHash))
+            : ScenarioFiles.Parse(checkpointPath, storedScenarioJson, settings.Overrides);
+        if (!matchesCheckpoint(ScenarioWriter.ToJson(scenario)))
         {
             throw new UsageException(
-                $"--resume {resume.FilePath}: the checkpoint was taken from a different scenario (the resolved scenario's hash differs); " +
+                $"--resume {checkpointPath}: the checkpoint was taken from a different scenario (the resolved scenario's hash differs); " +
                 "resume with the same scenario file and overrides, or give only --resume to use the scenario stored in the checkpoint");
         }
 

@@ -99,7 +99,7 @@ public static class ClusterRunDriver
         {
             var seed = run.SeedIndex;
             runs[seed] = run;
-            series[seed] = checkpoint?.Seeds.GetValueOrDefault(seed)?.Series ?? await GuardAsync(
+            series[seed] = checkpoint?.Find(seed)?.Series ?? await GuardAsync(
                 Chunking.FetchAsync(run.SeriesLength, (o, c) => coordinator.FetchSeries(seed, o, c)), management, silos, progress).ConfigureAwait(false);
         }
 
@@ -120,7 +120,7 @@ public static class ClusterRunDriver
                 await Task.Delay(TimeSpan.FromMilliseconds(500), stop).ConfigureAwait(false);
                 foreach (var run in await coordinator.Completed().WaitAsync(stop).ConfigureAwait(false))
                 {
-                    if (checkpoint.Seeds.ContainsKey(run.SeedIndex))
+                    if (checkpoint.Find(run.SeedIndex) is not null)
                     {
                         continue;
                     }

@@ -56,6 +56,15 @@ public sealed class SeedCheckpoint
         }
     }
 
+    /// <summary>The saved seed, or null when it has not finished (no copy of the whole set, unlike <see cref="Seeds"/>).</summary>
+    public CompletedSeed? Find(int seedIndex)
+    {
+        lock (_gate)
+        {
+            return _seeds.GetValueOrDefault(seedIndex);
+        }
+    }
+
     /// <summary>A new checkpoint for the scenario, written at once (with no seeds) so a failure can always name it.</summary>
     public static SeedCheckpoint Create(string path, string scenarioJson)
     {

@@ -231,18 +231,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
             {
                 var from = _slateStart[s];
                 var to = _slateStart[s + 1];
-                var max = theta[d];
-                for (var r = from; r < to; r++)
-                {
-                    max = Math.Max(max, Eta(theta, r, strength[r - rowStart]));
-                }
-
-                var total = Math.Exp(theta[d] - max);
-                for (var r = from; r < to; r++)
-                {
-                    total += Math.Exp(Eta(theta, r, strength[r - rowStart]) - max);
-                }
-
+                var (max, total) = Normaliser(theta, d, from, to, strength, rowStart);
                 mean.Clear();
                 var noClick = Math.Exp(theta[d] - max) / total;
                 mean[d] = noClick;
@@ -310,18 +299,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         {
             var from = _slateStart[s];
             var to = _slateStart[s + 1];
-            var max = theta[d];
-            for (var r = from; r < to; r++)
-            {
-                max = Math.Max(max, Eta(theta, r, strength[r - rowStart]));
-            }
-
-            var total = Math.Exp(theta[d] - max);
-            for (var r = from; r < to; r++)
-            {
-                total += Math.Exp(Eta(theta, r, strength[r - rowStart]) - max);
-            }
-
+            var (max, total) = Normaliser(theta, d, from, to, strength, rowStart);
             var logTotal = max + Math.Log(total);
             var chosen = theta[d];
             for (var r = from; r < to; r++)
@@ -342,6 +320,27 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         }
 
         return ll;
+    }
+
+    /// <summary>
+    /// The slate's softmax normaliser over its rows [from, to) and the no-click option theta[d]:
+    /// the largest logit, and the sum of exp(logit - largest) (shifted so nothing overflows).
+    /// </summary>
+    private (double Max, double Total) Normaliser(double[] theta, int d, int from, int to, ReadOnlySpan<double> strength, int rowStart)
+    {
+        var max = theta[d];
+        for (var r = from; r < to; r++)
+        {
+            max = Math.Max(max, Eta(theta, r, strength[r - rowStart]));
+        }
+
+        var total = Math.Exp(theta[d] - max);
+        for (var r = from; r < to; r++)
+        {
+            total += Math.Exp(Eta(theta, r, strength[r - rowStart]) - max);
+        }
+
+        return (max, total);
     }
 
     private double Eta(double[] theta, int row, double strength) => (theta[_topic[row]] * strength) + (_gamma * _position[row]);
