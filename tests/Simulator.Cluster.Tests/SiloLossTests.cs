@@ -61,4 +61,49 @@ public sealed class SiloLossTests : IDisposable
         Assert.Equal(Enumerable.Range(0, scenario.SeedCount), resumed.Seeds.Select(s => s.SeedIndex));
         Assert.DoesNotContain(resumed.Seeds, s => s.Silo.Contains(victim.SiloAddress.Endpoint.ToString(), StringComparison.Ordinal) && !saved.Seeds.ContainsKey(s.SeedIndex));
     }
+
+    [Fact]
+    public async Task ASeedLostWithItsSiloContinuesFromItsLastTickCheckpointAndTheRunKeepsTheLocalBytes()
+    {
+        await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
+
+        // One seed per silo, long enough that every seed has saved a tick checkpoint before the kill.
+        var scenario = ClusterScenarios.Small(seeds: 3, ticks: 400, users: 400);
+        const int every = 40;
+        var path = Path.Combine(_folder, "ticks" + SeedCheckpoint.Extension);
+        var checkpoint = SeedCheckpoint.Create(path, ScenarioWriter.ToJson(scenario));
+        var ticks = checkpoint.TickCheckpoints(every);
+        var victim = cluster.SecondarySilos[^1];
+        var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint, every);
+
+        var waited = Stopwatch.StartNew();
+        while (!Enumerable.Range(0, 3).All(s => File.Exists(ticks.PathOf(s))) && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(run.IsCompleted, "the run finished before the silo was killed; make the scenario larger");
+        await cluster.KillSiloAsync(victim);
+        await Assert.ThrowsAsync<ClusterRunException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        // The lost seed (and any other unfinished one) has its tick checkpoint; the resume, which
+        // saves nothing new (every = 0), continues each from it on the two silos left.
+        var saved = SeedCheckpoint.Open(path);
+        var unfinished = Enumerable.Range(0, 3).Where(s => !saved.Seeds.ContainsKey(s)).ToArray();
+        Assert.NotEmpty(unfinished);
+        Assert.All(unfinished, s => Assert.True(File.Exists(ticks.PathOf(s)), $"seed {s} has no tick checkpoint"));
+
+        var log = new StringWriter();
+        var resumed = await ClusterRunDriver.RunAsync(cluster.Client, scenario, 2, log, CancellationToken.None, saved);
+        Assert.All(unfinished, s => Assert.InRange(resumed.Seeds[s].ResumedFromTick, every, scenario.Ticks - 1));
+        Assert.Contains("continued from its tick checkpoint at tick", log.ToString(), StringComparison.Ordinal);
+
+        using var engine = new CpuEngine(2);
+        var local = SimulationRunner.Run(scenario, engine, new RunOptions());
+        Assert.Equal(SummaryJson.Write(local), SummaryJson.Write(resumed.Result));
+
+        // Once the run folder is written the CLI deletes the seeds file, and with it every tick checkpoint.
+        saved.Delete();
+        Assert.Empty(Directory.EnumerateFiles(_folder));
+    }
 }

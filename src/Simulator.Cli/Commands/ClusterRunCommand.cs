@@ -32,8 +32,10 @@ public static class ClusterRunCommand
         }
         catch (ClusterRunException e)
         {
-            stderr.WriteLine($"error: {e.Message}; no run folder was written; {checkpoint.Seeds.Count} of {scenario.SeedCount} seeds had finished and are saved in {checkpoint.FilePath}; " +
-                             $"finish the run on the remaining silos with: simulator run --cluster {settings.Cluster} --expect-silos N --resume {checkpoint.FilePath}");
+            var ticks = settings.CheckpointEvery is { } every ? $" (unfinished seeds continue from their last tick checkpoint, saved every {every} ticks)" : string.Empty;
+            var again = settings.CheckpointEvery is { } n ? $" --checkpoint-every {n}" : string.Empty;
+            stderr.WriteLine($"error: {e.Message}; no run folder was written; {checkpoint.Seeds.Count} of {scenario.SeedCount} seeds had finished and are saved in {checkpoint.FilePath}{ticks}; " +
+                             $"finish the run on the remaining silos with: simulator run --cluster {settings.Cluster} --expect-silos N --resume {checkpoint.FilePath}{again}");
             return ExitCodes.RuntimeFailure;
         }
 
@@ -107,7 +109,7 @@ public static class ClusterRunCommand
     {
         await using var connection = await ClusterConnection.ConnectAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), cancel).ConfigureAwait(false);
         var log = settings.Quiet ? TextWriter.Null : stderr;
-        var run = await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel, checkpoint).ConfigureAwait(false);
+        var run = await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel, checkpoint, settings.CheckpointEvery ?? 0).ConfigureAwait(false);
         return run.Result;
     }
 }

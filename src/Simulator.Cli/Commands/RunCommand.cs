@@ -46,9 +46,13 @@ public static class RunCommand
                              default limit is what the machine or container allows. GPU runs
                              are also checked against the device's free memory
           --checkpoint-every N   save the full simulation state every N ticks (atomically; the
-                             file is removed once the run folder is complete). Local runs only:
-                             a --cluster run saves every finished seed by itself (.seeds.json)
-          --checkpoint-dir DIR   where checkpoints go (default: <results>/.checkpoints)
+                             file is removed once the run folder is complete). A --cluster run
+                             saves every finished seed by itself (.seeds.json); with this option
+                             each running seed also saves its state every N ticks beside it
+                             (.seed<i>.ckpt), so a seed lost with its silo continues from there
+          --checkpoint-dir DIR   where checkpoints go (default: <results>/.checkpoints); with
+                             --cluster --checkpoint-every, a folder the driver and every silo
+                             reach under the same path (one host, or shared storage)
           --resume FILE      continue an interrupted run from a checkpoint; the scenario file may be
                              left out (the checkpoint stores it); results are byte-identical to an
                              uninterrupted run, whatever --threads. A cluster run's .seeds.json is

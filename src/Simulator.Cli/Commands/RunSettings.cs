@@ -128,11 +128,6 @@ public sealed record RunSettings
             throw new UsageException("option --export is not available with --cluster yet (the dataset is written by local runs only); run without --cluster to export");
         }
 
-        if (Cluster is not null && CheckpointEvery is not null)
-        {
-            throw new UsageException("option --checkpoint-every is for local runs; with --cluster every finished seed is saved automatically (see --checkpoint-dir)");
-        }
-
         if (CheckpointDir is not null && CheckpointEvery is null && Cluster is null)
         {
             throw new UsageException("option --checkpoint-dir: needs --checkpoint-every N (how often to checkpoint)");

@@ -23,9 +23,12 @@ public static class ClusterRunDriver
     /// <summary>
     /// Runs the scenario's seeds that <paramref name="checkpoint"/> does not hold yet (all of them
     /// without one), saving each to it as soon as it finishes, so that a run that loses a silo can
-    /// be resumed; seeds from the checkpoint are merged in seed order with the new ones.
+    /// be resumed; seeds from the checkpoint are merged in seed order with the new ones. With a
+    /// checkpoint, each running seed also saves its state every <paramref name="checkpointEvery"/>
+    /// ticks beside it (0: none), and a seed whose tick checkpoint is there continues from it.
     /// </summary>
-    public static async Task<ClusterRun> RunAsync(IClusterClient client, Scenario scenario, int expectedSilos, TextWriter log, CancellationToken cancellation, SeedCheckpoint? checkpoint = null)
+    public static async Task<ClusterRun> RunAsync(
+        IClusterClient client, Scenario scenario, int expectedSilos, TextWriter log, CancellationToken cancellation, SeedCheckpoint? checkpoint = null, int checkpointEvery = 0)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -43,14 +46,14 @@ public static class ClusterRunDriver
             (runs[seed], series[seed]) = (done.Run, done.Series);
         }
 
-        var silos = pending.Length == 0 ? new Dictionary<SiloAddress, string>() : await RunSeedsAsync(client, scenario, pending, expectedSilos, log, checkpoint, runs, series, cancellation).ConfigureAwait(false);
+        var silos = pending.Length == 0 ? new Dictionary<SiloAddress, string>() : await RunSeedsAsync(client, scenario, pending, expectedSilos, log, checkpoint, checkpointEvery, runs, series, cancellation).ConfigureAwait(false);
         log.WriteLine($"cluster: seeds per silo: {string.Join(", ", runs.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
         return new ClusterRun(ClusterResult.Assemble(scenario, series, runs, Math.Max(silos.Count, 1), started, clock.Elapsed), runs);
     }
 
     /// <summary>Runs the pending seeds on the cluster and fills their entries of runs and series.</summary>
     private static async Task<IReadOnlyDictionary<SiloAddress, string>> RunSeedsAsync(
-        IClusterClient client, Scenario scenario, int[] pending, int expectedSilos, TextWriter log, SeedCheckpoint? checkpoint, SeedRun[] runs, double[][] series, CancellationToken cancellation)
+        IClusterClient client, Scenario scenario, int[] pending, int expectedSilos, TextWriter log, SeedCheckpoint? checkpoint, int checkpointEvery, SeedRun[] runs, double[][] series, CancellationToken cancellation)
     {
         var management = client.GetGrain<IManagementGrain>(0);
         var silos = await WaitForSilosAsync(management, expectedSilos, cancellation).ConfigureAwait(false);
@@ -60,7 +63,7 @@ public static class ClusterRunDriver
         var runId = $"{scenario.Name}-{Guid.NewGuid():N}";
         var coordinator = client.GetGrain<IRunCoordinatorGrain>(runId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var request = new ClusterRunRequest(runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending);
+        var request = new ClusterRunRequest(runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending, checkpoint?.TickCheckpointsToUse(checkpointEvery));
         var running = coordinator.Run(request, stop.Token);
         var progress = new WorkerProgress(coordinator.Progress, log);
         var watching = MembershipWatch.UntilLossAsync(management, silos, progress, stop.Token);
@@ -98,6 +101,11 @@ public static class ClusterRunDriver
         foreach (var run in outcome.Seeds)
         {
             var seed = run.SeedIndex;
+            if (run.ResumedFromTick > 0)
+            {
+                log.WriteLine($"cluster: seed {seed} continued from its tick checkpoint at tick {run.ResumedFromTick}");
+            }
+
             runs[seed] = run;
             series[seed] = checkpoint?.Find(seed)?.Series ?? await GuardAsync(
                 Chunking.FetchAsync(run.SeriesLength, (o, c) => coordinator.FetchSeries(seed, o, c)), management, silos, progress).ConfigureAwait(false);

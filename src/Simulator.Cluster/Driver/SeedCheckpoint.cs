@@ -140,13 +140,38 @@ public sealed class SeedCheckpoint
         return checkpoint;
     }
 
-    /// <summary>Records a finished seed and rewrites the file atomically (temporary file, then rename).</summary>
+    /// <summary>
+    /// Where the running seeds' tick checkpoints go: "&lt;this file without .seeds.json&gt;.seed&lt;i&gt;.ckpt",
+    /// beside this file (see <see cref="SeedTickCheckpoints"/>).
+    /// </summary>
+    public SeedTickCheckpoints TickCheckpoints(int every) => new(every, Path.GetFullPath(FilePath)[..^Extension.Length]);
+
+    /// <summary>
+    /// What the workers are told: save every <paramref name="every"/> ticks; or, with 0, resume from
+    /// tick checkpoints an earlier attempt left; null when there is neither (nothing to read or write).
+    /// </summary>
+    public SeedTickCheckpoints? TickCheckpointsToUse(int every) => every > 0 || TickCheckpointFiles().Any() ? TickCheckpoints(every) : null;
+
+    private IEnumerable<string> TickCheckpointFiles()
+    {
+        var stem = TickCheckpoints(0).Stem;
+        var directory = Path.GetDirectoryName(stem)!;
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, Path.GetFileName(stem) + ".seed*" + SeedTickCheckpoints.Extension)
+            : [];
+    }
+
+    /// <summary>
+    /// Records a finished seed and rewrites the file atomically (temporary file, then rename); the
+    /// seed's tick checkpoint, if any, is then no longer needed and is removed.
+    /// </summary>
     public void Add(SeedRun run, double[] series)
     {
         lock (_gate)
         {
             _seeds[run.SeedIndex] = new CompletedSeed(run, series);
             Save();
+            DeleteIfPresent(TickCheckpoints(0).PathOf(run.SeedIndex));
         }
     }
 
@@ -166,12 +191,22 @@ public sealed class SeedCheckpoint
         File.Move(temporary, FilePath, overwrite: true);
     }
 
-    /// <summary>Removes the file once the run it belongs to has been written.</summary>
+    /// <summary>Removes the file, and any tick checkpoint left beside it, once the run it belongs to has been written.</summary>
     public void Delete()
     {
-        if (File.Exists(FilePath))
+        foreach (var left in TickCheckpointFiles().ToList())
         {
-            File.Delete(FilePath);
+            DeleteIfPresent(left);
+        }
+
+        DeleteIfPresent(FilePath);
+    }
+
+    private static void DeleteIfPresent(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
         }
     }
 

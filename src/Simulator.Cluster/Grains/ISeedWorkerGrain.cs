@@ -10,9 +10,12 @@ namespace Simulator.Cluster.Grains;
 /// </summary>
 public interface ISeedWorkerGrain : IGrainWithIntegerCompoundKey
 {
-    /// <summary>Simulates seed <paramref name="seedIndex"/> of the scenario; the bound on its duration is the caller's cancellation.</summary>
+    /// <summary>
+    /// Simulates seed <paramref name="seedIndex"/> of the scenario, from its tick checkpoint when
+    /// <paramref name="ticks"/> is given and the file exists; the bound on its duration is the caller's cancellation.
+    /// </summary>
     [ResponseTimeout("12:00:00")]
-    Task<SeedRun> RunSeed(string scenarioJson, int seedIndex, CancellationToken cancellation);
+    Task<SeedRun> RunSeed(string scenarioJson, int seedIndex, SeedTickCheckpoints? ticks, CancellationToken cancellation);
 
     /// <summary>Values [offset, offset + count) of the last seed's series, laid out [strategy][tick][metric].</summary>
     Task<DoubleBlock> FetchSeries(int offset, int count);

@@ -46,7 +46,7 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
                 try
                 {
                     RequestContext.Set(IPlacementDirector.PlacementHintKey, target.SiloAddress);
-                    var run = await worker.RunSeed(request.ScenarioJson, seed, stop.Token).ConfigureAwait(true);
+                    var run = await worker.RunSeed(request.ScenarioJson, seed, request.TickCheckpoints, stop.Token).ConfigureAwait(true);
                     _series[seed] = await Chunking.FetchAsync(run.SeriesLength, (o, c) => worker.FetchSeries(o, c)).ConfigureAwait(true);
                     _runs[seed] = run;
                 }

@@ -14,12 +14,32 @@ public sealed record ClusterRunRequest(
     [property: Id(2)] int Seeds,
     [property: Id(3)] int ExpectedSilos,
     [property: Id(4)] TimeSpan SiloWait,
-    [property: Id(5)] int[] SeedIndices);
+    [property: Id(5)] int[] SeedIndices,
+    [property: Id(6)] SeedTickCheckpoints? TickCheckpoints = null);
+
+/// <summary>
+/// Tick checkpoints of a cluster run's seeds: every <paramref name="Every"/> ticks the worker running
+/// seed i replaces <see cref="PathOf"/>(i) with its seed's full state (the local run's checkpoint
+/// format), and a worker that starts seed i resumes from that file when it exists, so a seed lost with
+/// its silo continues from its last checkpoint instead of tick 0. <paramref name="Every"/> = 0 saves
+/// nothing new but still resumes. The directory must be reachable under the same path from the
+/// driver and every silo (one host, or shared storage); a silo that cannot reach it fails its seed.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SeedTickCheckpoints(
+    [property: Id(0)] int Every,
+    [property: Id(1)] string Stem)
+{
+    public const string Extension = ".ckpt";
+
+    public string PathOf(int seedIndex) => $"{Stem}.seed{seedIndex}{Extension}";
+}
 
 /// <summary>
 /// One seed's run: where it ran, on which engine, how many series values it produced, its
 /// per-item exposure counts [strategy][item] (null when the scenario keeps none) and, for the
-/// first seed only, the example-user traces as JSON (see <see cref="ExampleUsersTransport"/>).
+/// first seed only, the example-user traces as JSON (see <see cref="ExampleUsersTransport"/>), and the
+/// tick it started from (0, or where its tick checkpoint stood).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SeedRun(
@@ -30,7 +50,8 @@ public sealed record SeedRun(
     [property: Id(4)] int SeriesLength,
     [property: Id(5)] double Seconds,
     [property: Id(6)] long[][]? Exposure,
-    [property: Id(7)] string? ExampleUsersJson);
+    [property: Id(7)] string? ExampleUsersJson,
+    [property: Id(8)] int ResumedFromTick = 0);
 
 /// <summary>
 /// The coordinator's answer: the requested seeds' runs in seed order, or the failure that stopped the run

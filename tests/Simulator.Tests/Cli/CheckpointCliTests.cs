@@ -2,6 +2,7 @@ using Simulator.Cli.Commands;
 using Simulator.Cli.Infrastructure;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Simulation;
+using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Tests.Cli;
 

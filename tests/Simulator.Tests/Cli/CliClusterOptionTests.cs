@@ -36,14 +36,6 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void TickCheckpointsWithClusterAreAUsageError()
-    {
-        var (code, err) = Cli("run", Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json"), "--cluster", "127.0.0.1:30000", "--checkpoint-every", "5");
-        Assert.Equal(2, code);
-        Assert.Contains("--checkpoint-every is for local runs; with --cluster every finished seed is saved automatically", err, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void ClusterCheckpointsAndLocalCheckpointsAreNotConfused()
     {
         var folder = Directory.CreateTempSubdirectory("cli-seeds-").FullName;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Simulator.Core.Checkpoints;
 
-namespace Simulator.Cli.Infrastructure;
+namespace Simulator.Reporting.RunFiles;
 
 /// <summary>
 /// The on-disk checkpoint format (little-endian, as every supported platform is):
@@ -95,6 +95,28 @@ public static class CheckpointFile
             reader.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The checkpoint at <paramref name="path"/> if there is one, verified like <see cref="Open"/>
+    /// and required to belong to <paramref name="scenarioJson"/>; null when no file is there (a
+    /// cluster seed that never reached its first tick checkpoint).
+    /// </summary>
+    public static LoadedCheckpoint? OpenIfPresent(string path, string scenarioJson)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var loaded = Open(path);
+        if (!loaded.ScenarioHash.AsSpan().SequenceEqual(ScenarioHash(scenarioJson)))
+        {
+            loaded.Dispose();
+            throw new CheckpointException($"{path}: this checkpoint belongs to another scenario (its SHA-256 differs); remove it or resume the run it belongs to");
+        }
+
+        return loaded;
     }
 
     private static bool ChecksumMatches(FileStream stream, long length)
