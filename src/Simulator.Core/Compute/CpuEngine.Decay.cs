@@ -50,6 +50,7 @@ public sealed partial class CpuEngine
     {
         var d = op.Dim;
         var staging = ThreadScratch<DecayStage>.For(DecayStageUsers * d);
+        var coefficients = stackalloc float[3 * DecayStageUsers];
         var vTick = Vector512.Create(op.Tick);
         var vBase = Vector512.Create(op.Baseline);
         fixed (float* peak = op.Peak.Host)
@@ -63,12 +64,12 @@ public sealed partial class CpuEngine
             for (var first = start; first < end; first += DecayStageUsers)
             {
                 var users = Math.Min(DecayStageUsers, end - first);
+                DecayCoefficients.Write<TCurve>(p1 + first, p2 + first, users, op.TickLength, coefficients);
                 for (var u = 0; u < users; u++)
                 {
-                    var c = DecayCoefficients.For(op.Curve, p1[first + u], p2[first + u], op.TickLength);
-                    var perTick = Vector512.Create(c.PerTick);
-                    var offset = Vector512.Create(c.Offset);
-                    var numerator = Vector512.Create(c.Numerator);
+                    var perTick = Vector512.Create(coefficients[u]);
+                    var offset = Vector512.Create(coefficients[DecayStageUsers + u]);
+                    var numerator = Vector512.Create(coefficients[(2 * DecayStageUsers) + u]);
                     var row = ((long)first + u) * d;
                     for (var g = 0; g < d; g += Vector512<float>.Count)
                     {
@@ -100,6 +101,7 @@ public sealed partial class CpuEngine
         var d = op.Dim;
         var vectorEnd = d - (d % Vector256<float>.Count);
         var staging = ThreadScratch<DecayStage>.For(DecayStageUsers * d);
+        var coefficients = stackalloc float[3 * DecayStageUsers];
         var vTick = Vector256.Create(op.Tick);
         var vBase = Vector256.Create(op.Baseline);
         fixed (float* peak = op.Peak.Host)
@@ -113,14 +115,14 @@ public sealed partial class CpuEngine
             for (var first = start; first < end; first += DecayStageUsers)
             {
                 var users = Math.Min(DecayStageUsers, end - first);
+                DecayCoefficients.Write<TCurve>(p1 + first, p2 + first, users, op.TickLength, coefficients);
                 for (var u = 0; u < users; u++)
                 {
                     var a = p1[first + u];
                     var b = p2[first + u];
-                    var c = DecayCoefficients.For(op.Curve, a, b, op.TickLength);
-                    var perTick = Vector256.Create(c.PerTick);
-                    var offset = Vector256.Create(c.Offset);
-                    var numerator = Vector256.Create(c.Numerator);
+                    var perTick = Vector256.Create(coefficients[u]);
+                    var offset = Vector256.Create(coefficients[DecayStageUsers + u]);
+                    var numerator = Vector256.Create(coefficients[(2 * DecayStageUsers) + u]);
                     var row = ((long)first + u) * d;
                     var target = stage + (u * d);
                     var g = 0;
@@ -191,25 +193,59 @@ public sealed partial class CpuEngine
     /// <summary>
     /// Per-user constants that turn a curve into powers of two of y = ticks x PerTick + Offset,
     /// with ticks = tick - lastEngaged exact in integers (no cancellation late in long runs):
-    /// exponential 2^(-dt/h): y = -dt/h; sigmoid N / (1 + e^((dt - m)/s)): y = (dt - m) log2(e)/s;
-    /// power law (1 + dt/tau)^(-d) = 2^(-d log2(1 + dt/tau)): PerTick = 1/tau, Offset = -d.
-    /// dt = ticks x tick length, folded into PerTick.
+    /// exponential 2^(-dt/h): y = -dt/h; sigmoid N / (1 + e^((dt - m)/s)): y = (dt - m) log2(e)/s,
+    /// N = 1 + e^(-m/s) = 1 + 2^Offset; power law (1 + dt/tau)^(-d) = 2^(-d log2(1 + dt/tau)):
+    /// PerTick = 1/tau, Offset = -d. dt = ticks x tick length, folded into PerTick.
+    /// They are computed for a whole staged block, eight users per vector, because one scalar
+    /// exponential and three divisions per user cost as much as the user's 32 retentions.
+    /// Every user goes through the same vector code (a short last vector is padded), so a user's
+    /// constants never depend on where its block starts, nor on the thread count.
+    /// Layout of the target: PerTick of user u at [u], Offset at [DecayStageUsers + u], Numerator at [2 DecayStageUsers + u].
     /// </summary>
-    private readonly record struct DecayCoefficients(float PerTick, float Offset, float Numerator)
+    private static class DecayCoefficients
     {
-        private const float Log2E = 1.4426950409f;
+        public const float Log2E = 1.4426950409f;
 
-        public static DecayCoefficients For(ForgettingCurve curve, float p1, float p2, float tickLength) => curve switch
+        public static unsafe void Write<TCurve>(float* p1, float* p2, int count, float tickLength, float* target)
+            where TCurve : struct, IRetention
         {
-            ForgettingCurve.Exponential => new(-tickLength / p1, 0f, 1f),
-            ForgettingCurve.Sigmoid => new(tickLength * Log2E / p2, -p1 * Log2E / p2, 1f + MathF.Exp(-p1 / p2)),
-            _ => new(tickLength / p1, -p2, 1f),
-        };
+            var width = Vector256<float>.Count;
+            var padded1 = stackalloc float[width];
+            var padded2 = stackalloc float[width];
+            for (var u = 0; u < count; u += width)
+            {
+                Vector256<float> a, b;
+                if (u + width <= count)
+                {
+                    a = Vector256.Load(p1 + u);
+                    b = Vector256.Load(p2 + u);
+                }
+                else
+                {
+                    for (var i = 0; i < width; i++)
+                    {
+                        padded1[i] = u + i < count ? p1[u + i] : 1f;
+                        padded2[i] = u + i < count ? p2[u + i] : 1f;
+                    }
+
+                    a = Vector256.Load(padded1);
+                    b = Vector256.Load(padded2);
+                }
+
+                var (perTick, offset, numerator) = TCurve.Constants(a, b, tickLength);
+                perTick.Store(target + u);
+                offset.Store(target + DecayStageUsers + u);
+                numerator.Store(target + (2 * DecayStageUsers) + u);
+            }
+        }
     }
 
     /// <summary>A forgetting curve's retention from ticks since the last engagement and its per-user constants.</summary>
     private interface IRetention
     {
+        /// <summary>The per-user constants of eight users from their curve parameters (see <see cref="DecayCoefficients"/>).</summary>
+        static abstract (Vector256<float> PerTick, Vector256<float> Offset, Vector256<float> Numerator) Constants(Vector256<float> p1, Vector256<float> p2, float tickLength);
+
         static abstract Vector512<float> Retention(Vector512<float> ticks, Vector512<float> perTick, Vector512<float> offset, Vector512<float> numerator);
 
         static abstract Vector256<float> Retention(Vector256<float> ticks, Vector256<float> perTick, Vector256<float> offset, Vector256<float> numerator);
@@ -217,6 +253,9 @@ public sealed partial class CpuEngine
 
     private readonly struct ExponentialRetention : IRetention
     {
+        public static (Vector256<float> PerTick, Vector256<float> Offset, Vector256<float> Numerator) Constants(Vector256<float> halfLife, Vector256<float> p2, float tickLength) =>
+            (Vector256.Create(-tickLength) / halfLife, Vector256<float>.Zero, Vector256<float>.One);
+
         public static Vector512<float> Retention(Vector512<float> ticks, Vector512<float> perTick, Vector512<float> offset, Vector512<float> numerator) =>
             FastVectorMath.Exp2(ticks * perTick);
 
@@ -224,17 +263,27 @@ public sealed partial class CpuEngine
             FastVectorMath.Exp2(ticks * perTick);
     }
 
+    /// <summary>N / (1 + 2^y), with the division done as a reciprocal estimate and one Newton step (relative error about 1e-7): a vector division costs as much as the whole 2^y.</summary>
     private readonly struct SigmoidRetention : IRetention
     {
+        public static (Vector256<float> PerTick, Vector256<float> Offset, Vector256<float> Numerator) Constants(Vector256<float> midpoint, Vector256<float> width, float tickLength)
+        {
+            var offset = -midpoint * Vector256.Create(DecayCoefficients.Log2E) / width;
+            return (Vector256.Create(tickLength * DecayCoefficients.Log2E) / width, offset, Vector256<float>.One + FastVectorMath.Exp2(offset));
+        }
+
         public static Vector512<float> Retention(Vector512<float> ticks, Vector512<float> perTick, Vector512<float> offset, Vector512<float> numerator) =>
-            numerator / (Vector512<float>.One + FastVectorMath.Exp2(Vector512.FusedMultiplyAdd(ticks, perTick, offset)));
+            numerator * FastVectorMath.Reciprocal(Vector512<float>.One + FastVectorMath.Exp2(Vector512.FusedMultiplyAdd(ticks, perTick, offset)));
 
         public static Vector256<float> Retention(Vector256<float> ticks, Vector256<float> perTick, Vector256<float> offset, Vector256<float> numerator) =>
-            numerator / (Vector256<float>.One + FastVectorMath.Exp2(Vector256.FusedMultiplyAdd(ticks, perTick, offset)));
+            numerator * FastVectorMath.Reciprocal(Vector256<float>.One + FastVectorMath.Exp2(Vector256.FusedMultiplyAdd(ticks, perTick, offset)));
     }
 
     private readonly struct PowerLawRetention : IRetention
     {
+        public static (Vector256<float> PerTick, Vector256<float> Offset, Vector256<float> Numerator) Constants(Vector256<float> tau, Vector256<float> exponent, float tickLength) =>
+            (Vector256.Create(tickLength) / tau, -exponent, Vector256<float>.One);
+
         public static Vector512<float> Retention(Vector512<float> ticks, Vector512<float> perTick, Vector512<float> offset, Vector512<float> numerator) =>
             FastVectorMath.Exp2(FastVectorMath.Log2(Vector512.FusedMultiplyAdd(ticks, perTick, Vector512<float>.One)) * offset);
 

@@ -3,7 +3,7 @@ using Simulator.Core.Compute;
 
 namespace Simulator.Tests.Core;
 
-/// <summary>The decay kernel's own 2^x and log2(x) against double-precision Math, on both vector widths.</summary>
+/// <summary>The decay kernel's own 2^x, log2(x) and 1/x against double-precision Math, on both vector widths.</summary>
 public sealed class FastVectorMathTests
 {
     /// <summary>Stated accuracy of <see cref="FastVectorMath.Exp2(Vector256{float})"/> (relative).</summary>
@@ -11,6 +11,9 @@ public sealed class FastVectorMathTests
 
     /// <summary>Stated accuracy of <see cref="FastVectorMath.Log2(Vector256{float})"/>: absolute near 1, relative to |log2 x| beyond (float resolution of the result).</summary>
     private const double Log2Tolerance = 2e-7;
+
+    /// <summary>Stated accuracy of <see cref="FastVectorMath.Reciprocal(Vector256{float})"/> (relative).</summary>
+    private const double ReciprocalTolerance = 3e-7;
 
     private static IEnumerable<float> Exp2Arguments()
     {
@@ -72,5 +75,22 @@ public sealed class FastVectorMathTests
         Assert.True(worst <= Log2Tolerance, $"worst absolute error {worst:E3}");
         Assert.Equal(0f, FastVectorMath.Log2(Vector256<float>.One).GetElement(0));
         Assert.Equal(10.0, FastVectorMath.Log2(Vector512.Create(1024f)).GetElement(0), 1e-6);
+    }
+
+    [Fact]
+    public void Reciprocal_is_within_its_stated_relative_error()
+    {
+        // The sigmoid decay's divisor 1 + 2^y covers [1, 2^127]; the mantissa sweep checks every estimate interval.
+        var worst = 0.0;
+        for (var x = 1f; x < 1e38f; x *= 1.00731f)
+        {
+            var exact = 1.0 / x;
+            worst = Math.Max(worst, Math.Abs(FastVectorMath.Reciprocal(Vector256.Create(x)).GetElement(2) - exact) / exact);
+            worst = Math.Max(worst, Math.Abs(FastVectorMath.Reciprocal(Vector512.Create(x)).GetElement(13) - exact) / exact);
+        }
+
+        Assert.True(worst <= ReciprocalTolerance, $"worst relative error {worst:E3}");
+        Assert.Equal(1f, FastVectorMath.Reciprocal(Vector512<float>.One).GetElement(0));
+        Assert.Equal(0.25f, FastVectorMath.Reciprocal(Vector256.Create(4f)).GetElement(7));
     }
 }
