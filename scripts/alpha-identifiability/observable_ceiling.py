@@ -7,8 +7,12 @@ switches, click rate and dwell by time since the topic's last click, the strateg
 parameter-recovery.csv), fits a ridge regression of log true speed on them using the TRUTH of one
 seed and reports Spearman with the truth on the other seed. No unsupervised estimator built on
 the same summaries can be expected to beat this out-of-sample figure, since it is handed the
-best weights. Standard library only (no numpy). Usage: observable_ceiling.py RUN_A RUN_B
+best weights. When both folders hold impression_posterior.csv (written by ImpressionProbe), its
+per-user posterior mean is also scored alone, z-summed with the dwell and click-rate levels, and
+added to the summaries as one more column. Standard library only (no numpy).
+Usage: observable_ceiling.py RUN_A RUN_B
 """
+import os
 import csv
 import math
 import sys
@@ -109,6 +113,11 @@ def features(run):
             row += [math.log((s[1] + .5) / (s[0] + 5)), (s[2] + 2 * mean) / (s[1] + 2), s[0] / total]
         rows.append(row)
         target.append(truth[u])
+    posterior_file = run + '/impression_posterior.csv'
+    if os.path.exists(posterior_file):
+        posterior = {int(r['user']): float(r['log_speed']) for r in csv.DictReader(open(posterior_file))}
+        for u, row in enumerate(rows):
+            row.append(posterior.get(u, 0.0))
     return rows, target, true_ratio
 
 
@@ -140,6 +149,10 @@ def quadratic(x):
     return [r + [v * v for v in r] + [r[0] * r[1], r[0] * r[6], r[1] * r[6]] for r in x]
 
 
+def without_likelihood(x):
+    return [r[:len(NAMES)] for r in x]
+
+
 NAMES = ['log click rate per active tick', 'mean log dwell', 'sd log dwell', 'topic switches per click',
          'distinct topics clicked', 'mean click position', 'strategy fitted rate (log)'] + [
     f'{what}, {gap}' for gap in ('never clicked', '1 tick', '2 ticks', '3-4 ticks', '5+ ticks')
@@ -152,9 +165,25 @@ print('single summaries, both runs pooled (Spearman with log true speed):')
 pooled_x, pooled_y = a[0] + b[0], a[1] + b[1]
 for j, label in enumerate(NAMES):
     print(f'  {label:40s} {spearman(pooled_y, [r[j] for r in pooled_x]):+.3f}')
-for label, expand in (('linear', lambda x: x), ('quadratic', quadratic)):
+def zscore(v):
+    mean = sum(v) / len(v)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in v) / len(v))
+    return [(x - mean) / sd for x in v]
+
+
+with_likelihood = len(a[0][0]) == len(NAMES) + 1 and len(b[0][0]) == len(NAMES) + 1
+if with_likelihood:
+    for name, (x, y, _) in (('A', a), ('B', b)):
+        lik, dwell, rate = zscore([r[-1] for r in x]), zscore([-r[1] for r in x]), zscore([-r[0] for r in x])
+        print(f'run {name}: slate likelihood alone {spearman(y, lik):.3f}, + dwell level '
+              f'{spearman(y, [p + d for p, d in zip(lik, dwell)]):.3f}, + dwell and click-rate levels '
+              f'{spearman(y, [p + d + c for p, d, c in zip(lik, dwell, rate)]):.3f}')
+models = [('linear', without_likelihood), ('quadratic', lambda x: quadratic(without_likelihood(x)))]
+if with_likelihood:
+    models.append(('linear + slate likelihood', lambda x: x))
+for label, expand in models:
     for train, test, name in ((a, b, 'train A, test B'), (b, a, 'train B, test A')):
         model = ridge(expand(train[0]), train[1], 1.0)
         inside = spearman(train[1], [model(r) for r in expand(train[0])])
         outside = spearman(test[1], [model(r) for r in expand(test[0])])
-        print(f'{label:9s} {name}: in-sample {inside:.3f}, out-of-sample {outside:.3f}')
+        print(f'{label:25s} {name}: in-sample {inside:.3f}, out-of-sample {outside:.3f}')

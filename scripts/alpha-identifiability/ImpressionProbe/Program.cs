@@ -9,7 +9,9 @@ using Simulator.Core.Statistics;
 // estimated, and their Spearman correlation with the users' true speed 1 / half-life in users.csv.
 // Prints the golden-section MLE (what `simulator fit` reports) and a posterior mean over a log-factor
 // grid under a normal prior of sd 0.9 (about the scenario's true spread), which orders users at the
-// MLE's bounds. Usage: ImpressionProbe <export-dir> [halfLife=4] [baseline=0.1] [reinforcement=0.6]
+// MLE's bounds. Writes the posterior means under the amplitude prior mean 0.5 to
+// <export-dir>/impression_posterior.csv (user, log speed), which observable_ceiling.py adds to its summaries.
+// Usage: ImpressionProbe <export-dir> [halfLife=4] [baseline=0.1] [reinforcement=0.6]
 var run = args[0];
 double Arg(int i, double fallback) => args.Length > i ? double.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 var halfLife = Arg(1, 4.0);
@@ -67,6 +69,13 @@ foreach (var amplitudeMean in new[] { 0.25, 0.5, 1.0 })
         var weights = logLikelihood.Select(v => Math.Exp(v - top)).ToArray();
         posteriorMean[i] = -grid.Zip(weights).Sum(t => t.First * t.Second) / weights.Sum();
     });
+    if (amplitudeMean == 0.5)
+    {
+        File.WriteAllLines(
+            Path.Combine(run, "impression_posterior.csv"),
+            ["user,log_speed", .. speeds.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"{s.User},{posteriorMean[i]}"))]);
+    }
+
     var mle = ParameterRecovery.Spearman(truth, speeds.Select(s => -s.LogFactor).ToArray());
     var posterior = ParameterRecovery.Spearman(truth, posteriorMean);
     Console.WriteLine(string.Create(
