@@ -52,4 +52,27 @@ public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
         var second = await ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None);
         Assert.Equal(SummaryJson.Write(first.Result), SummaryJson.Write(second.Result));
     }
+
+    [Fact]
+    public async Task ADamagedTickCheckpointFailsItsSeedNamingTheFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("damaged-tick-").FullName;
+        try
+        {
+            var scenario = ClusterScenarios.Small(seeds: 2);
+            var checkpoint = SeedCheckpoint.Create(Path.Combine(folder, "run" + SeedCheckpoint.Extension), Core.Scenarios.ScenarioWriter.ToJson(scenario));
+            var damaged = checkpoint.TickCheckpoints(0).PathOf(1);
+            File.WriteAllText(damaged, "not a checkpoint, but long enough to be read as one's header");
+
+            var error = await Assert.ThrowsAsync<ClusterRunException>(
+                () => ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint));
+
+            Assert.Contains("seed 1", error.Message, StringComparison.Ordinal);
+            Assert.True(error.Message.Contains(damaged + ": not a simulator checkpoint", StringComparison.Ordinal), error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
