@@ -26,8 +26,11 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// slates for each family's truth (log-sd 0.5 of speeds across users). Stated tolerances:
     /// the chosen family is the true one; the median user's parameter 1 (half-life, midpoint)
     /// within 15% of the truth's median user; per-user speed factors rank-correlate with the true
-    /// ones (Spearman > 0.3). The power law's parameters trade off against the baseline within 60
-    /// ticks, so for it only the family is asserted (its parameters are printed).
+    /// ones (Spearman > 0.3); for every family the spread of speeds (maximum marginal likelihood,
+    /// measured 0.49, 0.37 and 0.43 for true 0.5, 0.5 and 0.3) within 0.2 of the truth. The power
+    /// law's exponent is not identifiable from 60 ticks (see
+    /// <see cref="PowerLawExponentIsNotIdentifiableButStrengthAfterThreeTicksIs"/>), so for it the
+    /// parameters are printed, not asserted here.
     /// </summary>
     [Theory]
     [InlineData("""{ "curve": "exponential", "halfLife": 6, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
@@ -49,6 +52,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.Equal(truth.Curve, fit.Best.Shape.Curve);
+        Assert.InRange(fit.Heterogeneity, truth.Heterogeneity - 0.2, truth.Heterogeneity + 0.2);
         if (!double.IsNaN(tolerance))
         {
             Assert.InRange(fit.MedianUserCurve.P1 / trueMedian, 1 - tolerance, 1 + tolerance);
