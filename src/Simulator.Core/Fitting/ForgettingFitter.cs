@@ -167,7 +167,7 @@ public static class ForgettingFitter
             var sigma = Math.Exp(logSigma);
 
             // Two passes move each user's quadrature nodes onto its posterior at this sigma; the
-            // value is read from the third, so it does not depend on where the nodes came from.
+            // value is read from the third, so it depends little on where the nodes came from.
             likelihood.IntegratedTotal(fit.Shape, fit.Offset, fit.Extra, sigma, moveNodes: true);
             likelihood.IntegratedTotal(fit.Shape, fit.Offset, fit.Extra, sigma, moveNodes: true);
             return likelihood.IntegratedTotal(fit.Shape, fit.Offset, fit.Extra, sigma);
