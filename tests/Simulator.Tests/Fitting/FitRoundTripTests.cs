@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MathNet.Numerics.Statistics;
+using Simulator.Core.Compute.Operators;
 using Simulator.Core.Fitting;
 using Simulator.Core.Scenarios;
 using Simulator.Tests.Core;
@@ -25,8 +26,11 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// slates for each family's truth (log-sd 0.5 of speeds across users). Stated tolerances:
     /// the chosen family is the true one; the median user's parameter 1 (half-life, midpoint)
     /// within 15% of the truth's median user; per-user speed factors rank-correlate with the true
-    /// ones (Spearman > 0.3). The power law's parameters trade off against the baseline within 60
-    /// ticks, so for it only the family is asserted (its parameters are printed).
+    /// ones (Spearman > 0.3); for every family the spread of speeds (maximum marginal likelihood,
+    /// measured 0.49, 0.37 and 0.43 for true 0.5, 0.5 and 0.3) within 0.2 of the truth. The power
+    /// law's exponent is not identifiable from 60 ticks (see
+    /// <see cref="PowerLawExponentIsNotIdentifiableButStrengthAfterThreeTicksIs"/>), so for it the
+    /// parameters are printed, not asserted here.
     /// </summary>
     [Theory]
     [InlineData("""{ "curve": "exponential", "halfLife": 6, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
@@ -48,11 +52,69 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.Equal(truth.Curve, fit.Best.Shape.Curve);
+        Assert.InRange(fit.Heterogeneity, truth.Heterogeneity - 0.2, truth.Heterogeneity + 0.2);
         if (!double.IsNaN(tolerance))
         {
             Assert.InRange(fit.MedianUserCurve.P1 / trueMedian, 1 - tolerance, 1 + tolerance);
             Assert.True(spearman > 0.3, $"Spearman {spearman}");
         }
+    }
+
+    /// <summary>
+    /// Power-law truth (tau 1, exponent 0.6, baseline 0.05): the exponent is not identifiable from
+    /// 60 ticks. Along the likelihood's ridge tau grows with the exponent and the baseline takes up
+    /// the tail, so the profile log-likelihood at twice the fitted exponent (tau, baseline and
+    /// reinforcement re-fitted) is within 3 units of the maximum (measured 0.6; from exponent 0.8
+    /// to 6 it spans 2 units, while the true 0.6 sits 5 below). What the data pin down is the
+    /// strength a few ticks after a click: S(3) = b + (1 - b) R(3) moves by under 5% along the
+    /// ridge (measured 0.346 to 0.365 for exponents 0.4 to 6) and is within 25% of the true median
+    /// user's (measured -20%, the same fast-leaning bias as the other families' -8%, larger here).
+    /// </summary>
+    [Fact]
+    public void PowerLawExponentIsNotIdentifiableButStrengthAfterThreeTicksIs()
+    {
+        var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(
+            """{ "curve": "power-law", "tau": 1, "exponent": 0.6, "heterogeneity": 0.3, "baseline": 0.05, "reinforcement": 0.6 }"""), "fixture"));
+        var likelihood = ImpressionLikelihood.Build(export.Log);
+        var fit = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.PowerLaw);
+        var truth = export.Scenario.Forgetting;
+        var trueTau = ForgettingFitter.Median(export.TrueParameter1.Select(p => (double)p));
+        var trueStrength = StrengthAt(new CurveShape(ForgettingCurve.PowerLaw, trueTau, truth.Parameter2), truth.Baseline, 3);
+        var fitStrength = StrengthAt(fit.Shape, fit.Baseline, 3);
+        var ridge = fit.Shape.P2 * 2;
+        var (ridgeLl, ridgeShape, ridgeBaseline) = ProfileAtExponent(likelihood, fit, ridge);
+        var ridgeStrength = StrengthAt(ridgeShape, ridgeBaseline, 3);
+        output.WriteLine($"fit {fit.Shape} b {fit.Baseline:F3} ll {fit.LogLikelihood:F1} S(3) {fitStrength:F3}; exponent {ridge:F2}: tau {ridgeShape.P1:F3} b {ridgeBaseline:F3} ll {ridgeLl:F1} S(3) {ridgeStrength:F3}; truth tau {trueTau:F3} exponent {truth.Parameter2} b {truth.Baseline} S(3) {trueStrength:F3}");
+
+        Assert.InRange(fit.LogLikelihood - ridgeLl, -0.5, 3);
+        Assert.InRange(ridgeStrength / fitStrength, 0.95, 1.05);
+        Assert.InRange(fitStrength / trueStrength, 0.75, 1.25);
+    }
+
+    /// <summary>Strength b + (1 - b) R(dt) after a click from peak 1: the quantity the impression likelihood identifies.</summary>
+    private static double StrengthAt(CurveShape shape, double baseline, double dt) => baseline + ((1 - baseline) * shape.Retention(dt));
+
+    /// <summary>Profile log-likelihood at a fixed power-law exponent: tau, baseline offset and reinforcement re-fitted (Nelder-Mead), the amplitude prior held.</summary>
+    private static (double LogLikelihood, CurveShape Shape, double Baseline) ProfileAtExponent(ImpressionLikelihood likelihood, FamilyFit fit, double exponent)
+    {
+        double Negative(MathNet.Numerics.LinearAlgebra.Vector<double> v)
+        {
+            if (Math.Abs(v[0]) > 8 || v[1] < -12 || v[1] > 3 || Math.Abs(v[2]) > 20)
+            {
+                return 1e300;
+            }
+
+            var extra = (double[])fit.Extra.Clone();
+            extra[0] = v[2];
+            return -likelihood.Total(new CurveShape(ForgettingCurve.PowerLaw, Math.Exp(v[0]), exponent), Math.Exp(v[1]), extra);
+        }
+
+        // Start on the ridge: the same initial decay rate exponent / tau as the fit.
+        var start = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray([Math.Log(fit.Shape.P1 * exponent / fit.Shape.P2), Math.Log(fit.Offset), fit.Extra[0]]);
+        var result = MathNet.Numerics.Optimization.NelderMeadSimplex.Minimum(
+            MathNet.Numerics.Optimization.ObjectiveFunction.Value(Negative), start, MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(3, 0.3), 1e-7, 400);
+        var offset = Math.Exp(result.MinimizingPoint[1]);
+        return (-result.FunctionInfoAtMinimum.Value, new CurveShape(ForgettingCurve.PowerLaw, Math.Exp(result.MinimizingPoint[0]), exponent), offset / (1 + offset));
     }
 
     [Fact]
