@@ -74,6 +74,8 @@ public sealed class CpuEngineParityTests
     [InlineData(130, 500, 33, 10)]
     [InlineData(65, 1000, 32, 20)]
     [InlineData(9, 5000, 8, 7)]
+    [InlineData(41, 500, 16, 40)]
+    [InlineData(5, 100, 4, 64)]
     public void ScoreTopK_matches_reference(int users, int items, int dim, int k)
     {
         var u = Random(users * dim, 6, 2f, -1f);
