@@ -105,6 +105,42 @@ public sealed class CpuEngineParityTests
     }
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(40)]
+    public void ScoreTopK_skips_NaN_scores_whatever_bounds_the_tiles(int k)
+    {
+        // Most items score NaN (NaN bias), so most tile maxima are NaN or missing: the floor that
+        // filters candidates must still let through exactly the finite scores, best first.
+        const int users = 5;
+        const int items = 200;
+        const int dim = 4;
+        var u = Random(users * dim, 16, 2f, -1f);
+        var x = Random(items * dim, 17);
+        var bias = Random(items, 18, 0.2f);
+        for (var i = 0; i < items; i++)
+        {
+            if (i % 7 != 3)
+            {
+                bias[i] = float.NaN;
+            }
+        }
+
+        var finite = Enumerable.Range(0, items).Count(i => i % 7 == 3);
+        using var cpu = new CpuEngine(1);
+        var reference = new ReferenceEngine();
+        Assert.Equal(Run(reference), Run(cpu));
+        Assert.All(Run(cpu).Where((_, i) => i % k < Math.Min(k, finite)), item => Assert.Equal(3, item % 7));
+
+        int[] Run(IComputeEngine e)
+        {
+            var top = new int[users * k];
+            e.ScoreTopK(new ScoreTopKOperands(users, items, dim, k, e.Bind(u), e.Bind(x), e.Bind(bias), e.Bind(top), e.Bind(new float[users * k])));
+            return top;
+        }
+    }
+
+    [Theory]
     [InlineData(40)]
     [InlineData(4500)]
     public void ScoreTopK_breaks_ties_by_smaller_item_index(int itemCount)
