@@ -250,33 +250,38 @@ public static class TickScorer
     /// every value is bit-identical to a one-item loop, but four independent chains hide the
     /// add latency that a single chain waits on.
     /// </summary>
-    public static void Utilities(
+    public static unsafe void Utilities(
         ReadOnlySpan<float> interest, ReadOnlySpan<int> slate, float[] items, float[] quality, int dim, in ChoiceParameters p, Span<double> utility)
     {
         var j = 0;
-        for (; j + 4 <= slate.Length; j += 4)
+        fixed (float* w = interest[..dim])
         {
-            var r0 = items.AsSpan(slate[j] * dim, dim);
-            var r1 = items.AsSpan(slate[j + 1] * dim, dim);
-            var r2 = items.AsSpan(slate[j + 2] * dim, dim);
-            var r3 = items.AsSpan(slate[j + 3] * dim, dim);
-            var d0 = 0f;
-            var d1 = 0f;
-            var d2 = 0f;
-            var d3 = 0f;
-            for (var g = 0; g < dim; g++)
+            for (; j + 4 <= slate.Length; j += 4)
             {
-                var w = interest[g];
-                d0 += w * r0[g];
-                d1 += w * r1[g];
-                d2 += w * r2[g];
-                d3 += w * r3[g];
-            }
+                fixed (float* r0 = items.AsSpan(slate[j] * dim, dim))
+                fixed (float* r1 = items.AsSpan(slate[j + 1] * dim, dim))
+                fixed (float* r2 = items.AsSpan(slate[j + 2] * dim, dim))
+                fixed (float* r3 = items.AsSpan(slate[j + 3] * dim, dim))
+                {
+                    var d0 = 0f;
+                    var d1 = 0f;
+                    var d2 = 0f;
+                    var d3 = 0f;
+                    for (var g = 0; g < dim; g++)
+                    {
+                        var wg = w[g];
+                        d0 += wg * r0[g];
+                        d1 += wg * r1[g];
+                        d2 += wg * r2[g];
+                        d3 += wg * r3[g];
+                    }
 
-            utility[j] = ChoiceMath.Utility(d0, quality[slate[j]], p.InterestWeight, p.QualityWeight);
-            utility[j + 1] = ChoiceMath.Utility(d1, quality[slate[j + 1]], p.InterestWeight, p.QualityWeight);
-            utility[j + 2] = ChoiceMath.Utility(d2, quality[slate[j + 2]], p.InterestWeight, p.QualityWeight);
-            utility[j + 3] = ChoiceMath.Utility(d3, quality[slate[j + 3]], p.InterestWeight, p.QualityWeight);
+                    utility[j] = ChoiceMath.Utility(d0, quality[slate[j]], p.InterestWeight, p.QualityWeight);
+                    utility[j + 1] = ChoiceMath.Utility(d1, quality[slate[j + 1]], p.InterestWeight, p.QualityWeight);
+                    utility[j + 2] = ChoiceMath.Utility(d2, quality[slate[j + 2]], p.InterestWeight, p.QualityWeight);
+                    utility[j + 3] = ChoiceMath.Utility(d3, quality[slate[j + 3]], p.InterestWeight, p.QualityWeight);
+                }
+            }
         }
 
         for (; j < slate.Length; j++)

@@ -59,7 +59,7 @@ public static class ChoiceMath
     /// the click (0 without one). Noise is keyed by item, not position, so
     /// the same item meets the same noise in every strategy's world.
     /// </summary>
-    public static int RespondUser(
+    public static unsafe int RespondUser(
         ReadOnlySpan<float> interest,
         ReadOnlySpan<int> slate,
         ReadOnlySpan<float> items,
@@ -83,29 +83,34 @@ public static class ChoiceMath
         // to overlap their add chains.
         var max = noClickLogit;
         var first = 0;
-        for (; first + 4 <= k; first += 4)
+        fixed (float* w = interest[..dim])
         {
-            var r0 = items.Slice(slate[first] * dim, dim);
-            var r1 = items.Slice(slate[first + 1] * dim, dim);
-            var r2 = items.Slice(slate[first + 2] * dim, dim);
-            var r3 = items.Slice(slate[first + 3] * dim, dim);
-            var d0 = 0f;
-            var d1 = 0f;
-            var d2 = 0f;
-            var d3 = 0f;
-            for (var g = 0; g < dim; g++)
+            for (; first + 4 <= k; first += 4)
             {
-                var w = interest[g];
-                d0 += w * r0[g];
-                d1 += w * r1[g];
-                d2 += w * r2[g];
-                d3 += w * r3[g];
-            }
+                fixed (float* r0 = items.Slice(slate[first] * dim, dim))
+                fixed (float* r1 = items.Slice(slate[first + 1] * dim, dim))
+                fixed (float* r2 = items.Slice(slate[first + 2] * dim, dim))
+                fixed (float* r3 = items.Slice(slate[first + 3] * dim, dim))
+                {
+                    var d0 = 0f;
+                    var d1 = 0f;
+                    var d2 = 0f;
+                    var d3 = 0f;
+                    for (var g = 0; g < dim; g++)
+                    {
+                        var wg = w[g];
+                        d0 += wg * r0[g];
+                        d1 += wg * r1[g];
+                        d2 += wg * r2[g];
+                        d3 += wg * r3[g];
+                    }
 
-            max = MathF.Max(max, probabilities[first] = Logit(Utility(d0, quality[slate[first]], p.InterestWeight, p.QualityWeight), first, invT, logDecay));
-            max = MathF.Max(max, probabilities[first + 1] = Logit(Utility(d1, quality[slate[first + 1]], p.InterestWeight, p.QualityWeight), first + 1, invT, logDecay));
-            max = MathF.Max(max, probabilities[first + 2] = Logit(Utility(d2, quality[slate[first + 2]], p.InterestWeight, p.QualityWeight), first + 2, invT, logDecay));
-            max = MathF.Max(max, probabilities[first + 3] = Logit(Utility(d3, quality[slate[first + 3]], p.InterestWeight, p.QualityWeight), first + 3, invT, logDecay));
+                    max = MathF.Max(max, probabilities[first] = Logit(Utility(d0, quality[slate[first]], p.InterestWeight, p.QualityWeight), first, invT, logDecay));
+                    max = MathF.Max(max, probabilities[first + 1] = Logit(Utility(d1, quality[slate[first + 1]], p.InterestWeight, p.QualityWeight), first + 1, invT, logDecay));
+                    max = MathF.Max(max, probabilities[first + 2] = Logit(Utility(d2, quality[slate[first + 2]], p.InterestWeight, p.QualityWeight), first + 2, invT, logDecay));
+                    max = MathF.Max(max, probabilities[first + 3] = Logit(Utility(d3, quality[slate[first + 3]], p.InterestWeight, p.QualityWeight), first + 3, invT, logDecay));
+                }
+            }
         }
 
         for (var j = first; j < k; j++)
