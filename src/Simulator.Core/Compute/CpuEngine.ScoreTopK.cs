@@ -60,10 +60,11 @@ public sealed partial class CpuEngine
 
     /// <summary>
     /// Two passes per chunk of items for each block of 4 users. Pass 1 computes the scores into a
-    /// buffer and notes each 16-item tile's maximum. The k-th largest tile maximum is a score that
-    /// at least k items reach, so it bounds the chunk's k-th best from below; pass 2 offers only
-    /// items at or above it (and above the row's current k-th best). When k exceeds the tile
-    /// count (linucb's candidate pool), the maxima of 8-item half tiles give the bound instead.
+    /// buffer and notes each 16-item tile's maximum. A value that at least k tile maxima reach is a
+    /// score that at least k items reach, so it bounds the chunk's k-th best from below
+    /// (<see cref="ChunkFloor"/>); pass 2 offers only items at or above it (and above the row's
+    /// current k-th best). When k exceeds the tile count (linucb's candidate pool), the maxima of
+    /// 8-item half tiles give the bound instead.
     /// A single pass in index order would insert about k (1 + ln(M/k)) times per user, which cost
     /// more than the dot products themselves.
     /// </summary>
