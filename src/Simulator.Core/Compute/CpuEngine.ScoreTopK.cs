@@ -60,10 +60,13 @@ public sealed partial class CpuEngine
 
     /// <summary>
     /// Two passes per chunk of items for each block of 4 users. Pass 1 computes the scores into a
-    /// buffer and notes each 16-item tile's maximum. The k-th largest tile maximum is a score that
-    /// at least k items reach, so it bounds the chunk's k-th best from below; pass 2 offers only
-    /// items at or above it. A single pass in index order would insert about k (1 + ln(M/k))
-    /// times per user, which cost more than the dot products themselves.
+    /// buffer and notes each 16-item tile's maximum. A value that at least k tile maxima reach is a
+    /// score that at least k items reach, so it bounds the chunk's k-th best from below
+    /// (<see cref="ChunkFloor"/>); pass 2 offers only items at or above it (and above the row's
+    /// current k-th best). When k exceeds the tile count (linucb's candidate pool), the maxima of
+    /// 8-item half tiles give the bound instead.
+    /// A single pass in index order would insert about k (1 + ln(M/k)) times per user, which cost
+    /// more than the dot products themselves.
     /// </summary>
     private static unsafe void ScoreRows(in ScoreTopKOperands op, float[] itemsT, float[] bias, int padded, int start, int end)
     {
@@ -71,11 +74,10 @@ public sealed partial class CpuEngine
         var d = op.Dim;
         var topScores = stackalloc float[4 * k];
         var topItems = stackalloc int[4 * k];
-        var worst = stackalloc int[4];
-        var thresholds = stackalloc float[4];
         var tile = stackalloc float[64];
         var chunkTiles = ScoreChunkItems / 16;
         var tileMax = stackalloc float[4 * chunkTiles];
+        var halfMax = stackalloc float[2 * chunkTiles];
         var kthMax = stackalloc float[k];
         var buffer = ThreadScratch<ScoreChunk>.For(4 * ScoreChunkItems);
         fixed (float* users = op.UserVectors.Host)
@@ -89,8 +91,6 @@ public sealed partial class CpuEngine
                 for (var r = 0; r < 4; r++)
                 {
                     TopKMath.Clear(new Span<int>(topItems + (r * k), k), new Span<float>(topScores + (r * k), k));
-                    worst[r] = 0;
-                    thresholds[r] = float.NegativeInfinity;
                 }
 
                 // Rows past the end repeat the last valid user; their results are discarded.
@@ -122,24 +122,26 @@ public sealed partial class CpuEngine
                     }
 
                     // Pass 2: offer only what can still enter each row's top-k.
-                    for (var r = 0; r < 4; r++)
+                    for (var r = 0; r < valid; r++)
                     {
-                        var floor = KthLargest(tileMax + (r * chunkTiles), tiles, k, kthMax);
                         var row = scores + (r * ScoreChunkItems);
+                        var floor = ChunkFloor(row, tileMax + (r * chunkTiles), tiles, k, halfMax, kthMax);
+                        var rowScores = topScores + (r * k);
+                        var rowItems = topItems + (r * k);
                         for (var t = 0; t < tiles; t++)
                         {
                             var low = Vector256.Load(row + (t * 16));
                             var high = Vector256.Load(row + (t * 16) + 8);
-                            var bound = Vector256.Create(MathF.Max(floor, thresholds[r]));
+                            var bound = Vector256.Create(MathF.Max(floor, rowScores[k - 1]));
 
                             // Items arrive in increasing index order, so an equal score never
-                            // outranks a kept item (ties go to the smaller index); OfferLanes
+                            // outranks a kept item (ties go to the smaller index); InsertLanes
                             // applies the exact strict test, this one only has to let candidates by.
                             var mask = Vector256.GreaterThanOrEqual(low, bound).ExtractMostSignificantBits()
                                        | (Vector256.GreaterThanOrEqual(high, bound).ExtractMostSignificantBits() << 8);
                             if (mask != 0)
                             {
-                                OfferLanes(topScores + (r * k), topItems + (r * k), k, row + (t * 16), first + (t * 16), mask, ref worst[r], ref thresholds[r]);
+                                InsertLanes(rowScores, rowItems, k, row + (t * 16), first + (t * 16), mask);
                             }
                         }
                     }
@@ -147,22 +149,98 @@ public sealed partial class CpuEngine
 
                 for (var r = 0; r < valid; r++)
                 {
-                    var rowScores = op.TopScores.Host.AsSpan((u + r) * k, k);
-                    var rowItems = op.TopItems.Host.AsSpan((u + r) * k, k);
-                    new Span<float>(topScores + (r * k), k).CopyTo(rowScores);
-                    new Span<int>(topItems + (r * k), k).CopyTo(rowItems);
-                    SortBestFirst(rowItems, rowScores);
+                    new Span<float>(topScores + (r * k), k).CopyTo(op.TopScores.Host.AsSpan((u + r) * k, k));
+                    new Span<int>(topItems + (r * k), k).CopyTo(op.TopItems.Host.AsSpan((u + r) * k, k));
                 }
             }
         }
     }
 
-    private static float MaxAcross(Vector256<float> v)
+    /// <summary>
+    /// A score that at least k items of the chunk reach (so no item below it can be among the k
+    /// best): nearly the k-th largest 16-item tile maximum, or, when there are fewer than k tiles,
+    /// of the 8-item half-tile maxima; -infinity when even those are fewer than k.
+    /// </summary>
+    private static unsafe float ChunkFloor(float* row, float* tileMax, int tiles, int k, float* halfMax, float* best)
     {
-        var m = Vector128.Max(v.GetLower(), v.GetUpper());
-        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
-        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
-        return m.ToScalar();
+        if (tiles >= k)
+        {
+            return k <= MaxBisectedK ? FloorByCount(tileMax, tiles, k) : KthLargest(tileMax, tiles, k, best);
+        }
+
+        if (2 * tiles < k)
+        {
+            return float.NegativeInfinity;
+        }
+
+        for (var t = 0; t < tiles; t++)
+        {
+            halfMax[2 * t] = MaxAcross(Vector256.Load(row + (t * 16)));
+            halfMax[(2 * t) + 1] = MaxAcross(Vector256.Load(row + (t * 16) + 8));
+        }
+
+        return k <= MaxBisectedK ? FloorByCount(halfMax, 2 * tiles, k) : KthLargest(halfMax, 2 * tiles, k, best);
+    }
+
+    /// <summary>Bisection steps of <see cref="FloorByCount"/>: the bracket shrinks 256-fold.</summary>
+    private const int FloorSteps = 8;
+
+    /// <summary>
+    /// Up to this k the floor comes from <see cref="FloorByCount"/>; above it from the exact
+    /// <see cref="KthLargest"/>: each extra candidate that the approximate floor lets through
+    /// costs an insertion of up to k moves, which for linucb's pool of 40 outweighed the saving
+    /// (measured).
+    /// </summary>
+    private const int MaxBisectedK = 16;
+
+    /// <summary>
+    /// A value that at least k of the n values reach, close to the k-th largest: a bisection
+    /// between their minimum and maximum on the count of values at or above the midpoint, which
+    /// keeps that count at k or more throughout. Counting is a few vector compares per step; an
+    /// exact selection by insertion mispredicted its branches on nearly every value. Returns
+    /// -infinity (no filtering) when fewer than k values are comparable numbers or the range is
+    /// not finite.
+    /// </summary>
+    private static unsafe float FloorByCount(float* values, int n, int k)
+    {
+        var lo = float.PositiveInfinity;
+        var hi = float.NegativeInfinity;
+        var numbers = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var v = values[i];
+            if (!float.IsNaN(v))
+            {
+                numbers++;
+                lo = MathF.Min(lo, v);
+                hi = MathF.Max(hi, v);
+            }
+        }
+
+        if (numbers < k || !float.IsFinite(lo) || !float.IsFinite(hi))
+        {
+            return float.NegativeInfinity;
+        }
+
+        for (var step = 0; step < FloorSteps; step++)
+        {
+            var mid = 0.5f * (lo + hi);
+            if (!(mid > lo && mid < hi))
+            {
+                break;
+            }
+
+            if (CountAtLeast(values, n, mid) >= k)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>The k-th largest of n values (-infinity when n &lt; k), by a best-first list of k.</summary>
@@ -199,58 +277,61 @@ public sealed partial class CpuEngine
         return best[k - 1];
     }
 
+    /// <summary>How many of the n values are at or above the bound (NaN never is).</summary>
+    private static unsafe int CountAtLeast(float* values, int n, float bound)
+    {
+        var b = Vector256.Create(bound);
+        var count = 0;
+        var i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            count += System.Numerics.BitOperations.PopCount(Vector256.GreaterThanOrEqual(Vector256.Load(values + i), b).ExtractMostSignificantBits());
+        }
+
+        for (; i < n; i++)
+        {
+            count += values[i] >= bound ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static float MaxAcross(Vector256<float> v)
+    {
+        var m = Vector128.Max(v.GetLower(), v.GetUpper());
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        return m.ToScalar();
+    }
+
     /// <summary>
-    /// Keeps the k best of a row unsorted and replaces the worst: an insertion costs one pass
-    /// over k entries with no data-dependent shifting, which matters because a random scan order
-    /// inserts about k (1 + ln(M/k)) times per user. The list is sorted once at the end.
+    /// Inserts the masked lanes into a row's best-first list of k (empty slots -infinity), which
+    /// stays sorted, so no final sort is needed. Lanes come in increasing item index, after every
+    /// kept item, so a lane enters only with a strictly higher score than the last kept entry and
+    /// moves up only past strictly lower scores: ties keep the smaller index first.
     /// </summary>
-    private static unsafe void OfferLanes(float* scores, int* items, int k, float* lanes, int column, uint mask, ref int worst, ref float threshold)
+    private static unsafe void InsertLanes(float* scores, int* items, int k, float* lanes, int column, uint mask)
     {
         while (mask != 0)
         {
             var lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
             mask &= mask - 1;
             var score = lanes[lane];
-            if (score <= threshold)
+            if (score <= scores[k - 1])
             {
                 continue;
             }
 
-            scores[worst] = score;
-            items[worst] = column + lane;
-
-            // The new worst: lowest score, and among equal scores the larger index (it ranks last).
-            var w = 0;
-            for (var j = 1; j < k; j++)
+            var j = k - 1;
+            while (j > 0 && scores[j - 1] < score)
             {
-                if (scores[j] < scores[w] || (scores[j] == scores[w] && items[j] > items[w]))
-                {
-                    w = j;
-                }
-            }
-
-            worst = w;
-            threshold = scores[w];
-        }
-    }
-
-    /// <summary>Insertion sort into the shared best-first order (ties: smaller index first).</summary>
-    private static void SortBestFirst(Span<int> items, Span<float> scores)
-    {
-        for (var i = 1; i < items.Length; i++)
-        {
-            var s = scores[i];
-            var item = items[i];
-            var j = i - 1;
-            while (j >= 0 && TopKMath.Before(s, item, scores[j], items[j]))
-            {
-                scores[j + 1] = scores[j];
-                items[j + 1] = items[j];
+                scores[j] = scores[j - 1];
+                items[j] = items[j - 1];
                 j--;
             }
 
-            scores[j + 1] = s;
-            items[j + 1] = item;
+            scores[j] = score;
+            items[j] = column + lane;
         }
     }
 

@@ -5,6 +5,9 @@ namespace Simulator.Core.Metrics;
 /// <summary>Pure metric functions over one user's slate, given true utilities per slate position.</summary>
 public static class RankingMetrics
 {
+    /// <summary>log2(j + 2) for the first positions: the same values, computed once instead of twice per user, world and tick.</summary>
+    private static readonly double[] Log2Discount = Enumerable.Range(0, 64).Select(j => Math.Log2(j + 2)).ToArray();
+
     /// <summary>
     /// Graded relevance of an item of true utility v: its click probability if shown alone,
     /// sigma((v - v0)/tau), in (0, 1) and increasing in v, so the oracle's utility order is the ideal order.
@@ -18,7 +21,7 @@ public static class RankingMetrics
         var dcg = 0.0;
         for (var j = 0; j < gains.Length; j++)
         {
-            dcg += gains[j] / Math.Log2(j + 2);
+            dcg += gains[j] / (j < Log2Discount.Length ? Log2Discount[j] : Math.Log2(j + 2));
         }
 
         return dcg;

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Core.Metrics;
@@ -242,11 +244,47 @@ public static class TickScorer
         return sums;
     }
 
-    /// <summary>True utilities of a slate's items for one user (no noise, no position bias).</summary>
-    public static void Utilities(
+    /// <summary>
+    /// True utilities of a slate's items for one user (no noise, no position bias). Four items
+    /// are summed side by side: each dot product still adds its d terms in order in float, so
+    /// every value is bit-identical to a one-item loop, but four independent chains hide the
+    /// add latency that a single chain waits on.
+    /// </summary>
+    public static unsafe void Utilities(
         ReadOnlySpan<float> interest, ReadOnlySpan<int> slate, float[] items, float[] quality, int dim, in ChoiceParameters p, Span<double> utility)
     {
-        for (var j = 0; j < slate.Length; j++)
+        var j = 0;
+        fixed (float* w = interest[..dim])
+        {
+            for (; j + 4 <= slate.Length; j += 4)
+            {
+                fixed (float* r0 = items.AsSpan(slate[j] * dim, dim))
+                fixed (float* r1 = items.AsSpan(slate[j + 1] * dim, dim))
+                fixed (float* r2 = items.AsSpan(slate[j + 2] * dim, dim))
+                fixed (float* r3 = items.AsSpan(slate[j + 3] * dim, dim))
+                {
+                    var d0 = 0f;
+                    var d1 = 0f;
+                    var d2 = 0f;
+                    var d3 = 0f;
+                    for (var g = 0; g < dim; g++)
+                    {
+                        var wg = w[g];
+                        d0 += wg * r0[g];
+                        d1 += wg * r1[g];
+                        d2 += wg * r2[g];
+                        d3 += wg * r3[g];
+                    }
+
+                    utility[j] = ChoiceMath.Utility(d0, quality[slate[j]], p.InterestWeight, p.QualityWeight);
+                    utility[j + 1] = ChoiceMath.Utility(d1, quality[slate[j + 1]], p.InterestWeight, p.QualityWeight);
+                    utility[j + 2] = ChoiceMath.Utility(d2, quality[slate[j + 2]], p.InterestWeight, p.QualityWeight);
+                    utility[j + 3] = ChoiceMath.Utility(d3, quality[slate[j + 3]], p.InterestWeight, p.QualityWeight);
+                }
+            }
+        }
+
+        for (; j < slate.Length; j++)
         {
             var item = slate[j];
             var row = items.AsSpan(item * dim, dim);
@@ -260,8 +298,12 @@ public static class TickScorer
         }
     }
 
-    /// <summary>Steck KL between the user's true interest over topics and the slate's mean topic mixture.</summary>
-    private static double Calibration(
+    /// <summary>
+    /// Steck KL between the user's true interest over topics and the slate's mean topic mixture.
+    /// The mixture adds the slate's rows in slate order per topic, four topics per vector (exact
+    /// float-to-double widening), so each sum is bit-identical to the scalar loop.
+    /// </summary>
+    private static unsafe double Calibration(
         ReadOnlySpan<float> interest, ReadOnlySpan<int> slate, float[] items, int dim, double[] target, double[] mixture)
     {
         Array.Clear(mixture);
@@ -270,12 +312,24 @@ public static class TickScorer
             target[g] = interest[g];
         }
 
-        foreach (var item in slate)
+        var wide = Avx.IsSupported ? dim & ~3 : 0;
+        fixed (double* sum = mixture)
         {
-            var row = items.AsSpan(item * dim, dim);
-            for (var g = 0; g < dim; g++)
+            foreach (var item in slate)
             {
-                mixture[g] += row[g];
+                fixed (float* row = items.AsSpan(item * dim, dim))
+                {
+                    var g = 0;
+                    for (; g < wide; g += 4)
+                    {
+                        (Vector256.Load(sum + g) + Avx.ConvertToVector256Double(Vector128.Load(row + g))).Store(sum + g);
+                    }
+
+                    for (; g < dim; g++)
+                    {
+                        sum[g] += row[g];
+                    }
+                }
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
@@ -200,11 +201,9 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
                         for (var g = 0; g < d; g++)
                         {
                             b[g] += y * z[g];
-                            for (var h = 0; h < d; h++)
-                            {
-                                a[(g * d) + h] += z[g] * z[h];
-                            }
                         }
+
+                        AddOuterProduct(a, z);
                     }
                 }
 
@@ -271,6 +270,38 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
     }
 
     /// <summary>
+    /// a += z z^T, each product z_g z_h rounded to float and added in double as the scalar
+    /// definition does; eight products per vector where d allows, so the sums are bit-identical.
+    /// </summary>
+    private static unsafe void AddOuterProduct(double[] a, ReadOnlySpan<float> z)
+    {
+        var d = z.Length;
+        var vectorEnd = Avx.IsSupported ? d - (d % Vector256<float>.Count) : 0;
+        fixed (double* ap = a)
+        fixed (float* zp = z)
+        {
+            for (var g = 0; g < d; g++)
+            {
+                var row = ap + (g * d);
+                var zg = zp[g];
+                var vz = Vector256.Create(zg);
+                var h = 0;
+                for (; h < vectorEnd; h += Vector256<float>.Count)
+                {
+                    var product = vz * Vector256.Load(zp + h);
+                    (Vector256.Load(row + h) + Avx.ConvertToVector256Double(product.GetLower())).Store(row + h);
+                    (Vector256.Load(row + h + 4) + Avx.ConvertToVector256Double(product.GetUpper())).Store(row + h + 4);
+                }
+
+                for (; h < d; h++)
+                {
+                    row[h] += zg * zp[h];
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// z^T A^-1 z as z . y with y = sum over h of z_h row_h(A^-1) (A^-1 is symmetric): rows are
     /// walked with pointers, eight lanes at a time where d allows; y is scratch of length d.
     /// </summary>
@@ -282,6 +313,23 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
         fixed (float* zp = z)
         fixed (float* yp = y)
         {
+            if (vectorEnd == 16 && d == 16)
+            {
+                // The common d = 16: y stays in two registers instead of a store-to-load chain per row.
+                var y0 = Vector256<float>.Zero;
+                var y1 = Vector256<float>.Zero;
+                for (var h = 0; h < 16; h++)
+                {
+                    var vz = Vector256.Create(zp[h]);
+                    y0 = Vector256.FusedMultiplyAdd(vz, Vector256.Load(inverse + (h * 16)), y0);
+                    y1 = Vector256.FusedMultiplyAdd(vz, Vector256.Load(inverse + (h * 16) + 8), y1);
+                }
+
+                y0.Store(yp);
+                y1.Store(yp + 8);
+                return Dot(zp, yp, d);
+            }
+
             for (var g = 0; g < d; g++)
             {
                 yp[g] = 0f;
@@ -304,14 +352,20 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
                 }
             }
 
-            var q = 0f;
-            for (var g = 0; g < d; g++)
-            {
-                q = MathF.FusedMultiplyAdd(zp[g], yp[g], q);
-            }
-
-            return q;
+            return Dot(zp, yp, d);
         }
+    }
+
+    /// <summary>z . y as one fused multiply-add chain in index order.</summary>
+    private static unsafe float Dot(float* z, float* y, int d)
+    {
+        var q = 0f;
+        for (var g = 0; g < d; g++)
+        {
+            q = MathF.FusedMultiplyAdd(z[g], y[g], q);
+        }
+
+        return q;
     }
 
     /// <summary>A^-1 and theta = A^-1 b (A is symmetric positive definite: the identity plus outer products).</summary>

@@ -74,6 +74,8 @@ public sealed class CpuEngineParityTests
     [InlineData(130, 500, 33, 10)]
     [InlineData(65, 1000, 32, 20)]
     [InlineData(9, 5000, 8, 7)]
+    [InlineData(41, 500, 16, 40)]
+    [InlineData(5, 100, 4, 64)]
     public void ScoreTopK_matches_reference(int users, int items, int dim, int k)
     {
         var u = Random(users * dim, 6, 2f, -1f);
@@ -99,6 +101,42 @@ public sealed class CpuEngineParityTests
             var scores = new float[users * k];
             e.ScoreTopK(new ScoreTopKOperands(users, items, dim, k, e.Bind(u), e.Bind(x), e.Bind(bias), e.Bind(top), e.Bind(scores)));
             return (top, scores);
+        }
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(40)]
+    public void ScoreTopK_skips_NaN_scores_whatever_bounds_the_tiles(int k)
+    {
+        // Most items score NaN (NaN bias), so most tile maxima are NaN or missing: the floor that
+        // filters candidates must still let through exactly the finite scores, best first.
+        const int users = 5;
+        const int items = 200;
+        const int dim = 4;
+        var u = Random(users * dim, 16, 2f, -1f);
+        var x = Random(items * dim, 17);
+        var bias = Random(items, 18, 0.2f);
+        for (var i = 0; i < items; i++)
+        {
+            if (i % 7 != 3)
+            {
+                bias[i] = float.NaN;
+            }
+        }
+
+        var finite = Enumerable.Range(0, items).Count(i => i % 7 == 3);
+        using var cpu = new CpuEngine(1);
+        var reference = new ReferenceEngine();
+        Assert.Equal(Run(reference), Run(cpu));
+        Assert.All(Run(cpu).Where((_, i) => i % k < Math.Min(k, finite)), item => Assert.Equal(3, item % 7));
+
+        int[] Run(IComputeEngine e)
+        {
+            var top = new int[users * k];
+            e.ScoreTopK(new ScoreTopKOperands(users, items, dim, k, e.Bind(u), e.Bind(x), e.Bind(bias), e.Bind(top), e.Bind(new float[users * k])));
+            return top;
         }
     }
 
