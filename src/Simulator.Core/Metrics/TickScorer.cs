@@ -263,18 +263,7 @@ public static class TickScorer
                 fixed (float* r2 = items.AsSpan(slate[j + 2] * dim, dim))
                 fixed (float* r3 = items.AsSpan(slate[j + 3] * dim, dim))
                 {
-                    var d0 = 0f;
-                    var d1 = 0f;
-                    var d2 = 0f;
-                    var d3 = 0f;
-                    for (var g = 0; g < dim; g++)
-                    {
-                        var wg = w[g];
-                        d0 += wg * r0[g];
-                        d1 += wg * r1[g];
-                        d2 += wg * r2[g];
-                        d3 += wg * r3[g];
-                    }
+                    var (d0, d1, d2, d3) = ChoiceMath.FourDots(w, r0, r1, r2, r3, dim);
 
                     utility[j] = ChoiceMath.Utility(d0, quality[slate[j]], p.InterestWeight, p.QualityWeight);
                     utility[j + 1] = ChoiceMath.Utility(d1, quality[slate[j + 1]], p.InterestWeight, p.QualityWeight);

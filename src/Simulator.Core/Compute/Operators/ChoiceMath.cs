@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Simulator.Core.Randomness;
 
@@ -43,6 +44,30 @@ public static class ChoiceMath
     /// <summary>Dwell of a click on an item of utility v: exp(min(mu + beta v + sigma eps, <see cref="MaxLogDwell"/>)).</summary>
     public static float Dwell(in ChoiceParameters p, float utility, float eps) =>
         MathF.Exp(MathF.Min(p.DwellMu + (p.DwellBeta * utility) + (p.DwellSigma * eps), MaxLogDwell));
+
+    /// <summary>
+    /// Four slate items' dot products with one interest row, side by side: each is summed in the
+    /// same order as a one-item loop (so the values are bit-identical), but four independent add
+    /// chains hide the latency that a single chain waits on. Used by the choice and the scorer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe (float D0, float D1, float D2, float D3) FourDots(float* w, float* r0, float* r1, float* r2, float* r3, int dim)
+    {
+        var d0 = 0f;
+        var d1 = 0f;
+        var d2 = 0f;
+        var d3 = 0f;
+        for (var g = 0; g < dim; g++)
+        {
+            var wg = w[g];
+            d0 += wg * r0[g];
+            d1 += wg * r1[g];
+            d2 += wg * r2[g];
+            d3 += wg * r3[g];
+        }
+
+        return (d0, d1, d2, d3);
+    }
 
     /// <summary>True utility of an item for a user, without noise and without position bias.</summary>
     public static float Utility(float interestDotItem, float quality, float interestWeight, float qualityWeight) =>
@@ -92,18 +117,7 @@ public static class ChoiceMath
                 fixed (float* r2 = items.Slice(slate[first + 2] * dim, dim))
                 fixed (float* r3 = items.Slice(slate[first + 3] * dim, dim))
                 {
-                    var d0 = 0f;
-                    var d1 = 0f;
-                    var d2 = 0f;
-                    var d3 = 0f;
-                    for (var g = 0; g < dim; g++)
-                    {
-                        var wg = w[g];
-                        d0 += wg * r0[g];
-                        d1 += wg * r1[g];
-                        d2 += wg * r2[g];
-                        d3 += wg * r3[g];
-                    }
+                    var (d0, d1, d2, d3) = ChoiceMath.FourDots(w, r0, r1, r2, r3, dim);
 
                     max = MathF.Max(max, probabilities[first] = Logit(Utility(d0, quality[slate[first]], p.InterestWeight, p.QualityWeight), first, invT, logDecay));
                     max = MathF.Max(max, probabilities[first + 1] = Logit(Utility(d1, quality[slate[first + 1]], p.InterestWeight, p.QualityWeight), first + 1, invT, logDecay));
