@@ -24,7 +24,7 @@ public sealed class SiloLossTests : IDisposable
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 
         // Enough work per seed (a few seconds) that the kill lands while seeds are running.
-        var scenario = ClusterScenarios.Small(seeds: 6, ticks: 400, users: 400);
+        var scenario = ClusterScenarios.Small(seeds: 6, ticks: 400, users: 1500);
         var path = Path.Combine(_folder, "run" + SeedCheckpoint.Extension);
         var checkpoint = SeedCheckpoint.Create(path, ScenarioWriter.ToJson(scenario));
         var victim = cluster.SecondarySilos[^1];
@@ -68,7 +68,7 @@ public sealed class SiloLossTests : IDisposable
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 
         // One seed per silo, long enough that every seed has saved a tick checkpoint before the kill.
-        var scenario = ClusterScenarios.Small(seeds: 3, ticks: 400, users: 400);
+        var scenario = ClusterScenarios.Small(seeds: 3, ticks: 400, users: 1500);
         const int every = 40;
         var path = Path.Combine(_folder, "ticks" + SeedCheckpoint.Extension);
         var checkpoint = SeedCheckpoint.Create(path, ScenarioWriter.ToJson(scenario));
