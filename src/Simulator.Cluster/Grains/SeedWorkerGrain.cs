@@ -38,23 +38,14 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
         var (run, kind, device, from) = await Task.Run(
             () =>
             {
-                try
+                var (options, resume) = Checkpointing(ticks, seedIndex, ScenarioWriter.ToJson(single), progress, cancellation);
+                using (resume)
                 {
-                    var (options, resume) = Checkpointing(ticks, seedIndex, ScenarioWriter.ToJson(single), progress, cancellation);
-                    using (resume)
-                    {
-                        var first = options.Resume?.Position.NextTick ?? 0;
-                        _ = coordinator.ReportProgress(new SeedProgress(label, seedIndex, first - 1, scenario.Ticks));
-                        using var engine = engines.Create();
-                        var result = SimulationRunner.Run(single, engine, options);
-                        return (result, engine.Info.Kind, engine.Info.DeviceName, first);
-                    }
-                }
-                catch (Exception e) when (e is CheckpointException or IOException or UnauthorizedAccessException)
-                {
-                    // A tick checkpoint that cannot be read or written. Orleans has no codec for Core's
-                    // exception types: send the message (it names the file) in one it has.
-                    throw new InvalidOperationException(e.Message);
+                    var first = options.Resume?.Position.NextTick ?? 0;
+                    _ = coordinator.ReportProgress(new SeedProgress(label, seedIndex, first - 1, scenario.Ticks));
+                    using var engine = engines.Create();
+                    var result = SimulationRunner.Run(single, engine, options);
+                    return (result, engine.Info.Kind, engine.Info.DeviceName, first);
                 }
             },
             cancellation).ConfigureAwait(true);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
 using Simulator.Cluster.Placement;
 
 namespace Simulator.Cluster.Hosting;
@@ -8,7 +9,8 @@ namespace Simulator.Cluster.Hosting;
 /// <summary>
 /// What every simulator silo needs, whoever hosts it (the `silo` command, the bench's in-process
 /// cluster, the TestingHost): the slot placement director, the engine source, the checkpoint
-/// files (optional: without them a run with tick checkpoints fails on this silo) and failure
+/// files (optional: without them a run with tick checkpoints fails on this silo), serialisation of
+/// the simulator's own exceptions, and failure
 /// detection fast enough that a killed silo is declared dead within seconds, not the default
 /// half minute or more, so a driver can report it well inside its 30 s bound.
 /// </summary>
@@ -31,6 +33,11 @@ public static class SiloConfiguration
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
         });
         builder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
+
+        // Orleans serialises exceptions only from System/Microsoft/Orleans namespaces by default; a seed
+        // that fails with one of ours (a damaged checkpoint, a numerical guard) would reach the
+        // coordinator as "CodecNotFoundException" instead of its message, which names file or column.
+        builder.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Simulator"));
         return builder;
     }
 }
