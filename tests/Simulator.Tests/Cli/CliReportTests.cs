@@ -9,13 +9,7 @@ public sealed class CliReportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = Simulator.Cli.Cli.Run(args, stdout, stderr, CancellationToken.None);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     private string SimulatedRun(string name, params string[] extra)
     {

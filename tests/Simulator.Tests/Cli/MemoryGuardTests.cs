@@ -11,10 +11,8 @@ public sealed class MemoryGuardTests : IDisposable
 
     private static (int Code, string Err) Cli(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = Simulator.Cli.Cli.Run(args, stdout, stderr, CancellationToken.None);
-        return (code, stderr.ToString());
+        var (code, _, err) = CliHarness.Run(args);
+        return (code, err);
     }
 
     [Fact]

@@ -23,13 +23,7 @@ public sealed class SweepCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = Simulator.Cli.Cli.Run(args, stdout, stderr, CancellationToken.None);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     [Fact]
     public async Task A_sweep_on_a_cluster_writes_the_local_sweeps_bytes()
