@@ -364,6 +364,7 @@ public sealed class IlgpuEngine : IComputeEngine
             HasActive = op.Active is null ? 0 : 1,
             Seed = op.Seed,
             Tick = op.Tick,
+            FirstUser = op.FirstUser,
             Parameters = op.Parameters,
         };
         choice ??= Accelerator.LoadStreamKernel<ChoiceViews, ChoiceScalars>(ChoiceKernel.Kernel);

@@ -36,7 +36,7 @@ internal static class ChoiceBatch
                 op.Dim,
                 op.Parameters,
                 op.Seed,
-                (uint)u,
+                (uint)(op.FirstUser + u),
                 (uint)op.Tick,
                 p,
                 out ctr[u],

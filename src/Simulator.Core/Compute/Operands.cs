@@ -54,6 +54,8 @@ public readonly record struct ScoreTopKOperands(
 /// Interest [Users x Dim], Slates [Users x K]; outputs ChosenPosition [Users] (-1 = no click),
 /// ExpectedCtr [Users], Probabilities [Users x K], Dwell [Users].
 /// Users with Active[u] == 0 (when Active is set) do not respond: position -1, zeros elsewhere.
+/// Row u is global user FirstUser + u: its noise is keyed by that index, so a shard of the
+/// population draws what the whole population draws for the same users.
 /// </summary>
 public readonly record struct ChoiceOperands(
     int Users,
@@ -71,7 +73,8 @@ public readonly record struct ChoiceOperands(
     IColumn<int> ChosenPosition,
     IColumn<float> ExpectedCtr,
     IColumn<float> Probabilities,
-    IColumn<float> Dwell);
+    IColumn<float> Dwell,
+    int FirstUser = 0);
 
 /// <summary>
 /// Reinforcement on consumption: for every user with a click on item i, topic g = ItemTopic[i]:

@@ -14,13 +14,18 @@ public sealed class ExposureTally : ICheckpointable
 
     private readonly long[][]? _perShard;
 
-    public ExposureTally(int items, int shards)
+    /// <summary>
+    /// Counts for <paramref name="items"/> items over <paramref name="shards"/> shards;
+    /// <paramref name="alwaysPerShard"/> keeps per-shard arrays whatever the size (a one-shard process
+    /// sends its array to the other shards).
+    /// </summary>
+    public ExposureTally(int items, int shards, bool alwaysPerShard = false)
     {
         Items = items;
         Tick = new long[items];
         Cumulative = new long[items];
         SelfInformation = new double[items];
-        if ((long)items * shards <= MaxShardCounts)
+        if (alwaysPerShard || (long)items * shards <= MaxShardCounts)
         {
             _perShard = new long[shards][];
             for (var s = 0; s < shards; s++)
@@ -66,19 +71,21 @@ public sealed class ExposureTally : ICheckpointable
     }
 
     /// <summary>
-    /// Folds the shard counts in shard order (or counts the slates of active users directly),
-    /// then adds this tick to the cumulative counts and refreshes the self-information for the next tick.
+    /// Folds every shard's counts in shard order (<paramref name="shardCounts"/>: this process's
+    /// <see cref="ShardCounts"/>, or all shards' when they ran elsewhere), or, without per-shard arrays,
+    /// counts the slates of active users directly; then adds this tick to the cumulative counts and
+    /// refreshes the self-information for the next tick.
     /// </summary>
-    public void EndTick(byte[] active, int[] slates, int k)
+    public void EndTick(IReadOnlyList<long[]?> shardCounts, byte[] active, int[] slates, int k)
     {
         Array.Clear(Tick);
         if (_perShard is not null)
         {
-            foreach (var counts in _perShard)
+            foreach (var counts in shardCounts)
             {
                 for (var i = 0; i < Items; i++)
                 {
-                    Tick[i] += counts[i];
+                    Tick[i] += counts![i];
                 }
             }
         }

@@ -53,6 +53,29 @@ public sealed class MetricSums
         return this;
     }
 
+    /// <summary>Writes every sum and count bit for bit (a shard's partial crossing processes).</summary>
+    public void Write(BinaryWriter w)
+    {
+        w.Write(ActiveUsers);
+        for (var i = 0; i < MetricCount; i++)
+        {
+            w.Write(_sum[i]);
+            w.Write(_count[i]);
+        }
+    }
+
+    public static MetricSums Read(BinaryReader r)
+    {
+        var sums = new MetricSums { ActiveUsers = r.ReadInt64() };
+        for (var i = 0; i < MetricCount; i++)
+        {
+            sums._sum[i] = r.ReadDouble();
+            sums._count[i] = r.ReadInt64();
+        }
+
+        return sums;
+    }
+
     /// <summary>The tick value of a metric: its mean over the users it is defined for; NaN for none.</summary>
     public double Mean(MetricId id) => _count[(int)id] > 0 ? _sum[(int)id] / _count[(int)id] : double.NaN;
 

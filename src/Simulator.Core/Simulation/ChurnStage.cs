@@ -13,8 +13,11 @@ namespace Simulator.Core.Simulation;
 /// </summary>
 internal static class ChurnStage
 {
-    /// <summary>Updates users [start, end) of one world for tick t; reads the world's Active and ExpectedCtr of tick t-1 before overwriting Active.</summary>
-    public static void Apply(ChurnSpec churn, ulong seed, int tick, byte[] arrived, WorldState world, int start, int end)
+    /// <summary>
+    /// Updates rows [start, end) of one world for tick t; reads the world's Active and ExpectedCtr of tick t-1 before overwriting Active.
+    /// Row u is global user <paramref name="firstUser"/> + u (the key of its return draw).
+    /// </summary>
+    public static void Apply(ChurnSpec churn, ulong seed, int firstUser, int tick, byte[] arrived, WorldState world, int start, int end)
     {
         var active = world.Active.Host;
         if (!churn.Enabled)
@@ -29,7 +32,7 @@ internal static class ChurnStage
         {
             if (state.Churned[u] != 0)
             {
-                if (KeyedRandom.Uniform(seed, RandomStreams.ChurnReturn, (uint)u, (uint)tick, 0) < churn.ReturnRate)
+                if (KeyedRandom.Uniform(seed, RandomStreams.ChurnReturn, (uint)(firstUser + u), (uint)tick, 0) < churn.ReturnRate)
                 {
                     state.Churned[u] = 0;
                     state.Smoothed[u] = 1f;

@@ -75,7 +75,7 @@ internal static class DriftStage
             if (!populationEvent)
             {
                 var switchProbability = 1f - MathF.Exp(-drift.Rate * p.DriftRate[u] * r.Scenario.TickLength);
-                if (KeyedRandom.Uniform(p.Seed, RandomStreams.Drift, (uint)u, (uint)r.Tick, r.Key(0)) >= switchProbability)
+                if (KeyedRandom.Uniform(p.Seed, RandomStreams.Drift, (uint)(p.FirstUser + u), (uint)r.Tick, r.Key(0)) >= switchProbability)
                 {
                     continue;
                 }
@@ -86,7 +86,7 @@ internal static class DriftStage
             var scale = r.LogitScale(u);
             for (var g = 0; g < d; g++)
             {
-                var fresh = scale * KeyedRandom.Normal(p.Seed, RandomStreams.DriftEvent, (uint)u, (uint)r.Tick, r.Key(g));
+                var fresh = scale * KeyedRandom.Normal(p.Seed, RandomStreams.DriftEvent, (uint)(p.FirstUser + u), (uint)r.Tick, r.Key(g));
                 var e = (u * d) + g;
                 z[e] = ((1f - drift.Shift) * z[e]) + (drift.Shift * fresh);
             }
@@ -108,7 +108,7 @@ internal static class DriftStage
             for (var g = 0; g < d; g++)
             {
                 var e = (u * d) + g;
-                z[e] += (drift.Kappa * (mu[e] - z[e])) + (sigma * KeyedRandom.Normal(p.Seed, RandomStreams.Drift, (uint)u, (uint)r.Tick, r.Key(g)));
+                z[e] += (drift.Kappa * (mu[e] - z[e])) + (sigma * KeyedRandom.Normal(p.Seed, RandomStreams.Drift, (uint)(p.FirstUser + u), (uint)r.Tick, r.Key(g)));
             }
         }
 
@@ -129,7 +129,7 @@ internal static class DriftStage
         var changed = false;
         for (var u = r.Start; u < r.End; u++)
         {
-            var threshold = KeyedRandom.Uniform(p.Seed, RandomStreams.GradualThreshold, (uint)u, r.Process, 0);
+            var threshold = KeyedRandom.Uniform(p.Seed, RandomStreams.GradualThreshold, (uint)(p.FirstUser + u), r.Process, 0);
             if (threshold <= before || threshold > now)
             {
                 continue;
@@ -140,7 +140,7 @@ internal static class DriftStage
             var scale = r.LogitScale(u);
             for (var g = 0; g < d; g++)
             {
-                z[(u * d) + g] = scale * KeyedRandom.Normal(p.Seed, RandomStreams.DriftConcept, (uint)u, r.Process, (uint)g);
+                z[(u * d) + g] = scale * KeyedRandom.Normal(p.Seed, RandomStreams.DriftConcept, (uint)(p.FirstUser + u), r.Process, (uint)g);
             }
         }
 
@@ -162,7 +162,7 @@ internal static class DriftStage
         {
             for (var g = 0; g < d; g++)
             {
-                z[(u * d) + g] += step * KeyedRandom.Normal(p.Seed, RandomStreams.SeasonalDirection, (uint)u, r.Process, (uint)g);
+                z[(u * d) + g] += step * KeyedRandom.Normal(p.Seed, RandomStreams.SeasonalDirection, (uint)(p.FirstUser + u), r.Process, (uint)g);
             }
         }
 

@@ -9,6 +9,8 @@ namespace Simulator.Core.Simulation;
 /// The users are chosen from the true forgetting parameters so the panel shows the range of the
 /// population: the fastest, the median and the slowest forgetter among the first
 /// <see cref="Candidates"/> users (ties broken by index, so the choice is deterministic).
+/// A process that holds one shard of the population records the chosen users among its rows only;
+/// the traces of all shards, ordered by time scale and user, are the one-process run's.
 /// </summary>
 internal sealed class ExampleUserRecorder : ICheckpointable
 {
@@ -25,12 +27,27 @@ internal sealed class ExampleUserRecorder : ICheckpointable
     private readonly UserProfile[] _profiles;
     private readonly float[] _timeScales;
     private readonly ulong _seed;
+    private readonly int _firstRow;
 
-    public ExampleUserRecorder(Population population, ulong seed, int ticks, IReadOnlyList<string> estimatingStrategies)
+    /// <summary>
+    /// Chooses among the first users of <paramref name="candidates"/> (a population starting at global
+    /// user 0 that holds at least min(population, <see cref="Candidates"/>) users) and follows those of
+    /// them that are rows of <paramref name="held"/> (null: every chosen user, rows = global indices).
+    /// </summary>
+    public ExampleUserRecorder(Population candidates, ulong seed, int ticks, IReadOnlyList<string> estimatingStrategies, ShardLayout? held = null)
     {
+        if (candidates.FirstUser != 0)
+        {
+            throw new ArgumentException("example users are chosen among the population's first users", nameof(candidates));
+        }
+
+        var population = candidates;
         _seed = seed;
         _dim = population.Dim;
-        _users = Choose(population.CurveP1.Host.AsSpan(0, Math.Min(population.Users, Candidates)));
+        _firstRow = held?.FirstUser ?? 0;
+        _users = Choose(population.CurveP1.Host.AsSpan(0, Math.Min(population.Users, Candidates)))
+            .Where(u => held is null || (u >= held.FirstUser && u < held.FirstUser + held.Users))
+            .ToArray();
         _strategies = [.. estimatingStrategies];
         _truth = _users.Select(_ => _strategies.Select(_ => new float[ticks * _dim]).ToArray()).ToArray();
 
@@ -59,7 +76,7 @@ internal sealed class ExampleUserRecorder : ICheckpointable
     {
         for (var i = 0; i < _users.Length; i++)
         {
-            var at = _users[i] * _dim;
+            var at = (_users[i] - _firstRow) * _dim;
             interest.AsSpan(at, _dim).CopyTo(_truth[i][strategy].AsSpan(tick * _dim, _dim));
             estimate?.AsSpan(at, _dim).CopyTo(_estimates[i][strategy].AsSpan(tick * _dim, _dim));
         }

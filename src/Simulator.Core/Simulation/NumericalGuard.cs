@@ -59,14 +59,18 @@ public sealed class NumericalGuardException : Exception
     private static string Describe(float v) => float.IsNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity";
 }
 
-/// <summary>Scans state columns for NaN and infinities per shard in parallel; reports the smallest user.</summary>
+/// <summary>
+/// Scans state columns for NaN and infinities per shard in parallel; reports the smallest user
+/// (global index). A process that runs one shard of many checks its own users only: the first
+/// shard to find a bad value stops the run.
+/// </summary>
 internal static class NumericalGuard
 {
     /// <summary>The smallest user whose row (<paramref name="width"/> values per user) holds a non-finite value, with that value; user -1 when all are finite.</summary>
     public static (int User, float Value) FirstNonFinite(float[] column, int width, ShardLayout shards, ParallelOptions parallel) =>
-        shards.Reduce(
+        shards.ReduceInProcess(
             parallel,
-            (start, end) =>
+            (_, start, end) =>
             {
                 var from = (long)start * width;
                 var to = Math.Min((long)end * width, column.Length);
@@ -90,7 +94,7 @@ internal static class NumericalGuard
         var (user, value) = FirstNonFinite(column, width, shards, parallel);
         if (user >= 0)
         {
-            throw new NumericalGuardException(stage, name, strategy, user, tick, seed, value);
+            throw new NumericalGuardException(stage, name, strategy, shards.FirstUser + user, tick, seed, value);
         }
     }
 }

@@ -34,19 +34,35 @@ internal sealed class RunAccumulators : ICheckpointable
 
     public IReadOnlyList<RecoveryPoint> ParameterRecoveryPoints => _points;
 
-    /// <summary>Starts following the example users of the first seed's simulation.</summary>
-    public void FollowExamples(SimulationTick firstSeed, ulong seed) =>
-        Examples = new ExampleUserRecorder(firstSeed.Population, seed, _scenario.Ticks, firstSeed.EstimatingStrategies);
+    /// <summary>
+    /// Starts following the example users of the first seed's simulation. A simulation of one shard
+    /// that does not hold the candidates draws them apart (keyed draws: the same users).
+    /// </summary>
+    public void FollowExamples(SimulationTick firstSeed, ulong seed, IComputeEngine engine, ParallelOptions parallel)
+    {
+        var held = firstSeed.Shards;
+        if (held.FirstUser == 0 && held.Users >= CandidateCount)
+        {
+            Examples = new ExampleUserRecorder(firstSeed.Population, seed, _scenario.Ticks, firstSeed.EstimatingStrategies, held);
+            return;
+        }
+
+        using var candidates = new Population(engine, _scenario, seed, parallel, 0, CandidateCount);
+        Examples = new ExampleUserRecorder(candidates, seed, _scenario.Ticks, firstSeed.EstimatingStrategies, held);
+    }
 
     /// <summary>
     /// On resume past the first seed: rebuilds the recorder for the first seed's population (only
-    /// to choose the same users and profiles; the traces themselves come from the checkpoint).
+    /// to choose the same users and profiles; the traces themselves come from the checkpoint), from
+    /// the candidate users only.
     /// </summary>
     public void FollowExamplesOf(IComputeEngine engine, ulong firstSeed, ParallelOptions parallel, IReadOnlyList<string> estimatingStrategies)
     {
-        using var population = new Population(engine, _scenario, firstSeed, parallel);
-        Examples = new ExampleUserRecorder(population, firstSeed, _scenario.Ticks, estimatingStrategies);
+        using var candidates = new Population(engine, _scenario, firstSeed, parallel, 0, CandidateCount);
+        Examples = new ExampleUserRecorder(candidates, firstSeed, _scenario.Ticks, estimatingStrategies);
     }
+
+    private int CandidateCount => Math.Min(_scenario.Population.Users, ExampleUserRecorder.Candidates);
 
     /// <summary>Adds a finished seed's exposure totals and parameter recovery, in seed order.</summary>
     public void AddSeed(SimulationTick simulation)

@@ -1,4 +1,5 @@
 using Simulator.Core.Checkpoints;
+using Simulator.Core.World;
 
 namespace Simulator.Core.Simulation;
 
@@ -30,6 +31,14 @@ public sealed record RunOptions
 
     /// <summary>A checkpoint to continue from instead of starting at the first seed's first tick.</summary>
     public ICheckpointSource? Resume { get; init; }
+
+    /// <summary>
+    /// Run only logical shard <see cref="IShardPeers.Shard"/> of every seed's population, meeting the
+    /// other shards (other processes: shard grains) at each cross-user reduction; null = every shard
+    /// here. The result's series and exposure are the whole population's; its example users are
+    /// those of this shard. Needs strategies that run on shards, and no checkpoints or observer.
+    /// </summary>
+    public IShardPeers? ShardPeers { get; init; }
 
     /// <summary>Test hook: called with (stage, strategy, tick, column) right before each numerical guard scan.</summary>
     internal Action<string, string, int, float[]>? GuardHook { get; init; }

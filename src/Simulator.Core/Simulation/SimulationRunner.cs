@@ -6,6 +6,7 @@ using Simulator.Core.Metrics;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Statistics;
+using Simulator.Core.Strategies;
 
 namespace Simulator.Core.Simulation;
 
@@ -18,6 +19,8 @@ public static class SimulationRunner
         {
             throw new ArgumentException("CheckpointEvery needs a checkpoint sink (RunOptions.Checkpoints)", nameof(options));
         }
+
+        var oneShard = OneShardOf(scenario, options);
 
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -35,13 +38,13 @@ public static class SimulationRunner
         var gathered = new RunAccumulators(scenario);
         for (var s = start.SeedIndex; s < seeds.Count; s++)
         {
-            using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook);
+            using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook, oneShard);
             options.Observer?.SeedStarted(simulation.SeedView(s));
 
             // Example users are followed in the first seed only: a panel, not a statistic.
             if (s == 0)
             {
-                gathered.FollowExamples(simulation, seeds[0]);
+                gathered.FollowExamples(simulation, seeds[0], engine, parallel);
             }
             else if (gathered.Examples is null)
             {
@@ -132,6 +135,28 @@ public static class SimulationRunner
                 started,
                 typeof(SimulationRunner).Assembly.GetName().Version?.ToString() ?? "0.0.0"),
         };
+    }
+
+    /// <summary>The shard this process runs when <see cref="RunOptions.ShardPeers"/> is set, after checking the run can be split.</summary>
+    private static World.ShardLayout? OneShardOf(Scenario scenario, RunOptions options)
+    {
+        if (options.ShardPeers is not { } peers)
+        {
+            return null;
+        }
+
+        var serial = scenario.Strategies.Select(s => s.Name).Where(n => StrategyCatalog.Find(n) is { RunsOnShards: false }).ToArray();
+        if (serial.Length > 0)
+        {
+            throw new ArgumentException($"strategies {string.Join(", ", serial)} cannot run split over shards", nameof(options));
+        }
+
+        if (options.CheckpointEvery > 0 || options.Resume is not null || options.Observer is not null)
+        {
+            throw new ArgumentException("a run split over shards takes no checkpoints, resume or observer", nameof(options));
+        }
+
+        return World.ShardLayout.OneShardOf(scenario.Population.Users, scenario.Shards, peers);
     }
 
     /// <summary>Where a run starts: the beginning, or a checkpoint's position after checking it lies inside this scenario's run.</summary>

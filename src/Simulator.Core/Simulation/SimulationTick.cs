@@ -30,17 +30,28 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     private readonly ulong _seed;
     private readonly Action<string, string, int, float[]>? _guardHook;
 
-    /// <summary>Builds the population, catalog and worlds of one seed; <c>guardHook</c> is a test hook called before each numerical guard scan.</summary>
+    /// <summary>
+    /// Builds the population, catalog and worlds of one seed: all its users, or with
+    /// <paramref name="oneShard"/> (<c>ShardLayout.OneShardOf</c>) one logical shard's users, whose
+    /// cross-user reductions then meet the other shards' through its peers. <c>guardHook</c> is a test
+    /// hook called before each numerical guard scan.
+    /// </summary>
     public SimulationTick(
-        Scenario scenario, IComputeEngine engine, ParallelOptions parallel, ulong seed, Action<string, string, int, float[]>? guardHook = null)
+        Scenario scenario,
+        IComputeEngine engine,
+        ParallelOptions parallel,
+        ulong seed,
+        Action<string, string, int, float[]>? guardHook = null,
+        ShardLayout? oneShard = null)
     {
         _seed = seed;
         _guardHook = guardHook;
         _scenario = scenario;
         _engine = engine;
         _parallel = parallel;
-        _shards = new ShardLayout(scenario.Population.Users, scenario.Shards);
-        _population = new Population(engine, scenario, seed, parallel);
+        _shards = oneShard ?? new ShardLayout(scenario.Population.Users, scenario.Shards);
+        var users = _shards.Users;
+        _population = new Population(engine, scenario, seed, parallel, _shards.FirstUser, users);
         _catalog = new Catalog(engine, scenario.Catalog, scenario.Dim, seed);
         _arrivals = new ItemArrivals(scenario.Catalog.Dynamics, _catalog.Count, scenario.Ticks, seed);
 
@@ -50,13 +61,13 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         _idealBias.Upload();
 
         var context = new StrategyContext(
-            scenario.Population.Users, scenario.Dim, scenario.SlateSize, _catalog, engine, seed, _shards, parallel);
+            users, scenario.Dim, scenario.SlateSize, _catalog, engine, seed, _shards, parallel);
         _worlds = scenario.Strategies
             .Select(spec => new StrategyWorld(
                 StrategyCatalog.Find(spec.Name)!.Create(context, spec),
-                new WorldState(engine, scenario.Population.Users, scenario.Dim, scenario.SlateSize)))
+                new WorldState(engine, users, scenario.Dim, scenario.SlateSize)))
             .ToArray();
-        _dynamics = _worlds.Select(_ => new WorldDynamics(engine, scenario)).ToArray();
+        _dynamics = _worlds.Select(_ => new WorldDynamics(engine, scenario, users)).ToArray();
 
         _selected = new bool[Enum.GetValues<MetricId>().Length];
         foreach (var name in scenario.Metrics)
@@ -66,7 +77,8 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
 
         // Exposure counts cost O(M) per world and tick; kept only when a metric reads them.
         var needsExposure = _selected[(int)MetricId.Coverage] || _selected[(int)MetricId.Gini] || _selected[(int)MetricId.Novelty];
-        _exposure = _worlds.Select(_ => needsExposure ? new ExposureTally(_catalog.Count, _shards.Count) : null).ToArray();
+        // A one-shard process always counts per shard: its counts are what the other shards receive.
+        _exposure = _worlds.Select(_ => needsExposure ? new ExposureTally(_catalog.Count, _shards.Count, alwaysPerShard: _shards.Peers is not null) : null).ToArray();
         _lostThreshold = ForgettingMetrics.LostThreshold(scenario.Forgetting.Baseline);
     }
 
@@ -147,6 +159,9 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     /// <summary>Names of the strategies that keep an interest estimate (<see cref="IInterestEstimator"/>), in strategy order.</summary>
     public IReadOnlyList<string> EstimatingStrategies =>
         _worlds.Where(w => w.Strategy is IInterestEstimator).Select(NameOf).ToArray();
+
+    /// <summary>The users this simulation holds: the whole population, or one shard of it.</summary>
+    public ShardLayout Shards => _shards;
 
     /// <summary>The shared population of this seed (read-only use: example users, exports).</summary>
     public Population Population => _population;
@@ -287,19 +302,20 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         var arrived = _population.Active.Host;
         var rates = _population.ActivityRate;
         var seed = _population.Seed;
+        var first = _shards.FirstUser;
         _shards.ForEach(_parallel, (start, end) =>
         {
             for (var u = start; u < end; u++)
             {
                 var rate = rates[u];
-                arrived[u] = rate >= 1f || KeyedRandom.Uniform(seed, RandomStreams.Activity, (uint)u, (uint)tick, 0) < rate ? (byte)1 : (byte)0;
+                arrived[u] = rate >= 1f || KeyedRandom.Uniform(seed, RandomStreams.Activity, (uint)(first + u), (uint)tick, 0) < rate ? (byte)1 : (byte)0;
             }
         });
         _population.Active.Upload();
         foreach (var world in _worlds)
         {
             var state = world.State;
-            _shards.ForEach(_parallel, (start, end) => ChurnStage.Apply(_scenario.Churn, seed, tick, arrived, state, start, end));
+            _shards.ForEach(_parallel, (start, end) => ChurnStage.Apply(_scenario.Churn, seed, first, tick, arrived, state, start, end));
             state.Active.Upload();
         }
     }
@@ -383,7 +399,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         var dynamics = _dynamics[Array.IndexOf(_worlds, strategyWorld)];
         _engine.Choice(new ChoiceOperands(
             world.Users, _catalog.Count, world.Dim, world.K, dynamics.UtilityInterest(world), world.Slates, _catalog.Items, dynamics.UtilityQuality(_catalog),
-            world.Active, dynamics.Choice, _population.Seed, tick, world.ChosenPosition, world.ExpectedCtr, world.Probabilities, world.Dwell));
+            world.Active, dynamics.Choice, _population.Seed, tick, world.ChosenPosition, world.ExpectedCtr, world.Probabilities, world.Dwell, _shards.FirstUser));
         world.ChosenPosition.Download();
         world.Dwell.Download();
         world.Probabilities.Download();
@@ -437,14 +453,20 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             Selected = _selected,
         };
         tally?.BeginTick();
+        var counts = new List<long[]?>();
         var sums = _shards.Reduce(
             _parallel,
-            (shard, start, end) => TickScorer.Score(start, end, inputs, tally?.ShardCounts(shard)),
+            (shard, start, end) => new ScorePartial(TickScorer.Score(start, end, inputs, tally?.ShardCounts(shard)), tally?.ShardCounts(shard)),
             new MetricSums(),
-            (total, part) => total.Add(part));
+            (total, part) =>
+            {
+                counts.Add(part.Exposure);
+                return total.Add(part.Sums);
+            },
+            ScorePartial.Codec);
         if (tally is not null)
         {
-            tally.EndTick(inputs.Active, inputs.Slates, state.K);
+            tally.EndTick(counts, inputs.Active, inputs.Slates, state.K);
             sums.Set(MetricId.Coverage, RankingMetrics.Coverage(tally.Tick.AsSpan(0, _catalog.LiveCount)));
             sums.Set(MetricId.Gini, RankingMetrics.Gini(tally.Tick.AsSpan(0, _catalog.LiveCount)));
         }

@@ -28,12 +28,12 @@ internal static class SpontaneousRecovery
         {
             for (var u = start; u < end; u++)
             {
-                if (KeyedRandom.Uniform(seed, RandomStreams.SpontaneousRecovery, (uint)u, (uint)tick, 0) >= forgetting.RecoveryRate)
+                if (KeyedRandom.Uniform(seed, RandomStreams.SpontaneousRecovery, (uint)(population.FirstUser + u), (uint)tick, 0) >= forgetting.RecoveryRate)
                 {
                     continue;
                 }
 
-                var g = Math.Min(d - 1, (int)(KeyedRandom.Uniform(seed, RandomStreams.SpontaneousRecovery, (uint)u, (uint)tick, 1) * d));
+                var g = Math.Min(d - 1, (int)(KeyedRandom.Uniform(seed, RandomStreams.SpontaneousRecovery, (uint)(population.FirstUser + u), (uint)tick, 1) * d));
                 var e = (u * d) + g;
                 var dt = (tick - last[e]) * tickLength;
                 var w = ForgettingMath.Strength(forgetting.Curve, peak[e], dt, p1[u], p2[u], forgetting.Baseline);

@@ -38,7 +38,7 @@ public sealed class ActrStrategy : IStrategy, IInterestEstimator
         {
             for (var g = 0; g < d; g++)
             {
-                _noise[(u * d) + g] = 0.001f * KeyedRandom.Uniform(context.Seed, RandomStreams.StrategyColdStart, (uint)u, 1, (uint)g);
+                _noise[(u * d) + g] = 0.001f * KeyedRandom.Uniform(context.Seed, RandomStreams.StrategyColdStart, (uint)(context.Shards.FirstUser + u), 1, (uint)g);
             }
         }
     }

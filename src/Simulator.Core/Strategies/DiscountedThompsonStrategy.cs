@@ -31,7 +31,7 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
         var (a, b) = Posterior(item);
         var mean = a / (a + b);
         var sd = Math.Sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
-        var z = KeyedNormals.One(KeyedRandom.UserTickKey(context.Seed, RandomStreams.StrategyThompson, (uint)user, (uint)tick), item);
+        var z = KeyedNormals.One(KeyedRandom.UserTickKey(context.Seed, RandomStreams.StrategyThompson, (uint)(context.Shards.FirstUser + user), (uint)tick), item);
         return (float)(mean + (sd * z));
     }
 
@@ -69,7 +69,7 @@ public sealed class DiscountedThompsonStrategy(StrategyContext context, double d
             for (var u = start; u < end; u++)
             {
                 TopKMath.Clear(top, scores);
-                var key = KeyedRandom.UserTickKey(context.Seed, RandomStreams.StrategyThompson, (uint)u, (uint)ctx.Tick);
+                var key = KeyedRandom.UserTickKey(context.Seed, RandomStreams.StrategyThompson, (uint)(context.Shards.FirstUser + u), (uint)ctx.Tick);
                 for (var b = 0; b < m && bounds[order[b]] >= scores[k - 1]; b += KeyedNormals.Width)
                 {
                     var block = order.AsSpan(b, Math.Min(KeyedNormals.Width, m - b));

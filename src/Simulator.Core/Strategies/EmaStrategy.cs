@@ -26,7 +26,7 @@ public sealed class EmaStrategy : IStrategy, IInterestEstimator
         {
             for (var g = 0; g < d; g++)
             {
-                vectors[(u * d) + g] = (1f / d) * (1f + (0.1f * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyTieBreak, (uint)u, 0, (uint)g)));
+                vectors[(u * d) + g] = (1f / d) * (1f + (0.1f * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyTieBreak, (uint)(context.Shards.FirstUser + u), 0, (uint)g)));
             }
         }
     }

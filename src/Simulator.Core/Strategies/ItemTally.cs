@@ -1,3 +1,5 @@
+using Simulator.Core.World;
+
 namespace Simulator.Core.Strategies;
 
 /// <summary>
@@ -42,7 +44,8 @@ internal static class ItemTally
             {
                 all.Add(part);
                 return all;
-            });
+            },
+            PartialCodecs.CountPair);
         var totalClicks = new long[m];
         var totalShows = new long[m];
         foreach (var (clicks, shows) in parts)

@@ -4,6 +4,7 @@ using MathNet.Numerics.LinearAlgebra;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Compute.Operators;
+using Simulator.Core.World;
 
 namespace Simulator.Core.Strategies;
 
@@ -214,7 +215,8 @@ public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointa
             {
                 all.Add(part);
                 return all;
-            });
+            },
+            PartialCodecs.DoublePair);
         foreach (var (a, b) in parts)
         {
             for (var i = 0; i < a.Length; i++)

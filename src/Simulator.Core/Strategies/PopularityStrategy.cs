@@ -1,5 +1,6 @@
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute.Operators;
+using Simulator.Core.World;
 
 namespace Simulator.Core.Strategies;
 
@@ -56,7 +57,8 @@ public sealed class PopularityStrategy(StrategyContext context) : IStrategy
             {
                 all.Add(part);
                 return all;
-            });
+            },
+            PartialCodecs.Ints);
         foreach (var clicks in perShard)
         {
             foreach (var item in clicks)

@@ -27,7 +27,7 @@ public sealed class RandomStrategy(StrategyContext context) : IStrategy
                     int item;
                     do
                     {
-                        item = (int)(KeyedRandom.Bits(context.Seed, RandomStreams.StrategyRandom, (uint)u, (uint)ctx.Tick, draw++) % m);
+                        item = (int)(KeyedRandom.Bits(context.Seed, RandomStreams.StrategyRandom, (uint)(context.Shards.FirstUser + u), (uint)ctx.Tick, draw++) % m);
                     }
                     while (slate[..j].Contains(item));
 

@@ -6,13 +6,19 @@ namespace Simulator.Core.Strategies;
 /// <summary>A hyper-parameter: name, default, allowed range and meaning.</summary>
 public sealed record StrategyParameter(string Name, double Default, double Min, double Max, string Description);
 
-/// <summary>A strategy kind the scenario file can name.</summary>
+/// <summary>
+/// A strategy kind the scenario file can name. <paramref name="RunsOnShards"/>: its learning is
+/// per user or a reduction in shard order with a partial codec, so a seed's users can be split over
+/// shard grains (one process per logical shard) with the bytes of a one-process run; strategies
+/// whose updates read other shards' users in sequence (mf, itemknn-decay, the mlp family) cannot.
+/// </summary>
 public sealed record StrategyDescriptor(
     string Name,
     string Description,
     bool ReadsGroundTruth,
     IReadOnlyList<StrategyParameter> Parameters,
-    Func<StrategyContext, StrategySpec, IStrategy> Create);
+    Func<StrategyContext, StrategySpec, IStrategy> Create,
+    bool RunsOnShards = true);
 
 /// <summary>Every strategy the simulator ships, by scenario name.</summary>
 public static class StrategyCatalog
@@ -80,19 +86,22 @@ public static class StrategyCatalog
             "item-kNN: cosine over co-occurrence of clicks decayed by gamma per tick; score = sum over the user's last 5 clicks h of gamma^age sim(h, i).",
             false,
             [new StrategyParameter("decay", 0.95, 0.0, 1.0, "gamma: per-tick decay of co-occurrence, counts and history weights")],
-            (c, s) => new ItemKnnDecayStrategy(c, s["decay"])),
+            (c, s) => new ItemKnnDecayStrategy(c, s["decay"]),
+            RunsOnShards: false),
         new(
             "mf",
             "streaming matrix factorisation (ISGD) on impressions: err = y - <p, q>, p += eta (err q - lambda p), q += eta (err p - lambda q).",
             false,
             MfParameters(),
-            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], 1.0)),
+            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], 1.0),
+            RunsOnShards: false),
         new(
             "mf-forgetting",
             "mf with latent-factor forgetting: the user's factors fade, p <- gamma p, every active tick before the ISGD updates.",
             false,
             [.. MfParameters(), new StrategyParameter("fade", 0.9, 0.0, 1.0, "gamma: per-active-tick fading of the user's factors")],
-            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], s["fade"])),
+            (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], s["fade"]),
+            RunsOnShards: false),
         new(
             "linucb",
             "LinUCB with one shared linear model: z = v_u * x_i (v_u the user's click EMA), score theta.z + c sqrt(z' A^-1 z); A += z z', b += y z over impressions.",
@@ -104,19 +113,22 @@ public static class StrategyCatalog
             "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood of clicks and dwell; BCE + Adam minibatches.",
             false,
             [.. MlpParameters(), .. ForgettingParameters()],
-            (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s))),
+            (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s)),
+            RunsOnShards: false),
         new(
             "mlp-global-alpha",
             "mlp-forgetting with one alpha fitted for all users (ablation: what per-user forgetting buys).",
             false,
             [.. MlpParameters(), .. ForgettingParameters().Where(p => p.Name != "alphaPrior")],
-            (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s))),
+            (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s)),
+            RunsOnShards: false),
         new(
             "mlp-static",
             "mlp-forgetting without forgetting: R = 1, no time in the features (ablation: what forgetting buys).",
             false,
             MlpParameters(),
-            (c, s) => new MlpInterestStrategy(c, ForgettingMode.None, MlpSettings.From(s))),
+            (c, s) => new MlpInterestStrategy(c, ForgettingMode.None, MlpSettings.From(s)),
+            RunsOnShards: false),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",

@@ -38,7 +38,7 @@ internal sealed class UserVectorScorer : IDisposable
         var d = vector.Length;
         for (var g = 0; g < d; g++)
         {
-            vector[g] = scale * (1f / d) * (1f + (0.1f * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyColdStart, (uint)user, 0, (uint)g)));
+            vector[g] = scale * (1f / d) * (1f + (0.1f * KeyedRandom.Normal(context.Seed, RandomStreams.StrategyColdStart, (uint)(context.Shards.FirstUser + user), 0, (uint)g)));
         }
     }
 

@@ -80,7 +80,8 @@ public sealed class ItemAppeal : ICheckpointable, IDisposable
             {
                 all.Add(part);
                 return all;
-            });
+            },
+            PartialCodecs.Ints);
         foreach (var part in perShard)
         {
             foreach (var item in part)

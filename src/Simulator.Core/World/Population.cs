@@ -25,10 +25,16 @@ public sealed class Population : IDisposable, ICheckpointable
 
     private readonly SegmentSpec[] _segments;
 
-    public Population(IComputeEngine engine, Scenario scenario, ulong seed, ParallelOptions? parallel = null)
+    /// <summary>
+    /// Draws users [<paramref name="firstUser"/>, firstUser + <paramref name="users"/>) of the scenario's
+    /// population (all of them by default): row u holds global user firstUser + u, whose draws are
+    /// keyed by that global index, so a shard's rows are the same bytes as in the whole population.
+    /// </summary>
+    public Population(IComputeEngine engine, Scenario scenario, ulong seed, ParallelOptions? parallel = null, int firstUser = 0, int? users = null)
     {
         var spec = scenario.Population;
-        Users = spec.Users;
+        Users = users ?? spec.Users;
+        FirstUser = firstUser;
         Dim = spec.Topics;
         Seed = seed;
         _segments = spec.Segments.Count > 0 ? [.. spec.Segments] : [SegmentSpec.Typical];
@@ -59,7 +65,11 @@ public sealed class Population : IDisposable, ICheckpointable
         CurveP2.Upload();
     }
 
+    /// <summary>Rows held: the whole population, or one shard's users.</summary>
     public int Users { get; }
+
+    /// <summary>The global index of row 0 (the key of its random draws).</summary>
+    public int FirstUser { get; }
 
     public int Dim { get; }
 
@@ -166,13 +176,13 @@ public sealed class Population : IDisposable, ICheckpointable
         var totalWeight = _segments.Sum(s => s.Weight);
         for (var u = start; u < end; u++)
         {
-            var segment = PickSegment(KeyedRandom.Uniform(Seed, RandomStreams.PopulationSegment, (uint)u, 0, 0) * totalWeight);
+            var segment = PickSegment(KeyedRandom.Uniform(Seed, RandomStreams.PopulationSegment, (uint)(FirstUser + u), 0, 0) * totalWeight);
             var traits = _segments[segment];
             Segment[u] = (byte)segment;
             var scale = spec.LogitScale * traits.Concentration;
             for (var g = 0; g < Dim; g++)
             {
-                var z = scale * KeyedRandom.Normal(Seed, RandomStreams.PopulationInterest, (uint)u, 0, (uint)g);
+                var z = scale * KeyedRandom.Normal(Seed, RandomStreams.PopulationInterest, (uint)(FirstUser + u), 0, (uint)g);
                 Logits[(u * Dim) + g] = z;
                 BaseLogits[(u * Dim) + g] = z;
             }
@@ -180,13 +190,13 @@ public sealed class Population : IDisposable, ICheckpointable
             // Log-normal heterogeneity of forgetting speed: the same factor scales parameter 1
             // (the curve's time scale), so a user's whole curve is faster or slower; the
             // segment's forgetting speed divides it (speed 2 = forgets twice as fast).
-            var factor = MathF.Exp(forgetting.Heterogeneity * KeyedRandom.Normal(Seed, RandomStreams.PopulationParameters, (uint)u, 0, 0)) / traits.ForgettingSpeed;
+            var factor = MathF.Exp(forgetting.Heterogeneity * KeyedRandom.Normal(Seed, RandomStreams.PopulationParameters, (uint)(FirstUser + u), 0, 0)) / traits.ForgettingSpeed;
             p1[u] = forgetting.Parameter1 * factor;
             p2[u] = forgetting.Curve == ForgettingCurve.Sigmoid ? forgetting.Parameter2 * factor : forgetting.Parameter2;
 
-            var activityNoise = spec.ActivitySpread == 0f ? 1f : MathF.Exp(spec.ActivitySpread * KeyedRandom.Normal(Seed, RandomStreams.PopulationActivityRate, (uint)u, 0, 0));
+            var activityNoise = spec.ActivitySpread == 0f ? 1f : MathF.Exp(spec.ActivitySpread * KeyedRandom.Normal(Seed, RandomStreams.PopulationActivityRate, (uint)(FirstUser + u), 0, 0));
             ActivityRate[u] = MathF.Min(1f, spec.Activity * traits.Activity * activityNoise);
-            var driftNoise = spec.DriftHeterogeneity == 0f ? 1f : MathF.Exp(spec.DriftHeterogeneity * KeyedRandom.Normal(Seed, RandomStreams.PopulationDriftRate, (uint)u, 0, 0));
+            var driftNoise = spec.DriftHeterogeneity == 0f ? 1f : MathF.Exp(spec.DriftHeterogeneity * KeyedRandom.Normal(Seed, RandomStreams.PopulationDriftRate, (uint)(FirstUser + u), 0, 0));
             DriftRate[u] = traits.DriftRate * driftNoise;
         }
     }

@@ -16,13 +16,14 @@ public sealed class WorldDynamics : ICheckpointable, IDisposable
 {
     private readonly ChoiceParameters _choice;
 
-    public WorldDynamics(IComputeEngine engine, Scenario scenario)
+    /// <summary>The dynamics of one world over <paramref name="users"/> users (the population, or one shard of it).</summary>
+    public WorldDynamics(IComputeEngine engine, Scenario scenario, int users)
     {
         _choice = scenario.Choice;
         var dynamics = scenario.Catalog.Dynamics;
         if (scenario.Satiation.IsOn)
         {
-            Satiation = new Satiation(engine, scenario.Population.Users, scenario.Dim, scenario.Satiation, scenario.Choice.InterestWeight);
+            Satiation = new Satiation(engine, users, scenario.Dim, scenario.Satiation, scenario.Choice.InterestWeight);
         }
 
         if (dynamics.ChangesUtility)

@@ -27,6 +27,7 @@ internal struct ChoiceScalars
     public int HasActive;
     public ulong Seed;
     public int Tick;
+    public int FirstUser;
     public ChoiceParameters Parameters;
 }
 
@@ -86,10 +87,10 @@ internal static class ChoiceKernel
         }
 
         var best = -1;
-        var bestKey = noClickLogit + KeyedRandom.Gumbel(s.Seed, RandomStreams.Choice, (uint)u, (uint)s.Tick, KeyedRandom.NoItem);
+        var bestKey = noClickLogit + KeyedRandom.Gumbel(s.Seed, RandomStreams.Choice, (uint)(s.FirstUser + u), (uint)s.Tick, KeyedRandom.NoItem);
         for (var j = 0; j < k; j++)
         {
-            var key = v.Probabilities[row + j] + KeyedRandom.Gumbel(s.Seed, RandomStreams.Choice, (uint)u, (uint)s.Tick, (uint)v.Slates[row + j]);
+            var key = v.Probabilities[row + j] + KeyedRandom.Gumbel(s.Seed, RandomStreams.Choice, (uint)(s.FirstUser + u), (uint)s.Tick, (uint)v.Slates[row + j]);
             if (key > bestKey)
             {
                 bestKey = key;
@@ -120,7 +121,7 @@ internal static class ChoiceKernel
         if (best >= 0)
         {
             var utility = (bestLogit - (best * logDecay)) * p.Temperature;
-            var eps = KeyedRandom.Normal(s.Seed, RandomStreams.Dwell, (uint)u, (uint)s.Tick, (uint)v.Slates[row + best]);
+            var eps = KeyedRandom.Normal(s.Seed, RandomStreams.Dwell, (uint)(s.FirstUser + u), (uint)s.Tick, (uint)v.Slates[row + best]);
             dwell = ChoiceMath.Dwell(p, utility, eps);
         }
 

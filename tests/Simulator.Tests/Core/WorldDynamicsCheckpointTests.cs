@@ -47,7 +47,7 @@ public sealed class WorldDynamicsCheckpointTests
             "\"catalog\": { \"items\": 60, \"socialProof\": 0.2 }, \"choice\": { \"satiationWeight\": 1 },",
             StringComparison.Ordinal));
         var engine = new ReferenceEngine();
-        using var saved = new WorldDynamics(engine, scenario);
+        using var saved = new WorldDynamics(engine, scenario, scenario.Population.Users);
         for (var i = 0; i < saved.Satiation!.Level.Length; i++)
         {
             saved.Satiation.Level[i] = 0.01f * i;
@@ -62,13 +62,13 @@ public sealed class WorldDynamicsCheckpointTests
         saved.ExchangeState(new MemoryExchange(false, store));
         Assert.Equal(["appeal.clicks", "satiation.level"], store.Keys.Order());
 
-        using var restored = new WorldDynamics(engine, scenario);
+        using var restored = new WorldDynamics(engine, scenario, scenario.Population.Users);
         restored.ExchangeState(new MemoryExchange(true, store));
         Assert.Equal(saved.Satiation.Level, restored.Satiation!.Level);
         Assert.Equal(saved.Appeal.Clicks, restored.Appeal!.Clicks);
 
         // Off by default: nothing to exchange.
-        using var off = new WorldDynamics(engine, TestScenarios.Small());
+        using var off = new WorldDynamics(engine, TestScenarios.Small(), TestScenarios.Small().Population.Users);
         var none = new Dictionary<string, Array>();
         off.ExchangeState(new MemoryExchange(false, none));
         Assert.Empty(none);

@@ -61,7 +61,7 @@ public sealed class UserStateCheckpointTests
         {
             DriftStage.Apply(p, scenario, t, 0, p.Users);
             p.RefreshPreference();
-            ChurnStage.Apply(scenario.Churn, 1, t, arrived, w, 0, p.Users);
+            ChurnStage.Apply(scenario.Churn, 1, 0, t, arrived, w, 0, p.Users);
             for (var u = 0; u < p.Users; u++)
             {
                 w.ExpectedCtr.Host[u] = p.Preference.Host[u * 4];
