@@ -26,10 +26,24 @@ public static class ClusterRunDriver
     /// be resumed; seeds from the checkpoint are merged in seed order with the new ones. With a
     /// checkpoint, each running seed also saves its state every <paramref name="checkpointEvery"/>
     /// ticks beside it (0: none), and a seed whose tick checkpoint is there continues from it.
+    /// With <paramref name="shardGrains"/>, each seed's users are split over one shard grain per
+    /// logical shard on all silos (no tick checkpoints then: a lost seed restarts from tick 0).
     /// </summary>
     public static async Task<ClusterRun> RunAsync(
-        IClusterClient client, Scenario scenario, int expectedSilos, TextWriter log, CancellationToken cancellation, SeedCheckpoint? checkpoint = null, int checkpointEvery = 0)
+        IClusterClient client,
+        Scenario scenario,
+        int expectedSilos,
+        TextWriter log,
+        CancellationToken cancellation,
+        SeedCheckpoint? checkpoint = null,
+        int checkpointEvery = 0,
+        bool shardGrains = false)
     {
+        if (shardGrains && checkpointEvery > 0)
+        {
+            throw new ArgumentException("tick checkpoints are not available for seeds split over shard grains", nameof(checkpointEvery));
+        }
+
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var earlier = checkpoint?.Seeds ?? new Dictionary<int, CompletedSeed>();
@@ -46,14 +60,37 @@ public static class ClusterRunDriver
             (runs[seed], series[seed]) = (done.Run, done.Series);
         }
 
-        var silos = pending.Length == 0 ? new Dictionary<SiloAddress, string>() : await RunSeedsAsync(client, scenario, pending, expectedSilos, log, checkpoint, checkpointEvery, runs, series, cancellation).ConfigureAwait(false);
-        log.WriteLine($"cluster: seeds per silo: {string.Join(", ", runs.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
+        var silos = pending.Length == 0 ? new Dictionary<SiloAddress, string>() : await RunSeedsAsync(client, scenario, pending, expectedSilos, log, checkpoint, checkpointEvery, shardGrains, runs, series, cancellation).ConfigureAwait(false);
+        if (shardGrains)
+        {
+            log.WriteLine($"cluster: shards per silo (each seed): {string.Join(", ", ShardsPerSilo(runs))}");
+        }
+        else
+        {
+            log.WriteLine($"cluster: seeds per silo: {string.Join(", ", runs.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
+        }
+
         return new ClusterRun(ClusterResult.Assemble(scenario, series, runs, Math.Max(silos.Count, 1), started, clock.Elapsed), runs);
     }
 
+    /// <summary>"silo-a 3, silo-b 3, silo-c 2" over the seeds that ran split (the layout is the same for each).</summary>
+    private static IEnumerable<string> ShardsPerSilo(IEnumerable<SeedRun> runs) =>
+        runs.Where(r => r.ShardSilos is not null).Take(1).SelectMany(r => r.ShardSilos!)
+            .GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
+
     /// <summary>Runs the pending seeds on the cluster and fills their entries of runs and series.</summary>
     private static async Task<IReadOnlyDictionary<SiloAddress, string>> RunSeedsAsync(
-        IClusterClient client, Scenario scenario, int[] pending, int expectedSilos, TextWriter log, SeedCheckpoint? checkpoint, int checkpointEvery, SeedRun[] runs, double[][] series, CancellationToken cancellation)
+        IClusterClient client,
+        Scenario scenario,
+        int[] pending,
+        int expectedSilos,
+        TextWriter log,
+        SeedCheckpoint? checkpoint,
+        int checkpointEvery,
+        bool shardGrains,
+        SeedRun[] runs,
+        double[][] series,
+        CancellationToken cancellation)
     {
         var management = client.GetGrain<IManagementGrain>(0);
         var silos = await WaitForSilosAsync(management, expectedSilos, cancellation).ConfigureAwait(false);
@@ -63,7 +100,8 @@ public static class ClusterRunDriver
         var runId = $"{scenario.Name}-{Guid.NewGuid():N}";
         var coordinator = client.GetGrain<IRunCoordinatorGrain>(runId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var request = new ClusterRunRequest(runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending, checkpoint?.TickCheckpointsToUse(checkpointEvery));
+        var request = new ClusterRunRequest(
+            runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending, shardGrains ? null : checkpoint?.TickCheckpointsToUse(checkpointEvery), shardGrains);
         var running = coordinator.Run(request, stop.Token);
         var progress = new WorkerProgress(coordinator.Progress, log);
         var watching = MembershipWatch.UntilLossAsync(management, silos, progress, stop.Token);

@@ -9,9 +9,10 @@ namespace Simulator.Cluster.Grains;
 /// <summary>
 /// The run's coordinator (see <see cref="IRunCoordinatorGrain"/>). Seeds are handed out from one
 /// counter as workers finish, so a slow silo takes fewer seeds; results are stored by seed index,
-/// so the merge is in seed order whatever the completion order.
+/// so the merge is in seed order whatever the completion order. With shard grains, seeds run one
+/// after another, each split over every silo (RunCoordinatorGrain.Shards.cs).
 /// </summary>
-public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : Grain, IRunCoordinatorGrain
+public sealed partial class RunCoordinatorGrain(IClusterMembershipService membership) : Grain, IRunCoordinatorGrain
 {
     private readonly Dictionary<string, SeedProgress> _progress = new(StringComparer.Ordinal);
 
@@ -33,6 +34,12 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
         var next = -1;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         string? failure = null;
+        if (request.ShardGrains)
+        {
+            failure = await RunSplitSeeds(request, silos, stop, cancellation).ConfigureAwait(true);
+            cancellation.ThrowIfCancellationRequested();
+            return Outcome(request, silos, failure);
+        }
 
         async Task Work(int slot)
         {
@@ -61,9 +68,11 @@ public sealed class RunCoordinatorGrain(IClusterMembershipService membership) : 
         var slots = Math.Min(silos.Count, request.SeedIndices.Length);
         await Task.WhenAll(Enumerable.Range(0, slots).Select(Work)).ConfigureAwait(true);
         cancellation.ThrowIfCancellationRequested();
-        var runs = request.SeedIndices.Select(s => _runs[s]!).ToArray();
-        return new ClusterRunOutcome(failure is null ? runs : [], silos.Select(s => SiloLabel.Of(s.Name, s.SiloAddress)).ToArray(), failure);
+        return Outcome(request, silos, failure);
     }
+
+    private ClusterRunOutcome Outcome(ClusterRunRequest request, IReadOnlyList<ClusterMember> silos, string? failure) =>
+        new(failure is null ? request.SeedIndices.Select(s => _runs[s]!).ToArray() : [], silos.Select(s => SiloLabel.Of(s.Name, s.SiloAddress)).ToArray(), failure);
 
     public Task ReportProgress(SeedProgress progress)
     {

@@ -5,7 +5,9 @@ namespace Simulator.Cluster.Grains;
 /// <summary>
 /// What the driver asks the coordinator to run: a resolved scenario (as its JSON) with
 /// <paramref name="Seeds"/> seeds, of which those in <paramref name="SeedIndices"/> (ascending;
-/// all of them unless the run resumes from a checkpoint).
+/// all of them unless the run resumes from a checkpoint). With <paramref name="ShardGrains"/>, each
+/// seed's users are split over one shard grain per logical shard (spread over every silo) instead
+/// of running whole seeds on silos.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ClusterRunRequest(
@@ -15,7 +17,8 @@ public sealed record ClusterRunRequest(
     [property: Id(3)] int ExpectedSilos,
     [property: Id(4)] TimeSpan SiloWait,
     [property: Id(5)] int[] SeedIndices,
-    [property: Id(6)] SeedTickCheckpoints? TickCheckpoints = null);
+    [property: Id(6)] SeedTickCheckpoints? TickCheckpoints = null,
+    [property: Id(7)] bool ShardGrains = false);
 
 /// <summary>
 /// Tick checkpoints of a cluster run's seeds: every <paramref name="Every"/> ticks the worker running
@@ -38,8 +41,9 @@ public sealed record SeedTickCheckpoints(
 /// <summary>
 /// One seed's run: where it ran, on which engine, how many series values it produced, its
 /// per-item exposure counts [strategy][item] (null when the scenario keeps none) and, for the
-/// first seed only, the example-user traces as JSON (see <see cref="ExampleUsersTransport"/>), and the
-/// tick it started from (0, or where its tick checkpoint stood).
+/// first seed only, the example-user traces as JSON (see <see cref="ExampleUsersTransport"/>), the
+/// tick it started from (0, or where its tick checkpoint stood) and, for a seed split over shard
+/// grains, the silo of each shard in shard order (<see cref="Silo"/> then lists them all).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SeedRun(
@@ -51,7 +55,8 @@ public sealed record SeedRun(
     [property: Id(5)] double Seconds,
     [property: Id(6)] long[][]? Exposure,
     [property: Id(7)] string? ExampleUsersJson,
-    [property: Id(8)] int ResumedFromTick = 0);
+    [property: Id(8)] int ResumedFromTick = 0,
+    [property: Id(9)] IReadOnlyList<string>? ShardSilos = null);
 
 /// <summary>
 /// The coordinator's answer: the requested seeds' runs in seed order, or the failure that stopped the run
@@ -79,3 +84,25 @@ public sealed record SeedProgress(
         var p => $" (running seed {p.SeedIndex}, tick {p.Tick + 1} of {p.Ticks} done)",
     };
 }
+
+/// <summary>
+/// One shard's part of a seed split over shard grains: where it ran, on which engine, its users,
+/// a hash of the seed's series as this shard computed it (every shard folds every reduction, so
+/// all hashes must agree), the series length, the exposure counts [strategy][item] (shard 0 only;
+/// they are the whole population's on every shard) and, for the first seed, the example users this
+/// shard holds, as JSON.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardRun(
+    [property: Id(0)] int Shard,
+    [property: Id(1)] string Silo,
+    [property: Id(2)] string EngineKind,
+    [property: Id(3)] string DeviceName,
+    [property: Id(4)] int FirstUser,
+    [property: Id(5)] int Users,
+    [property: Id(6)] ulong SeriesHash,
+    [property: Id(7)] int SeriesLength,
+    [property: Id(8)] double Seconds,
+    [property: Id(9)] long[][]? Exposure,
+    [property: Id(10)] string? ExampleUsersJson,
+    [property: Id(11)] int Exchanges);

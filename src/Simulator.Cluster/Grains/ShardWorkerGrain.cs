@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Orleans;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Simulator.Cluster.Codecs;
+using Simulator.Cluster.Hosting;
+using Simulator.Cluster.Placement;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
+using Simulator.Core.World;
+
+namespace Simulator.Cluster.Grains;
+
+/// <summary>
+/// See <see cref="IShardWorkerGrain"/>. Holds only its shard's users (population, worlds and
+/// per-user strategy state are <c>end - start</c> rows long). The simulation runs on its own
+/// thread, because it blocks at every exchange; the grain stays active for the whole call, so it
+/// is never collected mid-seed, and <see cref="ImmovableAttribute"/> keeps rebalancing from moving it.
+/// </summary>
+[SiloSlotPlacement, Immovable]
+public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo) : Grain, IShardWorkerGrain
+{
+    private double[] _series = [];
+
+    public async Task<ShardRun> RunShard(string scenarioJson, int seedIndex, string exchangeKey, TimeSpan exchangeWait, CancellationToken cancellation)
+    {
+        var scenario = ScenarioParser.Parse(scenarioJson, "cluster");
+        if (seedIndex < 0 || seedIndex >= scenario.SeedCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seedIndex), $"seed index {seedIndex} is outside 0..{scenario.SeedCount - 1}");
+        }
+
+        var single = scenario with { Seed = scenario.Seeds[seedIndex], SeedCount = 1 };
+        var shard = (int)this.GetPrimaryKeyLong(out _);
+        var label = SiloLabel.Of(silo);
+        var coordinator = GrainFactory.GetGrain<IRunCoordinatorGrain>(ShardKeys.RunOf(exchangeKey));
+        var peers = new GrainShardPeers(GrainFactory.GetGrain<IShardExchangeGrain>(exchangeKey), shard, exchangeWait, cancellation);
+        var progress = new TickReporter(p => coordinator.ReportProgress(new SeedProgress(label, seedIndex, p.Tick, p.Ticks)));
+        var clock = Stopwatch.StartNew();
+        var (run, kind, device) = await Task.Factory.StartNew(
+            () =>
+            {
+                using var engine = engines.Create();
+                var result = SimulationRunner.Run(single, engine, new RunOptions { Cancellation = cancellation, Progress = progress, ShardPeers = peers });
+                return (result, engine.Info.Kind, engine.Info.DeviceName);
+            },
+            cancellation,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).ConfigureAwait(true);
+        _series = SeedSeries.Flatten(run.Series);
+
+        var whole = new ShardLayout(scenario.Population.Users, scenario.Shards);
+        var examples = seedIndex == 0 && run.ExampleUsers.Count > 0 ? ExampleUsersTransport.ToJson(run.ExampleUsers) : null;
+        return new ShardRun(
+            shard,
+            label,
+            kind,
+            device,
+            whole.Start(shard),
+            whole.End(shard) - whole.Start(shard),
+            Hash(_series),
+            _series.Length,
+            clock.Elapsed.TotalSeconds,
+            shard == 0 ? run.ItemExposure?.ToArray() : null,
+            examples,
+            peers.Rounds);
+    }
+
+    public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
+
+    /// <summary>FNV-1a over the values' bytes: equal series give equal hashes; a shard that folded differently almost surely does not.</summary>
+    internal static ulong Hash(double[] values)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in MemoryMarshal.AsBytes(values.AsSpan()))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+}
+
+/// <summary>Grain keys of a seed split over shards.</summary>
+public static class ShardKeys
+{
+    private const string SeedSeparator = "/seed";
+
+    /// <summary>The exchange grain's key, also the key extension of the seed's shard workers.</summary>
+    public static string Of(string runId, int seedIndex) => $"{runId}{SeedSeparator}{seedIndex}";
+
+    /// <summary>The run id (the coordinator's key) of a seed key.</summary>
+    public static string RunOf(string seedKey) => seedKey[..seedKey.LastIndexOf(SeedSeparator, StringComparison.Ordinal)];
+}
