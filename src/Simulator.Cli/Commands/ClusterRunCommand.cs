@@ -18,6 +18,11 @@ public static class ClusterRunCommand
     public static int Execute(RunSettings settings, Scenario scenario, SeedCheckpoint? resume, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var gateway = EndpointOption.Parse("cluster", settings.Cluster!);
+        if (settings.ShardGrains)
+        {
+            RefuseStrategiesThatCannotRunOnShards(scenario);
+        }
+
         if (scenario.Sweep.Count > 0)
         {
             return ExecuteSweep(gateway, settings, scenario, stdout, stderr, cancel);
@@ -66,7 +71,7 @@ public static class ClusterRunCommand
             return SweepRun.Execute(
                 settings,
                 scenario,
-                cell => ClusterRunDriver.RunAsync(connection.Client, cell, settings.ExpectSilos, log, cancel).GetAwaiter().GetResult().Result,
+                cell => ClusterRunDriver.RunAsync(connection.Client, cell, settings.ExpectSilos, log, cancel, shardGrains: settings.ShardGrains).GetAwaiter().GetResult().Result,
                 stdout,
                 stderr);
         }
@@ -78,6 +83,17 @@ public static class ClusterRunCommand
         finally
         {
             connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Names the scenario's strategies whose learning reads other shards' users in order (usage error, before anything runs).</summary>
+    private static void RefuseStrategiesThatCannotRunOnShards(Scenario scenario)
+    {
+        var serial = scenario.Strategies.Select(s => s.Name).Distinct().Where(n => Core.Strategies.StrategyCatalog.Find(n) is { RunsOnShards: false }).ToArray();
+        if (serial.Length > 0)
+        {
+            throw new UsageException(
+                $"option --shard-grains: {scenario.Name}: strategies {string.Join(", ", serial)} cannot run split over shard grains (each update reads the users before it, across shards); run without --shard-grains, or remove them with --set strategies=[...]");
         }
     }
 
@@ -109,7 +125,7 @@ public static class ClusterRunCommand
     {
         await using var connection = await ClusterConnection.ConnectAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), cancel).ConfigureAwait(false);
         var log = settings.Quiet ? TextWriter.Null : stderr;
-        var run = await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel, checkpoint, settings.CheckpointEvery ?? 0).ConfigureAwait(false);
+        var run = await ClusterRunDriver.RunAsync(connection.Client, scenario, settings.ExpectSilos, log, cancel, checkpoint, settings.CheckpointEvery ?? 0, settings.ShardGrains).ConfigureAwait(false);
         return run.Result;
     }
 }

@@ -39,6 +39,11 @@ public static class RunCommand
                              gateway H:G (see `simulator silo`)
           --expect-silos N   with --cluster: wait for N silos before starting (default 1)
           --cluster-id ID    with --cluster: the silos' cluster id (default simulator)
+          --shard-grains     with --cluster: split each seed's users over one shard grain per
+                             logical shard ("shards" in the scenario), spread over all silos, so
+                             a population larger than one machine runs; same bytes as a local
+                             run. Seeds run one after another. Not for mf, mf-forgetting,
+                             itemknn-decay or the mlp strategies, and not with --checkpoint-every
           --export           also write interactions.csv, users.csv, items.csv (README:
                              "Exporting a synthetic dataset"); one row per shown item, so
                              size grows with users x ticks x slate size x strategies x seeds
@@ -64,6 +69,7 @@ public static class RunCommand
           simulator run scenarios/quickstart.json --export --out /tmp/qs-data
           simulator run scenarios/quickstart.json --set population.users=500 --device ilgpu-cpu
           simulator run scenarios/quickstart.json --cluster localhost:30000 --expect-silos 3
+          simulator run scenarios/quickstart.json --cluster localhost:30000 --expect-silos 3 --shard-grains
           simulator run scenarios/quickstart.json --checkpoint-every 10
           simulator run --resume results/.checkpoints/quickstart-20260101-120000.ckpt
           simulator run --cluster localhost:30000 --expect-silos 2 --resume results/.checkpoints/quickstart-20260101-120000.seeds.json

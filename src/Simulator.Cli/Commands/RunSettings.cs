@@ -31,6 +31,10 @@ public sealed record RunSettings
 
     /// <summary>--cluster-id ID: must match the silos' cluster id.</summary>
     public string ClusterId { get; init; } = Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId;
+
+    /// <summary>--shard-grains: split each seed's users over one shard grain per logical shard instead of running whole seeds on silos.</summary>
+    public bool ShardGrains { get; init; }
+
     /// <summary>--export: also write the synthetic dataset (interactions.csv, users.csv, items.csv).</summary>
     public bool Export { get; init; }
 
@@ -64,6 +68,7 @@ public sealed record RunSettings
             Cluster = args.String("cluster"),
             ExpectSilos = args.Int("expect-silos", 1, 1000) ?? 1,
             ClusterId = args.String("cluster-id") ?? Simulator.Cluster.Hosting.SiloSettings.DefaultClusterId,
+            ShardGrains = args.Flag("shard-grains"),
             Export = args.Flag("export"),
             CheckpointEvery = args.Int("checkpoint-every", 1, 1_000_000),
             CheckpointDir = args.String("checkpoint-dir"),
@@ -121,6 +126,16 @@ public sealed record RunSettings
         if (Cluster is null && ExpectSilos != 1)
         {
             throw new UsageException("option --expect-silos needs --cluster HOST:GATEWAY");
+        }
+
+        if (Cluster is null && ShardGrains)
+        {
+            throw new UsageException("option --shard-grains needs --cluster HOST:GATEWAY (a local run already splits its users over threads by shard)");
+        }
+
+        if (ShardGrains && CheckpointEvery is not null)
+        {
+            throw new UsageException("option --checkpoint-every is not available with --shard-grains yet: a seed split over shard grains keeps no tick checkpoints (finished seeds are still saved in .seeds.json); leave out one of the two");
         }
 
         if (Cluster is not null && Export)

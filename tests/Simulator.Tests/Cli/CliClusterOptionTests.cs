@@ -34,6 +34,30 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
+    public void ShardGrainsWithoutClusterOrWithTickCheckpointsIsAUsageError()
+    {
+        var quickstart = Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json");
+        var (code, err) = Cli("run", quickstart, "--shard-grains");
+        Assert.Equal(2, code);
+        Assert.Contains("--shard-grains needs --cluster", err, StringComparison.Ordinal);
+
+        (code, err) = Cli("run", quickstart, "--cluster", "127.0.0.1:30000", "--shard-grains", "--checkpoint-every", "5");
+        Assert.Equal(2, code);
+        Assert.Contains("--checkpoint-every is not available with --shard-grains", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShardGrainsNameTheStrategiesThatCannotRunOnShardsBeforeConnecting()
+    {
+        // Port 9 (discard) has no gateway: the refusal must come before any connection attempt.
+        var quickstart = Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json");
+        var (code, err) = Cli("run", quickstart, "--cluster", "127.0.0.1:9", "--shard-grains", "--set", "strategies=[\"ema\", \"mf\", \"mlp-static\"]");
+        Assert.Equal(2, code);
+        Assert.Contains("strategies mf, mlp-static cannot run split over shard grains", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("ema", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ClusterCheckpointsAndLocalCheckpointsAreNotConfused()
     {
         var folder = Directory.CreateTempSubdirectory("cli-seeds-").FullName;
