@@ -32,6 +32,13 @@ public static class ClusterBenchJson
             w.WriteNumber("p90_ms_per_tick", r.P90MsPerTick);
             w.WriteNumber("min_ms_per_tick", r.MinMsPerTick);
             w.WriteEndObject();
+            w.WriteStartObject("exchange");
+            w.WriteString("what", "one exchange round of a seed split over shard grains (run --shard-grains): every shard hands a partial to the exchange grain and blocks until all are in; a tick has one round per cross-user reduction (one per world to score, plus item-count learners and social proof)");
+            w.WriteNumber("rounds", r.ExchangeRounds);
+            w.WriteNumber("payload_bytes", r.ExchangePayloadBytes);
+            w.WriteNumber("median_ms_per_round", r.ExchangeMedianMs);
+            w.WriteNumber("p90_ms_per_round", r.ExchangeP90Ms);
+            w.WriteEndObject();
             w.WriteStartObject("transfer");
             w.WriteString("from", r.TransferFrom);
             w.WriteString("to", r.TransferTo);
@@ -56,6 +63,8 @@ public static class ClusterBenchJson
         | silos / shard grains | {r.Silos} / {r.Shards} |
         | barrier round trip per tick, median | {r.MedianMsPerTick:F3} ms |
         | barrier round trip per tick, p90 | {r.P90MsPerTick:F3} ms |
+        | shard-grain exchange round ({r.ExchangePayloadBytes} B per shard), median | {r.ExchangeMedianMs:F3} ms |
+        | shard-grain exchange round, p90 | {r.ExchangeP90Ms:F3} ms |
         | shard-to-shard transfer, raw-copy blocks ({r.RawBytes / 1e6:F0} MB) | {r.RawMbPerSecond:F0} MB/s |
         | shard-to-shard transfer, plain float[] ({r.PlainBytes / 1e6:F0} MB) | {r.PlainMbPerSecond:F0} MB/s |
 

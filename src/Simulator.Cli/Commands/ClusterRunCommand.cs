@@ -38,7 +38,7 @@ public static class ClusterRunCommand
         catch (ClusterRunException e)
         {
             var ticks = settings.CheckpointEvery is { } every ? $" (unfinished seeds continue from their last tick checkpoint, saved every {every} ticks)" : string.Empty;
-            var again = settings.CheckpointEvery is { } n ? $" --checkpoint-every {n}" : string.Empty;
+            var again = (settings.CheckpointEvery is { } n ? $" --checkpoint-every {n}" : string.Empty) + (settings.ShardGrains ? " --shard-grains" : string.Empty);
             stderr.WriteLine($"error: {e.Message}; no run folder was written; {checkpoint.Seeds.Count} of {scenario.SeedCount} seeds had finished and are saved in {checkpoint.FilePath}{ticks}; " +
                              $"finish the run on the remaining silos with: simulator run --cluster {settings.Cluster} --expect-silos N --resume {checkpoint.FilePath}{again}");
             return ExitCodes.RuntimeFailure;

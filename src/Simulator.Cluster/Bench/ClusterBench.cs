@@ -17,12 +17,18 @@ public sealed record ClusterBenchResult(
     int RawBytes,
     double RawMbPerSecond,
     int PlainBytes,
-    double PlainMbPerSecond);
+    double PlainMbPerSecond,
+    int ExchangeRounds,
+    int ExchangePayloadBytes,
+    double ExchangeMedianMs,
+    double ExchangeP90Ms);
 
 /// <summary>
 /// Measures a cluster's coordination overhead (the coordinator's tick barrier over shard probes
-/// that do no work) and the transfer rate between two shards on different silos, with the
-/// raw-copy block codec and, for comparison, Orleans' element-wise float[] codec.
+/// that do no work, and the shard grains' own exchange round: every shard hands a partial to the
+/// seed's exchange grain and waits for all of them, from a blocking simulation thread) and the
+/// transfer rate between two shards on different silos, with the raw-copy block codec and, for
+/// comparison, Orleans' element-wise float[] codec.
 /// </summary>
 public static class ClusterBench
 {
@@ -40,6 +46,16 @@ public static class ClusterBench
         var rawSeconds = await sender.SendTo(receiver, rawBytes, raw: true).ConfigureAwait(false);
         var plainSeconds = await sender.SendTo(receiver, plainBytes, raw: false).ConfigureAwait(false);
 
+        // A split seed's exchange round: the size of one world's score partial (metric sums, no exposure).
+        const int payload = 256;
+        var exchangeKey = Grains.ShardKeys.Of(benchId, 0);
+        await client.GetGrain<Grains.IShardExchangeGrain>(exchangeKey).Open(shards).ConfigureAwait(false);
+        var warmup = Math.Max(10, ticks / 5);
+        var perShard = await Task.WhenAll(probes.Select(p => p.ExchangeRounds(exchangeKey, warmup + ticks, payload))).ConfigureAwait(false);
+
+        // A round ends for the run when its last shard has it: the slowest shard's time, per round.
+        var rounds = Enumerable.Range(warmup, ticks).Select(r => perShard.Max(t => t[r])).Order().ToArray();
+
         var sorted = timings.Order().ToArray();
         return new ClusterBenchResult(
             silos,
@@ -54,7 +70,11 @@ public static class ClusterBench
             rawBytes,
             rawBytes / 1e6 / rawSeconds,
             plainBytes,
-            plainBytes / 1e6 / plainSeconds);
+            plainBytes / 1e6 / plainSeconds,
+            ticks,
+            payload,
+            Percentile(rounds, 0.5),
+            Percentile(rounds, 0.9));
     }
 
     private static double Percentile(double[] sorted, double q)

@@ -19,6 +19,14 @@ public interface IShardProbeGrain : IGrainWithIntegerCompoundKey
     [ResponseTimeout("00:10:00")]
     Task<double> SendTo(IShardProbeGrain target, int bytes, bool raw);
 
+    /// <summary>
+    /// Runs <paramref name="rounds"/> exchange rounds of <paramref name="payloadBytes"/> each at
+    /// <paramref name="exchangeKey"/>, exactly as a shard worker's simulation thread does at each
+    /// cross-user reduction; returns each round's milliseconds.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<double[]> ExchangeRounds(string exchangeKey, int rounds, int payloadBytes);
+
     Task Accept(FloatBlock block);
 
     Task AcceptPlain(float[] values);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orleans;
 using Orleans.Runtime;
 using Simulator.Cluster.Codecs;
+using Simulator.Cluster.Grains;
 using Simulator.Cluster.Hosting;
 using Simulator.Cluster.Placement;
 
@@ -36,6 +37,29 @@ public sealed class ShardProbeGrain(ILocalSiloDetails silo) : Grain, IShardProbe
         }
 
         return clock.Elapsed.TotalSeconds;
+    }
+
+    public Task<double[]> ExchangeRounds(string exchangeKey, int rounds, int payloadBytes)
+    {
+        var shard = (int)this.GetPrimaryKeyLong(out _);
+        var peers = new GrainShardPeers(GrainFactory.GetGrain<IShardExchangeGrain>(exchangeKey), shard, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var payload = new byte[payloadBytes];
+        return Task.Factory.StartNew(
+            () =>
+            {
+                var timings = new double[rounds];
+                for (var r = 0; r < rounds; r++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    peers.AllGather(payload);
+                    timings[r] = clock.Elapsed.TotalMilliseconds;
+                }
+
+                return timings;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 
     public Task Accept(FloatBlock block)

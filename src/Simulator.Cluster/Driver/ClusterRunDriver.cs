@@ -63,7 +63,7 @@ public static class ClusterRunDriver
         var silos = pending.Length == 0 ? new Dictionary<SiloAddress, string>() : await RunSeedsAsync(client, scenario, pending, expectedSilos, log, checkpoint, checkpointEvery, shardGrains, runs, series, cancellation).ConfigureAwait(false);
         if (shardGrains)
         {
-            log.WriteLine($"cluster: shards per silo (each seed): {string.Join(", ", ShardsPerSilo(runs))}");
+            log.WriteLine($"cluster: shards per silo (each seed): {string.Join(", ", ShardsPerSilo(pending.Select(s => runs[s])))}");
         }
         else
         {
@@ -73,7 +73,7 @@ public static class ClusterRunDriver
         return new ClusterRun(ClusterResult.Assemble(scenario, series, runs, Math.Max(silos.Count, 1), started, clock.Elapsed), runs);
     }
 
-    /// <summary>"silo-a 3, silo-b 3, silo-c 2" over the seeds that ran split (the layout is the same for each).</summary>
+    /// <summary>"silo-a 3, silo-b 3, silo-c 2" for the seeds that ran split in this call (the layout is the same for each).</summary>
     private static IEnumerable<string> ShardsPerSilo(IEnumerable<SeedRun> runs) =>
         runs.Where(r => r.ShardSilos is not null).Take(1).SelectMany(r => r.ShardSilos!)
             .GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");

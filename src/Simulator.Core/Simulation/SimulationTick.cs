@@ -113,7 +113,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         ForEachWorld(w => Respond(w, tick), "Respond", tick);
         ForEachWorld(w => Learn(w, tick), "Learn", tick);
         ForEachWorld(w => Reinforce(w, tick), "Reinforce", tick);
-        return _worlds.Select(Score).ToArray();
+        return Score();
     }
 
     /// <summary>Each world's satiation and item-appeal state, in strategy order (checkpoints exchange it via <see cref="WorldDynamics.ExchangeState"/>).</summary>
@@ -427,12 +427,57 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         dynamics.Appeal?.CountClicks(_shards, _parallel, world.Slates.Host, world.ChosenPosition.Host, world.K);
     }
 
-    private MetricSums Score(StrategyWorld world, int index)
+    /// <summary>
+    /// Scores every world in one reduction: each shard computes all worlds' partials, then every
+    /// world's are folded in shard order. One reduction rather than one per world, so a seed split
+    /// over shard grains exchanges once per tick for its scores.
+    /// </summary>
+    private MetricSums[] Score()
+    {
+        var inputs = _worlds.Select(ScoreInputsOf).ToArray();
+        foreach (var tally in _exposure)
+        {
+            tally?.BeginTick();
+        }
+
+        var parts = _shards.Reduce(
+            _parallel,
+            (shard, start, end) => _worlds.Select((_, w) =>
+                new ScorePartial(TickScorer.Score(start, end, inputs[w], _exposure[w]?.ShardCounts(shard)), _exposure[w]?.ShardCounts(shard))).ToArray(),
+            new List<ScorePartial[]>(),
+            (all, shard) =>
+            {
+                all.Add(shard);
+                return all;
+            },
+            ScorePartial.Worlds);
+        var sums = new MetricSums[_worlds.Length];
+        for (var w = 0; w < _worlds.Length; w++)
+        {
+            sums[w] = new MetricSums();
+            var counts = new List<long[]?>();
+            foreach (var shard in parts)
+            {
+                counts.Add(shard[w].Exposure);
+                sums[w].Add(shard[w].Sums);
+            }
+
+            if (_exposure[w] is { } tally)
+            {
+                tally.EndTick(counts, inputs[w].Active, inputs[w].Slates, inputs[w].K);
+                sums[w].Set(MetricId.Coverage, RankingMetrics.Coverage(tally.Tick.AsSpan(0, _catalog.LiveCount)));
+                sums[w].Set(MetricId.Gini, RankingMetrics.Gini(tally.Tick.AsSpan(0, _catalog.LiveCount)));
+            }
+        }
+
+        return sums;
+    }
+
+    private ScoreInputs ScoreInputsOf(StrategyWorld world, int index)
     {
         var state = world.State;
-        var tally = _exposure[index];
         var dynamics = _dynamics[index];
-        var inputs = new ScoreInputs
+        return new ScoreInputs
         {
             Dim = state.Dim,
             K = state.K,
@@ -448,29 +493,9 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             ChosenPosition = state.ChosenPosition.Host,
             Choice = dynamics.Choice,
             Estimate = (world.Strategy as IInterestEstimator)?.InterestEstimate,
-            SelfInformation = tally?.SelfInformation,
+            SelfInformation = _exposure[index]?.SelfInformation,
             LostThreshold = _lostThreshold,
             Selected = _selected,
         };
-        tally?.BeginTick();
-        var counts = new List<long[]?>();
-        var sums = _shards.Reduce(
-            _parallel,
-            (shard, start, end) => new ScorePartial(TickScorer.Score(start, end, inputs, tally?.ShardCounts(shard)), tally?.ShardCounts(shard)),
-            new MetricSums(),
-            (total, part) =>
-            {
-                counts.Add(part.Exposure);
-                return total.Add(part.Sums);
-            },
-            ScorePartial.Codec);
-        if (tally is not null)
-        {
-            tally.EndTick(counts, inputs.Active, inputs.Slates, state.K);
-            sums.Set(MetricId.Coverage, RankingMetrics.Coverage(tally.Tick.AsSpan(0, _catalog.LiveCount)));
-            sums.Set(MetricId.Gini, RankingMetrics.Gini(tally.Tick.AsSpan(0, _catalog.LiveCount)));
-        }
-
-        return sums;
     }
 }

@@ -79,8 +79,8 @@ public sealed class OneShardPerProcessTests
         var peers = Enumerable.Range(0, scenario.Shards).Select(s => new ThreadShardPeers(s, group)).ToArray();
         var results = RunSplit(scenario, peers);
 
-        // Score (2 worlds) + popularity's clicks + social proof's clicks (2 worlds), per tick and seed.
-        Assert.All(peers, p => Assert.Equal(scenario.SeedCount * scenario.Ticks * 5, p.Rounds));
+        // Per tick and seed: one for every world's score, popularity's clicks, social proof's clicks (one per world).
+        Assert.All(peers, p => Assert.Equal(scenario.SeedCount * scenario.Ticks * 4, p.Rounds));
 
         // Shard s holds users [75.75 s, 75.75 (s + 1)): the example users each shard follows lie in its range.
         for (var s = 0; s < results.Length; s++)
