@@ -17,5 +17,8 @@ public sealed class ClusterBenchTests(InMemoryClusterFixture fixture)
         Assert.All(new[] { result.MedianMsPerTick, result.P90MsPerTick, result.RawMbPerSecond, result.PlainMbPerSecond }, v => Assert.True(double.IsFinite(v) && v > 0));
         Assert.InRange(result.MinMsPerTick, 0, result.MedianMsPerTick);
         Assert.InRange(result.MedianMsPerTick, 0, result.P90MsPerTick);
+        Assert.Equal(20, result.ExchangeRounds);
+        Assert.True(double.IsFinite(result.ExchangeMedianMs) && result.ExchangeMedianMs > 0);
+        Assert.InRange(result.ExchangeMedianMs, 0, result.ExchangeP90Ms);
     }
 }

@@ -63,6 +63,43 @@ public sealed class SiloLossTests : IDisposable
     }
 
     [Fact]
+    public async Task KillingASiloOfASplitSeedEndsTheDriverNamingItAndResumeOnTheRestGivesTheLocalBytes()
+    {
+        await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
+
+        // 4 shards over 3 silos: every seed has a shard on the victim.
+        var scenario = ClusterScenarios.Small(seeds: 4, ticks: 300, users: 1500);
+        var path = Path.Combine(_folder, "split" + SeedCheckpoint.Extension);
+        var checkpoint = SeedCheckpoint.Create(path, ScenarioWriter.ToJson(scenario));
+        var victim = cluster.SecondarySilos[^1];
+        var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint, shardGrains: true);
+
+        var waited = Stopwatch.StartNew();
+        while (checkpoint.Seeds.Count == 0 && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(run.IsCompleted, "the run finished before the silo was killed; make the scenario larger");
+
+        var clock = Stopwatch.StartNew();
+        await cluster.KillSiloAsync(victim);
+        var error = await Assert.ThrowsAsync<ClusterRunException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the driver took {clock.Elapsed.TotalSeconds:F1} s to report the lost silo");
+        Assert.Contains(victim.SiloAddress.Endpoint.ToString(), error.Message, StringComparison.Ordinal);
+
+        var saved = SeedCheckpoint.Open(path);
+        Assert.InRange(saved.Seeds.Count, 1, scenario.SeedCount - 1);
+        var resumed = await ClusterRunDriver.RunAsync(cluster.Client, scenario, 2, TextWriter.Null, CancellationToken.None, saved, shardGrains: true);
+        using var engine = new CpuEngine(2);
+        var local = SimulationRunner.Run(scenario, engine, new RunOptions());
+        Assert.Equal(SummaryJson.Write(local), SummaryJson.Write(resumed.Result));
+        Assert.All(
+            resumed.Seeds.Where(s => !saved.Seeds.ContainsKey(s.SeedIndex)),
+            s => Assert.DoesNotContain(s.ShardSilos!, label => label.Contains(victim.SiloAddress.Endpoint.ToString(), StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task ASeedLostWithItsSiloContinuesFromItsLastTickCheckpointAndTheRunKeepsTheLocalBytes()
     {
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
