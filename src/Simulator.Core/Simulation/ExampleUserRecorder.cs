@@ -41,11 +41,10 @@ internal sealed class ExampleUserRecorder : ICheckpointable
             throw new ArgumentException("example users are chosen among the population's first users", nameof(candidates));
         }
 
-        var population = candidates;
         _seed = seed;
-        _dim = population.Dim;
+        _dim = candidates.Dim;
         _firstRow = held?.FirstUser ?? 0;
-        _users = Choose(population.CurveP1.Host.AsSpan(0, Math.Min(population.Users, Candidates)))
+        _users = Choose(candidates.CurveP1.Host.AsSpan(0, Math.Min(candidates.Users, Candidates)))
             .Where(u => held is null || (u >= held.FirstUser && u < held.FirstUser + held.Users))
             .ToArray();
         _strategies = [.. estimatingStrategies];
@@ -53,8 +52,8 @@ internal sealed class ExampleUserRecorder : ICheckpointable
 
         // NaN until a strategy has an estimate (some build theirs only after their first observations).
         _estimates = _users.Select(_ => _strategies.Select(_ => Enumerable.Repeat(float.NaN, ticks * _dim).ToArray()).ToArray()).ToArray();
-        _timeScales = _users.Select(u => population.CurveP1.Host[u]).ToArray();
-        _profiles = _users.Select(u => UserProfiles.For(seed, u, population.SegmentOf(u))).ToArray();
+        _timeScales = _users.Select(u => candidates.CurveP1.Host[u]).ToArray();
+        _profiles = _users.Select(u => UserProfiles.For(seed, u, candidates.SegmentOf(u))).ToArray();
     }
 
     /// <summary>Indices of the fastest (smallest time scale), median and slowest forgetters, distinct and ascending by time scale.</summary>

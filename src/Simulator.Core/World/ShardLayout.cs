@@ -13,7 +13,6 @@ public sealed class ShardLayout
     {
         Users = users;
         Count = Math.Max(1, Math.Min(shards, users));
-        TotalUsers = users;
         TotalShards = Count;
     }
 
@@ -27,7 +26,6 @@ public sealed class ShardLayout
         FirstUser = whole.Start(peers.Shard);
         Users = whole.End(peers.Shard) - FirstUser;
         Count = 1;
-        TotalUsers = whole.Users;
         TotalShards = whole.Count;
         Peers = peers;
     }
@@ -43,9 +41,6 @@ public sealed class ShardLayout
 
     /// <summary>The global index of local user 0: the key of every per-user random draw is FirstUser + row.</summary>
     public int FirstUser { get; }
-
-    /// <summary>Users in the whole population.</summary>
-    public int TotalUsers { get; }
 
     /// <summary>Logical shards of the whole population.</summary>
     public int TotalShards { get; }
@@ -93,6 +88,11 @@ public sealed class ShardLayout
 
         var mine = partial(0, 0, Users);
         var all = Peers.AllGather(codec.Encode(mine));
+        if (all.Count != TotalShards)
+        {
+            throw new InvalidOperationException($"shard {Peers.Shard} received {all.Count} partials from its peers; the population has {TotalShards} shards");
+        }
+
         var result = seed;
         for (var s = 0; s < all.Count; s++)
         {
