@@ -63,19 +63,21 @@ public sealed class SiloLossTests : IDisposable
     }
 
     [Fact]
-    public async Task KillingASiloOfASplitSeedEndsTheDriverNamingItAndResumeOnTheRestGivesTheLocalBytes()
+    public async Task KillingASiloOfASplitSeedEndsTheDriverNamingItAndResumeFromTheShardsTickCheckpointsGivesTheLocalBytes()
     {
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 
-        // 4 shards over 3 silos: every seed has a shard on the victim.
+        // 4 shards over 3 silos: every seed has a shard on the victim. Each shard saves every 20 ticks.
         var scenario = ClusterScenarios.Small(seeds: 4, ticks: 300, users: 1500);
         var path = Path.Combine(_folder, "split" + SeedCheckpoint.Extension);
         var checkpoint = SeedCheckpoint.Create(path, ScenarioWriter.ToJson(scenario));
         var victim = cluster.SecondarySilos[^1];
-        var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint, shardGrains: true);
+        var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint, checkpointEvery: 20, shardGrains: true);
 
+        // Kill once a seed is saved and every shard of the next one has a tick checkpoint.
+        var shardFiles = Enumerable.Range(0, 4).Select(s => checkpoint.TickCheckpoints(0).PathOf(1, s)).ToArray();
         var waited = Stopwatch.StartNew();
-        while (checkpoint.Seeds.Count == 0 && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
+        while (!(checkpoint.Seeds.Count > 0 && shardFiles.All(File.Exists)) && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
         {
             await Task.Delay(100);
         }
@@ -90,13 +92,19 @@ public sealed class SiloLossTests : IDisposable
 
         var saved = SeedCheckpoint.Open(path);
         Assert.InRange(saved.Seeds.Count, 1, scenario.SeedCount - 1);
-        var resumed = await ClusterRunDriver.RunAsync(cluster.Client, scenario, 2, TextWriter.Null, CancellationToken.None, saved, shardGrains: true);
+        var resumed = await ClusterRunDriver.RunAsync(cluster.Client, scenario, 2, TextWriter.Null, CancellationToken.None, saved, checkpointEvery: 20, shardGrains: true);
         using var engine = new CpuEngine(2);
         var local = SimulationRunner.Run(scenario, engine, new RunOptions());
         Assert.Equal(SummaryJson.Write(local), SummaryJson.Write(resumed.Result));
         Assert.All(
             resumed.Seeds.Where(s => !saved.Seeds.ContainsKey(s.SeedIndex)),
             s => Assert.DoesNotContain(s.ShardSilos!, label => label.Contains(victim.SiloAddress.Endpoint.ToString(), StringComparison.Ordinal)));
+
+        // The seed that was running continued from the tick all its shards had saved; removing the
+        // seed checkpoint (as the CLI does once the run folder is written) takes every shard file with it.
+        Assert.Contains(resumed.Seeds, s => s.ResumedFromTick > 0 && s.ResumedFromTick % 20 == 0);
+        saved.Delete();
+        Assert.Empty(Directory.EnumerateFiles(_folder, "*.shard*"));
     }
 
     [Fact]

@@ -42,8 +42,9 @@ public static class RunCommand
           --shard-grains     with --cluster: split each seed's users over one shard grain per
                              logical shard ("shards" in the scenario), spread over all silos, so
                              a population larger than one machine runs; same bytes as a local
-                             run. Seeds run one after another. Not for mf, mf-forgetting,
-                             itemknn-decay or the mlp strategies, and not with --checkpoint-every
+                             run. Seeds run one after another; with --checkpoint-every each
+                             shard saves its own users' state. Not for mf, mf-forgetting,
+                             itemknn-decay or the mlp strategies
           --export           also write interactions.csv, users.csv, items.csv (README:
                              "Exporting a synthetic dataset"); one row per shown item, so
                              size grows with users x ticks x slate size x strategies x seeds

@@ -133,11 +133,6 @@ public sealed record RunSettings
             throw new UsageException("option --shard-grains needs --cluster HOST:GATEWAY (a local run already splits its users over threads by shard)");
         }
 
-        if (ShardGrains && CheckpointEvery is not null)
-        {
-            throw new UsageException("option --checkpoint-every is not available with --shard-grains yet: a seed split over shard grains keeps no tick checkpoints (finished seeds are still saved in .seeds.json); leave out one of the two");
-        }
-
         if (Cluster is not null && Export)
         {
             throw new UsageException("option --export is not available with --cluster yet (the dataset is written by local runs only); run without --cluster to export");

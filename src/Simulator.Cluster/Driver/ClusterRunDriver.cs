@@ -27,7 +27,7 @@ public static class ClusterRunDriver
     /// checkpoint, each running seed also saves its state every <paramref name="checkpointEvery"/>
     /// ticks beside it (0: none), and a seed whose tick checkpoint is there continues from it.
     /// With <paramref name="shardGrains"/>, each seed's users are split over one shard grain per
-    /// logical shard on all silos (no tick checkpoints then: a lost seed restarts from tick 0).
+    /// logical shard on all silos; each shard then saves its own users' tick checkpoints.
     /// </summary>
     public static async Task<ClusterRun> RunAsync(
         IClusterClient client,
@@ -39,10 +39,6 @@ public static class ClusterRunDriver
         int checkpointEvery = 0,
         bool shardGrains = false)
     {
-        if (shardGrains && checkpointEvery > 0)
-        {
-            throw new ArgumentException("tick checkpoints are not available for seeds split over shard grains", nameof(checkpointEvery));
-        }
 
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -101,7 +97,7 @@ public static class ClusterRunDriver
         var coordinator = client.GetGrain<IRunCoordinatorGrain>(runId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var request = new ClusterRunRequest(
-            runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending, shardGrains ? null : checkpoint?.TickCheckpointsToUse(checkpointEvery), shardGrains);
+            runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending, checkpoint?.TickCheckpointsToUse(checkpointEvery), shardGrains);
         var running = coordinator.Run(request, stop.Token);
         var progress = new WorkerProgress(coordinator.Progress, log);
         var watching = MembershipWatch.UntilLossAsync(management, silos, progress, stop.Token);

@@ -163,7 +163,7 @@ public sealed class SeedCheckpoint
 
     /// <summary>
     /// Records a finished seed and rewrites the file atomically (temporary file, then rename); the
-    /// seed's tick checkpoint, if any, is then no longer needed and is removed.
+    /// seed's tick checkpoints, if any (one, or one or two per shard), are then no longer needed and are removed.
     /// </summary>
     public void Add(SeedRun run, double[] series)
     {
@@ -171,7 +171,16 @@ public sealed class SeedCheckpoint
         {
             _seeds[run.SeedIndex] = new CompletedSeed(run, series);
             Save();
-            DeleteIfPresent(TickCheckpoints(0).PathOf(run.SeedIndex));
+            var ticks = TickCheckpoints(0);
+            DeleteIfPresent(ticks.PathOf(run.SeedIndex));
+            var directory = Path.GetDirectoryName(ticks.Stem)!;
+            if (Directory.Exists(directory))
+            {
+                foreach (var shardFile in Directory.EnumerateFiles(directory, ticks.ShardPattern(run.SeedIndex)).ToList())
+                {
+                    DeleteIfPresent(shardFile);
+                }
+            }
         }
     }
 

@@ -14,10 +14,13 @@ public interface IShardWorkerGrain : IGrainWithIntegerCompoundKey
     /// <summary>
     /// Simulates the shard's users for every tick of seed <paramref name="seedIndex"/>, meeting the other
     /// shards at <paramref name="exchangeKey"/>'s exchange grain at every cross-user reduction; each
-    /// exchange waits at most <paramref name="exchangeWait"/>. The bound on the whole call is the caller's cancellation.
+    /// exchange waits at most <paramref name="exchangeWait"/>. With <paramref name="ticks"/>, the shard
+    /// saves its users' state every <c>ticks.Every</c> ticks and, when <paramref name="fromTick"/> is
+    /// positive, starts from its save at that tick. The bound on the whole call is the caller's cancellation.
     /// </summary>
     [ResponseTimeout("12:00:00")]
-    Task<ShardRun> RunShard(string scenarioJson, int seedIndex, string exchangeKey, TimeSpan exchangeWait, CancellationToken cancellation);
+    Task<ShardRun> RunShard(
+        string scenarioJson, int seedIndex, string exchangeKey, TimeSpan exchangeWait, SeedTickCheckpoints? ticks, int fromTick, CancellationToken cancellation);
 
     /// <summary>Values [offset, offset + count) of the seed's series (the same on every shard), laid out [strategy][tick][metric].</summary>
     Task<DoubleBlock> FetchSeries(int offset, int count);

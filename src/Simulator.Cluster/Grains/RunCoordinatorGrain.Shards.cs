@@ -42,6 +42,8 @@ public sealed partial class RunCoordinatorGrain
         ClusterRunRequest request, Scenario scenario, int seed, int shards, IReadOnlyList<ClusterMember> silos, TimeSpan wait, CancellationTokenSource stop)
     {
         var key = ShardKeys.Of(request.RunId, seed);
+        var ticks = request.TickCheckpoints;
+        var fromTick = ticks is null ? 0 : ResumeTick(ticks, scenario, seed, shards);
         var exchange = GrainFactory.GetGrain<IShardExchangeGrain>(key);
         await exchange.Open(shards).ConfigureAwait(true);
         string? failure = null;
@@ -52,7 +54,7 @@ public sealed partial class RunCoordinatorGrain
         {
             try
             {
-                return await workers[shard].RunShard(request.ScenarioJson, seed, key, wait, stop.Token).ConfigureAwait(true);
+                return await workers[shard].RunShard(request.ScenarioJson, seed, key, wait, ticks, fromTick, stop.Token).ConfigureAwait(true);
             }
             catch (Exception e)
             {
@@ -103,9 +105,21 @@ public sealed partial class RunCoordinatorGrain
             parts.Max(p => p!.Seconds),
             first.Exposure,
             examples.Length > 0 ? ExampleUsersTransport.ToJson(ExampleOrder(examples)) : null,
-            0,
+            fromTick,
             siloOfShard);
         return null;
+    }
+
+    /// <summary>The tick every shard of the seed has a save of, read through the silo's checkpoint files (0: none, or no checkpoint support here).</summary>
+    private int ResumeTick(SeedTickCheckpoints ticks, Scenario scenario, int seed, int shards)
+    {
+        if (services.GetService(typeof(ISeedCheckpointFiles)) is not ISeedCheckpointFiles files)
+        {
+            return 0;
+        }
+
+        var single = scenario with { Seed = scenario.Seeds[seed], SeedCount = 1 };
+        return ShardTickCheckpoints.CommonTick(files, ticks, seed, shards, ScenarioWriter.ToJson(single));
     }
 
     /// <summary>The one-process order of example users: ascending time scale, then user (see ExampleUserRecorder.Choose).</summary>

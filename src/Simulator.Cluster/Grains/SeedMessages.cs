@@ -22,9 +22,10 @@ public sealed record ClusterRunRequest(
 
 /// <summary>
 /// Tick checkpoints of a cluster run's seeds: every <paramref name="Every"/> ticks the worker running
-/// seed i replaces <see cref="PathOf"/>(i) with its seed's full state (the local run's checkpoint
+/// seed i replaces <see cref="PathOf(int)"/> with its seed's full state (the local run's checkpoint
 /// format), and a worker that starts seed i resumes from that file when it exists, so a seed lost with
-/// its silo continues from its last checkpoint instead of tick 0. <paramref name="Every"/> = 0 saves
+/// its silo continues from its last checkpoint instead of tick 0 (a seed split over shard grains: one
+/// file per shard, <see cref="PathOf(int, int, bool)"/>). <paramref name="Every"/> = 0 saves
 /// nothing new but still resumes. The directory must be reachable under the same path from the
 /// driver and every silo (one host, or shared storage); a silo that cannot reach it fails its seed.
 /// </summary>
@@ -36,6 +37,17 @@ public sealed record SeedTickCheckpoints(
     public const string Extension = ".ckpt";
 
     public string PathOf(int seedIndex) => $"{Stem}.seed{seedIndex}{Extension}";
+
+    /// <summary>
+    /// Shard <paramref name="shard"/> of a seed split over shard grains: its latest save, or with
+    /// <paramref name="previous"/> the one before (kept because shards save one after another, so
+    /// the tick every shard has saved may be one save back for those that were faster).
+    /// </summary>
+    public string PathOf(int seedIndex, int shard, bool previous = false) =>
+        $"{Stem}.seed{seedIndex}.shard{shard}{(previous ? ".prev" : string.Empty)}{Extension}";
+
+    /// <summary>File pattern of every shard file of a seed (for removal once the seed is saved).</summary>
+    public string ShardPattern(int seedIndex) => $"{Path.GetFileName(Stem)}.seed{seedIndex}.shard*{Extension}";
 }
 
 /// <summary>

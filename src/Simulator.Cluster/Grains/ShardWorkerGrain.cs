@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Simulator.Cluster.Codecs;
 using Simulator.Cluster.Hosting;
 using Simulator.Cluster.Placement;
+using Simulator.Core.Checkpoints;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
 using Simulator.Core.World;
@@ -19,11 +20,12 @@ namespace Simulator.Cluster.Grains;
 /// is never collected mid-seed, and <see cref="ImmovableAttribute"/> keeps rebalancing from moving it.
 /// </summary>
 [SiloSlotPlacement, Immovable]
-public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo) : Grain, IShardWorkerGrain
+public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo, IServiceProvider services) : Grain, IShardWorkerGrain
 {
     private double[] _series = [];
 
-    public async Task<ShardRun> RunShard(string scenarioJson, int seedIndex, string exchangeKey, TimeSpan exchangeWait, CancellationToken cancellation)
+    public async Task<ShardRun> RunShard(
+        string scenarioJson, int seedIndex, string exchangeKey, TimeSpan exchangeWait, SeedTickCheckpoints? ticks, int fromTick, CancellationToken cancellation)
     {
         var scenario = ScenarioParser.Parse(scenarioJson, "cluster");
         if (seedIndex < 0 || seedIndex >= scenario.SeedCount)
@@ -41,9 +43,14 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
         var (run, kind, device) = await Task.Factory.StartNew(
             () =>
             {
-                using var engine = engines.Create();
-                var result = SimulationRunner.Run(single, engine, new RunOptions { Cancellation = cancellation, Progress = progress, ShardPeers = peers });
-                return (result, engine.Info.Kind, engine.Info.DeviceName);
+                var options = new RunOptions { Cancellation = cancellation, Progress = progress, ShardPeers = peers };
+                var resume = ticks is null ? null : Checkpointing(ticks, seedIndex, shard, ScenarioWriter.ToJson(single), fromTick, ref options);
+                using (resume as IDisposable)
+                {
+                    using var engine = engines.Create();
+                    var result = SimulationRunner.Run(single, engine, options);
+                    return (result, engine.Info.Kind, engine.Info.DeviceName);
+                }
             },
             cancellation,
             TaskCreationOptions.LongRunning,
@@ -68,6 +75,22 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
     }
 
     public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
+
+    /// <summary>Adds this shard's saves (rotating, so the previous one stays) and, from a positive tick, its save there to <paramref name="options"/>; returns the source to dispose.</summary>
+    private ICheckpointSource? Checkpointing(SeedTickCheckpoints ticks, int seedIndex, int shard, string singleJson, int fromTick, ref RunOptions options)
+    {
+        var files = services.GetService(typeof(ISeedCheckpointFiles)) as ISeedCheckpointFiles
+            ?? throw new InvalidOperationException($"silo {SiloLabel.Of(silo)} was started without checkpoint support, so it cannot run with tick checkpoints");
+        var resume = fromTick > 0 ? ShardTickCheckpoints.OpenAt(files, ticks, seedIndex, shard, singleJson, fromTick) : null;
+        var path = ticks.PathOf(seedIndex, shard);
+        options = options with
+        {
+            CheckpointEvery = ticks.Every,
+            Checkpoints = ticks.Every > 0 ? new ShardTickCheckpoints.RotatingSink(files.Writer(path, singleJson), path, ticks.PathOf(seedIndex, shard, previous: true)) : null,
+            Resume = resume is null ? null : new ReleasedAfterRestore(resume),
+        };
+        return resume;
+    }
 
     /// <summary>FNV-1a over the values' bytes: equal series give equal hashes; a shard that folded differently almost surely does not.</summary>
     internal static ulong Hash(double[] values)

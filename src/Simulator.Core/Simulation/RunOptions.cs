@@ -36,7 +36,8 @@ public sealed record RunOptions
     /// Run only logical shard <see cref="IShardPeers.Shard"/> of every seed's population, meeting the
     /// other shards (other processes: shard grains) at each cross-user reduction; null = every shard
     /// here. The result's series and exposure are the whole population's; its example users are
-    /// those of this shard. Needs strategies that run on shards, and no checkpoints or observer.
+    /// those of this shard; its checkpoints hold this shard's users only. Needs strategies that run on
+    /// shards, and no observer.
     /// </summary>
     public IShardPeers? ShardPeers { get; init; }
 

@@ -151,9 +151,9 @@ public static class SimulationRunner
             throw new ArgumentException($"strategies {string.Join(", ", serial)} cannot run split over shards", nameof(options));
         }
 
-        if (options.CheckpointEvery > 0 || options.Resume is not null || options.Observer is not null)
+        if (options.Observer is not null)
         {
-            throw new ArgumentException("a run split over shards takes no checkpoints, resume or observer", nameof(options));
+            throw new ArgumentException("a run split over shards takes no observer (exports are written by runs that hold every user)", nameof(options));
         }
 
         return World.ShardLayout.OneShardOf(scenario.Population.Users, scenario.Shards, peers);

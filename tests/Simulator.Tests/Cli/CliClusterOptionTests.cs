@@ -34,16 +34,12 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void ShardGrainsWithoutClusterOrWithTickCheckpointsIsAUsageError()
+    public void ShardGrainsWithoutClusterIsAUsageError()
     {
         var quickstart = Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json");
         var (code, err) = Cli("run", quickstart, "--shard-grains");
         Assert.Equal(2, code);
         Assert.Contains("--shard-grains needs --cluster", err, StringComparison.Ordinal);
-
-        (code, err) = Cli("run", quickstart, "--cluster", "127.0.0.1:30000", "--shard-grains", "--checkpoint-every", "5");
-        Assert.Equal(2, code);
-        Assert.Contains("--checkpoint-every is not available with --shard-grains", err, StringComparison.Ordinal);
     }
 
     [Fact]
