@@ -17,26 +17,7 @@ public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
 
         var cluster = await ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None);
 
-        Assert.Equal(SummaryJson.Write(local), SummaryJson.Write(cluster.Result));
-        using (var localCsv = new StringWriter())
-        using (var clusterCsv = new StringWriter())
-        {
-            MetricsCsv.Write(local, localCsv);
-            MetricsCsv.Write(cluster.Result, clusterCsv);
-            Assert.Equal(localCsv.ToString(), clusterCsv.ToString());
-        }
-
-        Assert.NotNull(local.ItemExposure);
-        Assert.NotEmpty(local.ExampleUsers);
-        using (var localExposure = new StringWriter())
-        using (var clusterExposure = new StringWriter())
-        {
-            ExposureCsv.Write(local.Strategies, local.ItemExposure, localExposure);
-            ExposureCsv.Write(cluster.Result.Strategies, cluster.Result.ItemExposure!, clusterExposure);
-            Assert.Equal(localExposure.ToString(), clusterExposure.ToString());
-        }
-
-        Assert.Equal(ExampleUsersJson.Write(local.ExampleUsers), ExampleUsersJson.Write(cluster.Result.ExampleUsers));
+        SameRunFiles.Assert(local, cluster.Result);
         Assert.Equal([0, 1, 2, 3], cluster.Seeds.Select(s => s.SeedIndex));
         var silos = fixture.Cluster.Silos.Select(s => s.SiloAddress.Endpoint.ToString()).ToHashSet();
         var used = cluster.Seeds.Select(s => silos.Single(e => s.Silo.Contains(e, StringComparison.Ordinal))).Distinct().Count();

@@ -1,7 +1,6 @@
 using Simulator.Core.Compute;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
-using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Cluster.Tests;
 
@@ -42,25 +41,7 @@ public sealed class ShardGrainRunTests(InMemoryClusterFixture fixture)
 
         var cluster = await ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, shardGrains: true);
 
-        Assert.Equal(SummaryJson.Write(local), SummaryJson.Write(cluster.Result));
-        using (var localCsv = new StringWriter())
-        using (var clusterCsv = new StringWriter())
-        {
-            MetricsCsv.Write(local, localCsv);
-            MetricsCsv.Write(cluster.Result, clusterCsv);
-            Assert.Equal(localCsv.ToString(), clusterCsv.ToString());
-        }
-
-        using (var localExposure = new StringWriter())
-        using (var clusterExposure = new StringWriter())
-        {
-            ExposureCsv.Write(local.Strategies, local.ItemExposure!, localExposure);
-            ExposureCsv.Write(cluster.Result.Strategies, cluster.Result.ItemExposure!, clusterExposure);
-            Assert.Equal(localExposure.ToString(), clusterExposure.ToString());
-        }
-
-        Assert.NotEmpty(local.ExampleUsers);
-        Assert.Equal(ExampleUsersJson.Write(local.ExampleUsers), ExampleUsersJson.Write(cluster.Result.ExampleUsers));
+        SameRunFiles.Assert(local, cluster.Result);
 
         // Each seed: 8 shards, shard s on the (s mod 3)-th silo, so 3, 3 and 2 shards per silo.
         var silos = fixture.Cluster.Silos.Select(s => s.SiloAddress.Endpoint.ToString()).ToArray();
