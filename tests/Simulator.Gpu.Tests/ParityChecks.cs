@@ -145,6 +145,36 @@ public abstract partial class ParityChecks
         CheckScoreTopK(engine, users, items, dim, k, u, it, null, exactScores: true);
     });
 
+    /// <summary>A shard's rows (global users 37..129) draw the noise the whole population draws for those users.</summary>
+    [SkippableFact(Timeout = TimeoutMs)]
+    public Task Choice_of_one_shard_keys_its_noise_by_global_user() => TestData.Run(() =>
+    {
+        var engine = RequireEngine();
+        const int users = 130, first = 37, items = 67, dim = 16, k = 10;
+        var interest = TestData.Floats(61, users * dim, -1f, 1f);
+        var slates = TestData.Ints(62, users * k, 0, items);
+        var itemVectors = TestData.Floats(63, items * dim, -1f, 1f);
+        var quality = TestData.Floats(64, items, 0f, 1f);
+        var p = new ChoiceParameters(1.5f, 0.8f, 0.7f, 0.4f, 0.85f, -1f, 0.5f, 0.4f);
+        var whole = new ChoiceOutputs(users, k);
+        var reference = new ReferenceEngine();
+        reference.Choice(ChoiceOps(reference, users, items, dim, k, interest, slates, itemVectors, quality, null, p, 9UL, 3, whole));
+
+        var rows = users - first;
+        var shard = new ChoiceOutputs(rows, k);
+        using var cols = new ColumnSet(engine);
+        engine.Choice(ChoiceOps(cols, rows, items, dim, k, interest[(first * dim)..], slates[(first * k)..], itemVectors, quality, null, p, 9UL, 3, shard, first));
+        cols.DownloadAll();
+
+        var mismatches = Enumerable.Range(0, rows).Count(i => shard.Chosen[i] != whole.Chosen[first + i]);
+        Assert.True(mismatches <= Math.Floor(rows * ChoiceMismatchFraction), $"{mismatches} of {rows} shard users chose differently from the same users in the whole population");
+
+        // Keyed by row instead, the draws would differ for most users: the check can fail.
+        var unkeyed = new ChoiceOutputs(rows, k);
+        reference.Choice(ChoiceOps(reference, rows, items, dim, k, interest[(first * dim)..], slates[(first * k)..], itemVectors, quality, null, p, 9UL, 3, unkeyed));
+        Assert.True(Enumerable.Range(0, rows).Count(i => unkeyed.Chosen[i] != whole.Chosen[first + i]) > rows / 4);
+    });
+
     [SkippableTheory(Timeout = TimeoutMs)]
     [MemberData(nameof(ChoiceCases))]
     public Task Choice_matches_reference(int users, int items, int dim, int k, bool withActive) => TestData.Run(() =>
@@ -353,8 +383,9 @@ public abstract partial class ParityChecks
     private static DecayOperands DecayOps(IColumnSource c, int users, int dim, ForgettingCurve curve, float[] peak, int[] last, float[] p1, float[] p2, float[]? pref, float[] output) =>
         new(users, dim, curve, c.In(peak), c.In(last), c.In(p1), c.In(p2), pref is null ? null : c.In(pref), c.Out(output), 0.05f, 50, 0.5f);
 
-    private static ChoiceOperands ChoiceOps(IColumnSource c, int users, int items, int dim, int k, float[] interest, int[] slates, float[] itemVectors, float[] quality, byte[]? active, ChoiceParameters p, ulong seed, int tick, ChoiceOutputs o) =>
-        new(users, items, dim, k, c.In(interest), c.In(slates), c.In(itemVectors), c.In(quality), active is null ? null : c.In(active), p, seed, tick, c.Out(o.Chosen), c.Out(o.Ctr), c.Out(o.Probabilities), c.Out(o.Dwell));
+    private static ChoiceOperands ChoiceOps(
+        IColumnSource c, int users, int items, int dim, int k, float[] interest, int[] slates, float[] itemVectors, float[] quality, byte[]? active, ChoiceParameters p, ulong seed, int tick, ChoiceOutputs o, int firstUser = 0) =>
+        new(users, items, dim, k, c.In(interest), c.In(slates), c.In(itemVectors), c.In(quality), active is null ? null : c.In(active), p, seed, tick, c.Out(o.Chosen), c.Out(o.Ctr), c.Out(o.Probabilities), c.Out(o.Dwell), firstUser);
 
     private static ReinforceOperands ReinforceOps(IColumnSource c, int users, int dim, int k, ForgettingCurve curve, float[] peak, int[] last, float[] p1, float[] p2, int[] slates, int[] chosen, int[] topic) =>
         new(users, dim, k, curve, c.Out(peak), c.Out(last), c.In(p1), c.In(p2), c.In(slates), c.In(chosen), c.In(topic), 0.05f, 0.3f, 40, 0.5f);
