@@ -93,6 +93,21 @@ public sealed class OneShardPerProcessTests
     }
 
     [Fact]
+    public void EveryShardResumedFromItsOwnCheckpointFinishesWithTheOneProcessBytes()
+    {
+        var scenario = Scenario(["popularity", "linucb", "ema"]) with { SeedCount = 1 };
+        var whole = SimulationRunner.Run(scenario, new CpuEngine(), new RunOptions { Threads = 2 });
+
+        // Each shard saves its own users every 4 ticks; then all restart from their save at tick 4.
+        var saves = Enumerable.Range(0, scenario.Shards).Select(_ => new Core.MemoryCheckpoints()).ToArray();
+        RunSplit(scenario, shard => new RunOptions { Threads = 1, CheckpointEvery = 4, Checkpoints = saves[shard] });
+        Assert.All(saves, s => Assert.Equal([4, 8], s.Saved.Select(x => x.Position.NextTick)));
+        var resumed = RunSplit(scenario, shard => new RunOptions { Threads = 1, Resume = saves[shard].Source(0) });
+
+        Assert.All(resumed, r => Assert.Equal(Bits(whole.Series), Bits(r.Series)));
+    }
+
+    [Fact]
     public void AStrategyThatCannotRunOnShardsIsRefusedByName()
     {
         var scenario = Scenario(["ema", "mf"]);
@@ -102,13 +117,17 @@ public sealed class OneShardPerProcessTests
         Assert.DoesNotContain("ema", e.Message, StringComparison.Ordinal);
     }
 
-    private static RunResult[] RunSplit(Scenario scenario, ThreadShardPeers[]? peers = null)
+    private static RunResult[] RunSplit(Scenario scenario, ThreadShardPeers[]? peers = null) =>
+        RunSplit(scenario, _ => new RunOptions { Threads = 1 }, peers);
+
+    /// <summary>One thread per shard, each with its options (by shard index) and its peers.</summary>
+    private static RunResult[] RunSplit(Scenario scenario, Func<int, RunOptions> options, ThreadShardPeers[]? peers = null)
     {
         var group = new ThreadShardPeers.Group(scenario.Shards);
         peers ??= Enumerable.Range(0, scenario.Shards).Select(s => new ThreadShardPeers(s, group)).ToArray();
         var tasks = peers
             .Select(p => Task.Factory.StartNew(
-                () => SimulationRunner.Run(scenario, new CpuEngine(), new RunOptions { Threads = 1, ShardPeers = p }),
+                () => SimulationRunner.Run(scenario, new CpuEngine(), options(p.Shard) with { ShardPeers = p }),
                 TaskCreationOptions.LongRunning))
             .ToArray();
         Assert.True(Task.WaitAll(tasks, TimeSpan.FromMinutes(2)), "a shard did not finish: a barrier was missed");
