@@ -53,9 +53,10 @@ public static class ClusterRunCommand
     }
 
     /// <summary>
-    /// A sweep on the cluster: cells one after another through one connection, each cell's seeds
-    /// spread over the silos. A lost silo ends the sweep (exit 1, no run folder); sweeps keep no
-    /// checkpoint (as locally), so rerun it, or run the remaining cells with --set.
+    /// A sweep on the cluster through one connection: every seed of every cell in one queue that
+    /// all silos draw from (with --shard-grains: cells one after another, each seed split over the
+    /// silos). A lost silo ends the sweep (exit 1, no run folder); sweeps keep no checkpoint (as
+    /// locally), so rerun it, or run the remaining cells with --set.
     /// </summary>
     private static int ExecuteSweep(System.Net.EndPoint gateway, RunSettings settings, Scenario scenario, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
@@ -68,12 +69,25 @@ public static class ClusterRunCommand
         var connection = ClusterConnection.ConnectAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), cancel).GetAwaiter().GetResult();
         try
         {
+            if (settings.ShardGrains)
+            {
+                return SweepRun.Execute(
+                    settings,
+                    scenario,
+                    cell => ClusterRunDriver.RunAsync(connection.Client, cell, settings.ExpectSilos, log, cancel, shardGrains: true).GetAwaiter().GetResult().Result,
+                    stdout,
+                    stderr);
+            }
+
             return SweepRun.Execute(
                 settings,
                 scenario,
-                cell => ClusterRunDriver.RunAsync(connection.Client, cell, settings.ExpectSilos, log, cancel, shardGrains: settings.ShardGrains).GetAwaiter().GetResult().Result,
-                stdout,
-                stderr);
+                cells =>
+                {
+                    stderr.WriteLine($"sweep: {cells.Count} cells, {cells.Sum(c => c.Scenario.SeedCount)} seeds in one queue over the silos");
+                    return ClusterRunDriver.RunSweepAsync(connection.Client, [.. cells.Select(c => c.Scenario)], settings.ExpectSilos, log, cancel).GetAwaiter().GetResult();
+                },
+                stdout);
         }
         catch (ClusterRunException e)
         {

@@ -13,8 +13,9 @@ namespace Simulator.Cli.Commands;
 /// `run` on a scenario with a sweep: every cell runs as a full scenario (all its seeds) into
 /// cells/&lt;NN_settings&gt;/ of one run folder, then the sweep's index and crossover report are
 /// written at the top. The folder is committed only when every cell is done. Cells run one
-/// after another, locally on the engine or (with --cluster) each with its seeds spread over the
-/// cluster's silos; either way a cell's files are those of a local run.
+/// after another locally on the engine; with --cluster every seed of every cell goes into one
+/// queue that all silos draw from (with --shard-grains, cells run one after another, each seed
+/// split over all silos); either way a cell's files are those of a local run.
 /// </summary>
 internal static class SweepRun
 {
@@ -26,8 +27,23 @@ internal static class SweepRun
             Cancellation = cancel,
         }), stdout, stderr);
 
-    /// <summary>The sweep with runCell running each cell's scenario to its result (all seeds).</summary>
-    public static int Execute(RunSettings settings, Scenario scenario, Func<Scenario, RunResult> runCell, TextWriter stdout, TextWriter stderr)
+    /// <summary>The sweep with runCell running each cell's scenario to its result (all seeds), one cell after another.</summary>
+    public static int Execute(RunSettings settings, Scenario scenario, Func<Scenario, RunResult> runCell, TextWriter stdout, TextWriter stderr) =>
+        Execute(
+            settings,
+            scenario,
+            cells => cells.Select(cell =>
+            {
+                stderr.WriteLine($"cell {cell.Index + 1}/{cells.Count}: {cell.Label}");
+                return runCell(cell.Scenario);
+            }),
+            stdout);
+
+    /// <summary>
+    /// The sweep with runCells giving every cell's result in cell order (lazily, one cell after
+    /// another, or all at once); each cell's files are written as its result arrives.
+    /// </summary>
+    public static int Execute(RunSettings settings, Scenario scenario, Func<IReadOnlyList<SweepCell>, IEnumerable<RunResult>> runCells, TextWriter stdout)
     {
         if (settings.CheckpointEvery is not null || settings.Resume is not null)
         {
@@ -38,10 +54,8 @@ internal static class SweepRun
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
         File.WriteAllText(folder.File(RunFileNames.Scenario), ScenarioWriter.ToJson(scenario), new UTF8Encoding(false));
         var results = new List<SweepCellResult>(cells.Count);
-        foreach (var cell in cells)
+        foreach (var (cell, run) in cells.Zip(runCells(cells)))
         {
-            stderr.WriteLine($"cell {cell.Index + 1}/{cells.Count}: {cell.Label}");
-            var run = runCell(cell.Scenario);
             var relative = Path.Combine("cells", cell.FolderName);
             RunCommand.Write(run, name => folder.File(Path.Combine(relative, name)));
             results.Add(new SweepCellResult(cell.Index, relative.Replace('\\', '/'), cell.Settings, run));

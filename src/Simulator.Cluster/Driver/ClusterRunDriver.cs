@@ -74,7 +74,38 @@ public static class ClusterRunDriver
         runs.Where(r => r.ShardSilos is not null).Take(1).SelectMany(r => r.ShardSilos!)
             .GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
 
-    /// <summary>Runs the pending seeds on the cluster and fills their entries of runs and series.</summary>
+    /// <summary>
+    /// Runs every seed of every cell of a sweep on the cluster, from one queue (a silo that finishes
+    /// takes the next seed, of whichever cell), and assembles each cell's result as a local run of
+    /// that cell would. Sweeps keep no checkpoint, as locally.
+    /// </summary>
+    public static async Task<IReadOnlyList<RunResult>> RunSweepAsync(
+        IClusterClient client, IReadOnlyList<Scenario> cells, int expectedSilos, TextWriter log, CancellationToken cancellation)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var jobs = cells.Sum(c => c.SeedCount);
+        var runs = new SeedRun[jobs];
+        var series = new double[jobs][];
+        var silos = await RunSeedsAsync(client, cells[0], [.. Enumerable.Range(0, jobs)], expectedSilos, log, null, 0, false, runs, series, cancellation, cells).ConfigureAwait(false);
+        log.WriteLine($"cluster: seeds per silo over {cells.Count} cells: {string.Join(", ", runs.GroupBy(r => r.Silo).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}");
+        var results = new List<RunResult>(cells.Count);
+        var first = 0;
+        foreach (var cell in cells)
+        {
+            var range = first..(first + cell.SeedCount);
+            results.Add(ClusterResult.Assemble(cell, series[range], runs[range], Math.Max(silos.Count, 1), started, clock.Elapsed));
+            first += cell.SeedCount;
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Runs the pending jobs on the cluster and fills their entries of runs and series: the seeds of
+    /// <paramref name="scenario"/>, or with <paramref name="cells"/> every seed of every sweep cell,
+    /// numbered cell after cell (<see cref="ClusterRunRequest.Job"/>).
+    /// </summary>
     private static async Task<IReadOnlyDictionary<SiloAddress, string>> RunSeedsAsync(
         IClusterClient client,
         Scenario scenario,
@@ -86,18 +117,20 @@ public static class ClusterRunDriver
         bool shardGrains,
         SeedRun[] runs,
         double[][] series,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        IReadOnlyList<Scenario>? cells = null)
     {
         var management = client.GetGrain<IManagementGrain>(0);
         var silos = await WaitForSilosAsync(management, expectedSilos, cancellation).ConfigureAwait(false);
-        var budget = ClusterTimeouts.Run(scenario, silos.Count);
+        var budget = cells is null ? ClusterTimeouts.Run(scenario, silos.Count) : cells.Select(c => ClusterTimeouts.Run(c, silos.Count)).Aggregate(TimeSpan.Zero, (a, b) => a + b);
         log.WriteLine($"cluster: {silos.Count} silos ({string.Join(", ", silos.Values)}); {pending.Length} seeds; time budget {budget.TotalMinutes:F0} min");
 
         var runId = $"{scenario.Name}-{Guid.NewGuid():N}";
         var coordinator = client.GetGrain<IRunCoordinatorGrain>(runId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var request = new ClusterRunRequest(
-            runId, ScenarioWriter.ToJson(scenario), scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending, checkpoint?.TickCheckpointsToUse(checkpointEvery), shardGrains);
+            runId, ScenarioWriter.ToJson(scenario), cells?.Sum(c => c.SeedCount) ?? scenario.SeedCount, silos.Count, ClusterTimeouts.SiloWait, pending, checkpoint?.TickCheckpointsToUse(checkpointEvery), shardGrains,
+            cells?.Select(ScenarioWriter.ToJson).ToArray(), cells?.Select(c => c.SeedCount).ToArray());
         var running = coordinator.Run(request, stop.Token);
         var progress = new WorkerProgress(coordinator.Progress, log);
         var watching = MembershipWatch.UntilLossAsync(management, silos, progress, stop.Token);
@@ -132,9 +165,9 @@ public static class ClusterRunDriver
             throw new ClusterRunException(await ExplainAsync(outcome.Failure, management, silos, progress).ConfigureAwait(false));
         }
 
-        foreach (var run in outcome.Seeds)
+        for (var i = 0; i < outcome.Seeds.Count; i++)
         {
-            var seed = run.SeedIndex;
+            var (run, seed) = (outcome.Seeds[i], pending[i]);
             if (run.ResumedFromTick > 0)
             {
                 log.WriteLine($"cluster: seed {seed} continued from its tick checkpoint at tick {run.ResumedFromTick}");

@@ -30,7 +30,7 @@ public interface IRunCoordinatorGrain : IGrainWithStringKey
     [ResponseTimeout("12:00:00")]
     Task<ClusterRunOutcome> Run(ClusterRunRequest request, CancellationToken cancellation);
 
-    /// <summary>Values [offset, offset + count) of seed <paramref name="seedIndex"/>'s series; interleaves with <see cref="Run"/>.</summary>
+    /// <summary>Values [offset, offset + count) of seed (for a sweep: job, see <see cref="ClusterRunRequest.Job"/>) <paramref name="seedIndex"/>'s series; interleaves with <see cref="Run"/>.</summary>
     [AlwaysInterleave]
     Task<DoubleBlock> FetchSeries(int seedIndex, int offset, int count);
 

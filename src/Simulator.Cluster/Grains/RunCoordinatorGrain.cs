@@ -49,17 +49,18 @@ public sealed partial class RunCoordinatorGrain(IClusterMembershipService member
             int position;
             while (!stop.IsCancellationRequested && (position = Interlocked.Increment(ref next)) < request.SeedIndices.Length)
             {
-                var seed = request.SeedIndices[position];
+                var job = request.SeedIndices[position];
+                var (json, seed, name) = request.Job(job);
                 try
                 {
                     RequestContext.Set(IPlacementDirector.PlacementHintKey, target.SiloAddress);
-                    var run = await worker.RunSeed(request.ScenarioJson, seed, request.TickCheckpoints, stop.Token).ConfigureAwait(true);
-                    _series[seed] = await Chunking.FetchAsync(run.SeriesLength, (o, c) => worker.FetchSeries(o, c)).ConfigureAwait(true);
-                    _runs[seed] = run;
+                    var run = await worker.RunSeed(json, seed, request.TickCheckpoints, stop.Token).ConfigureAwait(true);
+                    _series[job] = await Chunking.FetchAsync(run.SeriesLength, (o, c) => worker.FetchSeries(o, c)).ConfigureAwait(true);
+                    _runs[job] = run;
                 }
                 catch (Exception e) when (!cancellation.IsCancellationRequested)
                 {
-                    failure ??= $"silo {label}{SeedProgress.Describe(_progress.GetValueOrDefault(label))} failed while running seed {seed}: {FailureText.Brief(e)}";
+                    failure ??= $"silo {label}{SeedProgress.Describe(_progress.GetValueOrDefault(label))} failed while running {name}: {FailureText.Brief(e)}";
                     await stop.CancelAsync().ConfigureAwait(true);
                 }
             }

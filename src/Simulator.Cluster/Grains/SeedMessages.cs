@@ -7,7 +7,9 @@ namespace Simulator.Cluster.Grains;
 /// <paramref name="Seeds"/> seeds, of which those in <paramref name="SeedIndices"/> (ascending;
 /// all of them unless the run resumes from a checkpoint). With <paramref name="ShardGrains"/>, each
 /// seed's users are split over one shard grain per logical shard (spread over every silo) instead
-/// of running whole seeds on silos.
+/// of running whole seeds on silos. A sweep gives its cells' scenarios in <paramref name="CellJsons"/>:
+/// the work is then every seed of every cell, numbered cell after cell (<see cref="Job"/>), handed
+/// out from one queue so every silo stays busy however few seeds a cell has.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ClusterRunRequest(
@@ -18,7 +20,27 @@ public sealed record ClusterRunRequest(
     [property: Id(4)] TimeSpan SiloWait,
     [property: Id(5)] int[] SeedIndices,
     [property: Id(6)] SeedTickCheckpoints? TickCheckpoints = null,
-    [property: Id(7)] bool ShardGrains = false);
+    [property: Id(7)] bool ShardGrains = false,
+    [property: Id(8)] IReadOnlyList<string>? CellJsons = null,
+    [property: Id(9)] IReadOnlyList<int>? CellSeeds = null)
+{
+    /// <summary>The scenario JSON, the seed index within its cell and how to name job <paramref name="index"/> (a seed of the run, or of a sweep cell).</summary>
+    public (string ScenarioJson, int Seed, string Name) Job(int index)
+    {
+        if (CellJsons is null || CellSeeds is null)
+        {
+            return (ScenarioJson, index, $"seed {index}");
+        }
+
+        var cell = 0;
+        while (index >= CellSeeds[cell])
+        {
+            index -= CellSeeds[cell++];
+        }
+
+        return (CellJsons[cell], index, $"seed {index} of sweep cell {cell + 1}");
+    }
+}
 
 /// <summary>
 /// Tick checkpoints of a cluster run's seeds: every <paramref name="Every"/> ticks the worker running
