@@ -28,6 +28,8 @@ public sealed partial class CpuEngine
     /// never read for ownership, which was a third of the traffic. Each curve is rewritten as
     /// powers of two with per-user constants (see <see cref="DecayCoefficients"/>), so the inner
     /// loop is one integer subtraction, a conversion, an FMA and <see cref="FastVectorMath.Exp2(Vector512{float})"/>.
+    /// Each row's inputs are prefetched a little ahead (<see cref="DecayPrefetchElements"/>), so
+    /// the loads of later rows are in flight while this one is computed.
     /// Values do not depend on where the output happens to be aligned, nor on the thread count.
     /// </summary>
     public void Decay(in DecayOperands op)
