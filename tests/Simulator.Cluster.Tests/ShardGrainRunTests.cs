@@ -43,6 +43,8 @@ public sealed class ShardGrainRunTests(InMemoryClusterFixture fixture)
 
         SameRunFiles.Assert(local, cluster.Result);
 
+        Assert.StartsWith("3 silos, 8 shard grains per seed: ", cluster.Result.Environment.DeviceName, StringComparison.Ordinal);
+
         // Each seed: 8 shards, shard s on the (s mod 3)-th silo, so 3, 3 and 2 shards per silo.
         var silos = fixture.Cluster.Silos.Select(s => s.SiloAddress.Endpoint.ToString()).ToArray();
         foreach (var seed in cluster.Seeds)

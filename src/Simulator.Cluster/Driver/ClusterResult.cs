@@ -43,7 +43,7 @@ public static class ClusterResult
             ItemExposure = SumExposure(runs),
             Environment = new RunEnvironment(
                 $"orleans/{string.Join('+', engines)}",
-                $"{silos} silos: {string.Join(", ", devices)}",
+                $"{silos} silos{ShardGrains(runs)}: {string.Join(", ", devices)}",
                 RuntimeInformation.FrameworkDescription,
                 RuntimeInformation.OSDescription,
                 Environment.ProcessorCount,
@@ -53,6 +53,10 @@ public static class ClusterResult
         };
         return SimulationRunner.WithDerivedStatistics(run, scenario);
     }
+
+    /// <summary>", 8 shard grains per seed" when the seeds ran split over shard grains; empty otherwise.</summary>
+    private static string ShardGrains(IReadOnlyList<SeedRun> runs) =>
+        runs.FirstOrDefault(r => r.ShardSilos is not null) is { ShardSilos: { } shards } ? $", {shards.Count} shard grains per seed" : string.Empty;
 
     /// <summary>Per-item exposures summed over seeds in seed order, as a local run sums them; null when not counted.</summary>
     private static long[][]? SumExposure(IReadOnlyList<SeedRun> runs)
