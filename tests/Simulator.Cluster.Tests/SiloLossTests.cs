@@ -31,20 +31,7 @@ public sealed class SiloLossTests : IDisposable
         var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint);
 
         // Kill once a seed is saved, so the resume below merges saved and rerun seeds.
-        var waited = Stopwatch.StartNew();
-        while (checkpoint.Seeds.Count == 0 && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.False(run.IsCompleted, "the run finished before the silo was killed; make the scenario larger");
-
-        var clock = Stopwatch.StartNew();
-        await cluster.KillSiloAsync(victim);
-        var error = await Assert.ThrowsAsync<ClusterRunException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the driver took {clock.Elapsed.TotalSeconds:F1} s to report the lost silo");
-        Assert.Contains(victim.SiloAddress.Endpoint.ToString(), error.Message, StringComparison.Ordinal);
+        var error = await KillWhenAndExpectTheLoss(cluster, victim, run, () => checkpoint.Seeds.Count > 0);
 
         // Where the lost silo had got to (a tick, the start of its seed) is said when the driver knew
         // it; on a loaded machine the kill can land before the silo's first report.
@@ -76,19 +63,7 @@ public sealed class SiloLossTests : IDisposable
 
         // Kill once a seed is saved and every shard of the next one has a tick checkpoint.
         var shardFiles = Enumerable.Range(0, 4).Select(s => checkpoint.TickCheckpoints(0).PathOf(1, s)).ToArray();
-        var waited = Stopwatch.StartNew();
-        while (!(checkpoint.Seeds.Count > 0 && shardFiles.All(File.Exists)) && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.False(run.IsCompleted, "the run finished before the silo was killed; make the scenario larger");
-
-        var clock = Stopwatch.StartNew();
-        await cluster.KillSiloAsync(victim);
-        var error = await Assert.ThrowsAsync<ClusterRunException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the driver took {clock.Elapsed.TotalSeconds:F1} s to report the lost silo");
-        Assert.Contains(victim.SiloAddress.Endpoint.ToString(), error.Message, StringComparison.Ordinal);
+        await KillWhenAndExpectTheLoss(cluster, victim, run, () => checkpoint.Seeds.Count > 0 && shardFiles.All(File.Exists));
 
         var saved = SeedCheckpoint.Open(path);
         Assert.InRange(saved.Seeds.Count, 1, scenario.SeedCount - 1);
@@ -121,15 +96,7 @@ public sealed class SiloLossTests : IDisposable
         var victim = cluster.SecondarySilos[^1];
         var run = ClusterRunDriver.RunAsync(cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None, checkpoint, every);
 
-        var waited = Stopwatch.StartNew();
-        while (!Enumerable.Range(0, 3).All(s => File.Exists(ticks.PathOf(s))) && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.False(run.IsCompleted, "the run finished before the silo was killed; make the scenario larger");
-        await cluster.KillSiloAsync(victim);
-        await Assert.ThrowsAsync<ClusterRunException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        await KillWhenAndExpectTheLoss(cluster, victim, run, () => Enumerable.Range(0, 3).All(s => File.Exists(ticks.PathOf(s))));
 
         // The lost seed (and any other unfinished one) has its tick checkpoint; the resume, which
         // saves nothing new (every = 0), continues each from it on the two silos left.
@@ -150,5 +117,26 @@ public sealed class SiloLossTests : IDisposable
         // Once the run folder is written the CLI deletes the seeds file, and with it every tick checkpoint.
         saved.Delete();
         Assert.Empty(Directory.EnumerateFiles(_folder));
+    }
+
+    /// <summary>
+    /// Kills <paramref name="victim"/> once <paramref name="ready"/> holds (the run must still be going),
+    /// then expects the driver to fail within 30 s with a message naming the victim; returns the failure.
+    /// </summary>
+    private static async Task<ClusterRunException> KillWhenAndExpectTheLoss(TestCluster cluster, SiloHandle victim, Task<ClusterRun> run, Func<bool> ready)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!ready() && !run.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(run.IsCompleted, "the run finished before the silo was killed; make the scenario larger");
+        var clock = Stopwatch.StartNew();
+        await cluster.KillSiloAsync(victim);
+        var error = await Assert.ThrowsAsync<ClusterRunException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the driver took {clock.Elapsed.TotalSeconds:F1} s to report the lost silo");
+        Assert.Contains(victim.SiloAddress.Endpoint.ToString(), error.Message, StringComparison.Ordinal);
+        return error;
     }
 }
