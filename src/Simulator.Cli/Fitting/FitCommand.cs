@@ -123,7 +123,7 @@ public static class FitCommand
         }
 
         var fit = ForgettingFitter.Fit(likelihood, curves);
-        var summary = Summary(path, read, stats, fit);
+        var summary = Summary(path, read, stats, fit, likelihood);
         stdout.Write(summary);
         if (reportDir is not null)
         {
@@ -229,7 +229,7 @@ public static class FitCommand
     }
 
     /// <summary>The printed summary (also fit-summary.txt in the report).</summary>
-    public static string Summary(string path, LogReadResult read, LogStatistics stats, ForgettingFit fit)
+    public static string Summary(string path, LogReadResult read, LogStatistics stats, ForgettingFit fit, ForgettingLikelihood? likelihood = null)
     {
         var unit = read.UnitName;
         var s = new StringBuilder();
@@ -250,11 +250,32 @@ public static class FitCommand
         }
 
         s.AppendLine(CultureInfo.InvariantCulture, $"  likelihood: {fit.LikelihoodKind}");
+        if (likelihood is ImpressionLikelihood impressions)
+        {
+            s.AppendLine(impressions.HasQualityTerm
+                ? string.Create(CultureInfo.InvariantCulture, $"    item quality: fitted, coefficient {F(impressions.QualityCoefficientOf(fit.Best.Extra))} per unit of quality (logit scale)")
+                : "    item quality: absent (the log has no item quality); quality differences remain as noise");
+            s.AppendLine(impressions.OffTopicWeight > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"    off-topic appeal: modelled, other topics weigh {F(impressions.OffTopicWeight)} of an item's own topic (from the scenario's item focus)")
+                : "    off-topic appeal: absent (item focus unknown); items are taken as pure topics");
+        }
+
         s.AppendLine("    family        parameter 1    parameter 2    baseline    log-likelihood          AIC");
         foreach (var f in fit.Families)
         {
             var mark = ReferenceEquals(f, fit.Best) ? "  <- best" : string.Empty;
             s.AppendLine(CultureInfo.InvariantCulture, $"    {Curve(f.Shape.Curve),-12} {F(f.Shape.P1),12} {(f.Shape.Curve == ForgettingCurve.Exponential ? "-" : F(f.Shape.P2)),14} {(double.IsNaN(f.Baseline) ? "-" : F(f.Baseline)),11} {F(f.LogLikelihood),17} {F(f.Aic),12}{mark}");
+        }
+
+        if (fit.TimeScale is { } check)
+        {
+            s.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"  time-scale check: the {Curve(fit.Best.Shape.Curve)} curve {F(check.Factor)}x faster loses {F(check.DropFaster)} log-likelihood units, {F(check.Factor)}x slower {F(check.DropSlower)} (other parameters re-fitted; under {F(TimeScaleCheck.Threshold)} = inside the 95% interval)"));
+            if (!check.Identified)
+            {
+                s.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  WARNING: the log does not identify the forgetting curve: a curve {F(check.Factor)}x {(check.DropFaster < TimeScaleCheck.Threshold ? "faster" : "slower")} fits as well, so the parameters below (and a calibrated scenario) are not supported by the data. Usual cause: what was shown depended on what was clicked (targeted slates), so nearly every impression is of a recently clicked topic; fit a log with random or exploratory slates"));
+            }
         }
 
         var speeds = fit.Users.Select(u => fit.Best.Shape.P1 * Math.Exp(u.LogFactor)).Order().ToArray();

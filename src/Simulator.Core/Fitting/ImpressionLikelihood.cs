@@ -6,7 +6,7 @@ namespace Simulator.Core.Fitting;
 /// answered by one multinomial-logit choice among its items and a no-click option, so an item of
 /// topic g at 0-based position j is chosen with probability
 ///   exp(A_ug S_ug(t) + gamma j) / (exp(c_u) + sum over the slate of the same),
-/// where S_ug(t) = b + (peak_ug - b) R(t - last_ug) is the user's strength in topic g, last_ug the
+/// (plus the quality and off-topic terms below), where S_ug(t) = b + (peak_ug - b) R(t - last_ug) is the user's strength in topic g, last_ug the
 /// time of the last click on g (the log's origin at first, with peak 1, as every simulated topic
 /// starts engaged at tick 0), and a click moves the peak to w + eta (1 - w) from the strength w
 /// it met, exactly the simulator's reinforcement. The curve, the baseline b (as the offset
@@ -23,8 +23,16 @@ namespace Simulator.Core.Fitting;
 /// intercept and slope of a topic are tied by the baseline; freeing them, or resetting the peak
 /// to 1 at every click, lets the per-group slope absorb reinforcement and preference and leaves
 /// the curve's shape to fit the timing of the first few ticks, which pulled the fit toward a
-/// sigmoid with a short half-life. Item quality and the off-topic part of item embeddings are
-/// not in the log's columns and remain as noise.
+/// sigmoid with a short half-life.
+/// Two further terms of the simulator's utility v = beta1 &lt;interest, x_i&gt; + beta2 q_i enter when the
+/// log carries them. Item quality: + beta q_i with beta a population parameter (extra parameter 4),
+/// when <see cref="InteractionLog.HasQuality"/>. Off-topic appeal: an item's embedding puts the
+/// focus f on its primary topic and 1 - f on the others, so it also draws on the user's strength in
+/// every other topic; with the off-topic weights taken at their mean (1 - f) / (D - 1) the logit
+/// becomes A_g S_g + rho sum over h != g of A_h S_h, rho = (1 - f) / (f (D - 1)), when
+/// <see cref="InteractionLog.ItemFocus"/> is known. Left out, both are omitted variables of a
+/// logit: they bias the amplitudes and through them the curve (measured on fast-forgetting.json:
+/// each moved the AIC choice towards the sigmoid by 5 to 8 units).
 /// </summary>
 public sealed class ImpressionLikelihood : ForgettingLikelihood
 {
@@ -38,6 +46,8 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     private readonly int[] _topic;
     private readonly short[] _position;
     private readonly bool[] _clicked;
+    private readonly double[]? _quality;
+    private readonly double _offTopic;
     private readonly double[][] _profile;
     private readonly int[] _userClicks;
     private readonly double _gamma;
@@ -46,9 +56,11 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     private readonly double _origin;
 
     private ImpressionLikelihood(
-        int[] groupStart, int[] groupUser, int users, int[] groupSlateStart, int[] slateStart, double[] slateTime, int[] topic, short[] position, bool[] clicked, int topics, int[] userClicks, double origin, double typical)
+        int[] groupStart, int[] groupUser, int users, int[] groupSlateStart, int[] slateStart, double[] slateTime, int[] topic, short[] position, bool[] clicked, double[]? quality, double offTopic, int topics, int[] userClicks, double origin, double typical)
         : base(groupStart, groupUser, users)
     {
+        _quality = quality;
+        _offTopic = offTopic;
         _groupSlateStart = groupSlateStart;
         _slateStart = slateStart;
         _slateTime = slateTime;
@@ -74,12 +86,24 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         }
     }
 
-    public override int ExtraParameters => 3;
+    public override int ExtraParameters => _quality is null ? 3 : 4;
 
     public override bool HasOffset => true;
 
-    /// <summary>Reinforcement eta = 0.5 to start (logit 0); amplitude prior mean 1 and sd 1.5.</summary>
-    public override double[] InitialExtra => [0.0, 1.0, Math.Log(1.5)];
+    /// <summary>Reinforcement eta = 0.5 to start (logit 0); amplitude prior mean 1 and sd 1.5; quality coefficient 0.</summary>
+    public override double[] InitialExtra => _quality is null ? [0.0, 1.0, Math.Log(1.5)] : [0.0, 1.0, Math.Log(1.5), 0.0];
+
+    /// <summary>Whether the likelihood has the quality term (the log carries item quality).</summary>
+    public bool HasQualityTerm => _quality is not null;
+
+    /// <summary>
+    /// rho, the weight of the other topics' strengths relative to the item's own topic
+    /// ((1 - f) / (f (D - 1)) from the log's item focus f over D topics); 0 when the focus is unknown.
+    /// </summary>
+    public double OffTopicWeight => _offTopic;
+
+    /// <summary>The quality coefficient (utility per unit of quality, on the logit scale) that the extra parameters stand for; NaN without the quality term.</summary>
+    public double QualityCoefficientOf(double[] extra) => _quality is null ? double.NaN : extra[3];
 
     public override double TypicalTime { get; }
 
@@ -102,6 +126,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         var topic = new int[order.Length];
         var position = new short[order.Length];
         var clicked = new bool[order.Length];
+        var quality = log.HasQuality ? new double[order.Length] : null;
         var groupStart = new List<int> { 0 };
         var groupUser = new List<int>();
         var groupSlateStart = new List<int> { 0 };
@@ -121,6 +146,11 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
             topic[i] = t;
             position[i] = Math.Max((short)0, log.Position[r]);
             clicked[i] = log.Clicked[r];
+            if (quality is not null)
+            {
+                quality[i] = log.Quality[r];
+            }
+
             if (clicked[i])
             {
                 userClicks[log.UserOf(history[r])]++;
@@ -146,7 +176,14 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         gaps.Sort();
         var typical = gaps.Count > 0 ? Math.Max(gaps[gaps.Count / 4], 1e-6) : 1;
         return new ImpressionLikelihood(
-            [.. groupStart], [.. groupUser], log.Users, [.. groupSlateStart], [.. slateStart], [.. slateTime], topic, position, clicked, Math.Max(1, topicIndex.Count), userClicks, log.Origin, typical);
+            [.. groupStart], [.. groupUser], log.Users, [.. groupSlateStart], [.. slateStart], [.. slateTime], topic, position, clicked, quality, OffTopicWeightOf(log), Math.Max(1, topicIndex.Count), userClicks, log.Origin, typical);
+    }
+
+    /// <summary>rho = (1 - f) / (f (D - 1)) from the log's item focus f over D topics; 0 when either is unknown or f = 1.</summary>
+    private static double OffTopicWeightOf(InteractionLog log)
+    {
+        var f = log.ItemFocus;
+        return double.IsFinite(f) && f > 0 && f < 1 && log.CatalogTopics > 1 ? (1 - f) / (f * (log.CatalogTopics - 1)) : 0;
     }
 
     protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra) =>
@@ -163,25 +200,43 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         var eta = Logistic(extra[0]);
         var amplitudeMean = extra[1];
         var amplitudePrecision = Math.Exp(-2 * extra[2]);
+        var beta = _quality is null ? 0 : extra[3];
+        var rho = _offTopic;
+        var own = 1 - rho;
         var rowStart = RowStart(group);
         var n = RowEnd(group) - rowStart;
         var d = _topics;
+        var slateFrom = _groupSlateStart[group];
+        var slateTo = _groupSlateStart[group + 1];
+        var slates = slateTo - slateFrom;
         var strength = n <= 1024 ? stackalloc double[n] : new double[n];
+        var fixedPart = n <= 1024 ? stackalloc double[n] : new double[n];
+
+        // Strength of every topic at every slate, only needed for the off-topic term.
+        var allStrengths = rho == 0 ? [] : slates * d <= 2048 ? stackalloc double[slates * d] : new double[slates * d];
         Span<double> peak = d <= 64 ? stackalloc double[d] : new double[d];
         Span<double> last = d <= 64 ? stackalloc double[d] : new double[d];
         peak.Fill(1);
         last.Fill(_origin);
-        var slateFrom = _groupSlateStart[group];
-        var slateTo = _groupSlateStart[group + 1];
         for (var s = slateFrom; s < slateTo; s++)
         {
             var t = _slateTime[s];
+            if (rho != 0)
+            {
+                var all = allStrengths.Slice((s - slateFrom) * d, d);
+                for (var g = 0; g < d; g++)
+                {
+                    all[g] = baseline + ((peak[g] - baseline) * shape.Retention(t - last[g]));
+                }
+            }
+
             var clickedRow = -1;
             for (var r = _slateStart[s]; r < _slateStart[s + 1]; r++)
             {
                 var g = _topic[r];
                 var dt = t - last[g];
                 strength[r - rowStart] = baseline + ((peak[g] - baseline) * shape.Retention(dt));
+                fixedPart[r - rowStart] = (_gamma * _position[r]) + (_quality is null ? 0 : beta * _quality[r]);
                 if (rowDt is not null)
                 {
                     rowDt[r] = dt;
@@ -207,12 +262,14 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         Span<double> gradient = stackalloc double[dim];
         Span<double> step = stackalloc double[dim];
         Span<double> mean = stackalloc double[dim];
+        Span<double> ownMean = stackalloc double[d];
         var hessian = new double[dim * dim];
         var logDeterminant = 0.0;
         for (var iteration = 0; iteration < 60; iteration++)
         {
-            // Gradient and negative Hessian of the penalised log-likelihood; the features of an item
-            // are its strength in its topic's slot, the no-click option's a 1 in the last slot.
+            // Gradient and negative Hessian of the penalised log-likelihood. An item of topic g has
+            // the features rho S + (1 - rho) S_g e_g (S the strengths of all topics at the slate's
+            // time; just S_g e_g without the off-topic term), the no-click option a 1 in the last slot.
             for (var a = 0; a < d; a++)
             {
                 gradient[a] = -(theta[a] - amplitudeMean) * amplitudePrecision;
@@ -231,29 +288,62 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
             {
                 var from = _slateStart[s];
                 var to = _slateStart[s + 1];
-                var (max, total) = Normaliser(theta, d, from, to, strength, rowStart);
-                mean.Clear();
+                var all = rho == 0 ? [] : allStrengths.Slice((s - slateFrom) * d, d);
+                var common = rho == 0 ? 0 : rho * Dot(theta, all);
+                var (max, total) = Normaliser(theta, d, from, to, strength, fixedPart, rowStart, own, common);
+                ownMean.Clear();
                 var noClick = Math.Exp(theta[d] - max) / total;
-                mean[d] = noClick;
+                var clickMass = 0.0;
                 hessian[(d * dim) + d] += noClick;
-                var anyClick = false;
+                var clickedRow = -1;
                 for (var r = from; r < to; r++)
                 {
                     var x = strength[r - rowStart];
-                    var p = Math.Exp(Eta(theta, r, x) - max) / total;
+                    var p = Math.Exp(Eta(theta, r, x, fixedPart[r - rowStart], own, common) - max) / total;
                     var g = _topic[r];
-                    mean[g] += p * x;
-                    hessian[(g * dim) + g] += p * x * x;
+                    clickMass += p;
+                    ownMean[g] += p * x;
+                    hessian[(g * dim) + g] += own * own * p * x * x;
                     if (_clicked[r])
                     {
-                        gradient[g] += x;
-                        anyClick = true;
+                        clickedRow = r;
                     }
                 }
 
-                if (!anyClick)
+                // Mean feature m = rho P S + (1 - rho) v (v: click-weighted own strengths), no-click p0.
+                for (var a = 0; a < d; a++)
+                {
+                    mean[a] = (own * ownMean[a]) + (rho == 0 ? 0 : rho * clickMass * all[a]);
+                }
+
+                mean[d] = noClick;
+                if (clickedRow >= 0)
+                {
+                    var g = _topic[clickedRow];
+                    gradient[g] += own * strength[clickedRow - rowStart];
+                    if (rho != 0)
+                    {
+                        for (var a = 0; a < d; a++)
+                        {
+                            gradient[a] += rho * all[a];
+                        }
+                    }
+                }
+                else
                 {
                     gradient[d] += 1;
+                }
+
+                if (rho != 0)
+                {
+                    // Second moment's dense part: rho^2 P S S^T + rho (1 - rho) (S v^T + v S^T).
+                    for (var a = 0; a < d; a++)
+                    {
+                        for (var b = 0; b < d; b++)
+                        {
+                            hessian[(a * dim) + b] += (rho * rho * clickMass * all[a] * all[b]) + (rho * own * ((all[a] * ownMean[b]) + (ownMean[a] * all[b])));
+                        }
+                    }
                 }
 
                 for (var a = 0; a < dim; a++)
@@ -299,12 +389,13 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         {
             var from = _slateStart[s];
             var to = _slateStart[s + 1];
-            var (max, total) = Normaliser(theta, d, from, to, strength, rowStart);
+            var common = rho == 0 ? 0 : rho * Dot(theta, allStrengths.Slice((s - slateFrom) * d, d));
+            var (max, total) = Normaliser(theta, d, from, to, strength, fixedPart, rowStart, own, common);
             var logTotal = max + Math.Log(total);
             var chosen = theta[d];
             for (var r = from; r < to; r++)
             {
-                var e = Eta(theta, r, strength[r - rowStart]);
+                var e = Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart], own, common);
                 if (_clicked[r])
                 {
                     chosen = e;
@@ -326,24 +417,40 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     /// The slate's softmax normaliser over its rows [from, to) and the no-click option theta[d]:
     /// the largest logit, and the sum of exp(logit - largest) (shifted so nothing overflows).
     /// </summary>
-    private (double Max, double Total) Normaliser(double[] theta, int d, int from, int to, ReadOnlySpan<double> strength, int rowStart)
+    private (double Max, double Total) Normaliser(double[] theta, int d, int from, int to, ReadOnlySpan<double> strength, ReadOnlySpan<double> fixedPart, int rowStart, double own, double common)
     {
         var max = theta[d];
         for (var r = from; r < to; r++)
         {
-            max = Math.Max(max, Eta(theta, r, strength[r - rowStart]));
+            max = Math.Max(max, Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart], own, common));
         }
 
         var total = Math.Exp(theta[d] - max);
         for (var r = from; r < to; r++)
         {
-            total += Math.Exp(Eta(theta, r, strength[r - rowStart]) - max);
+            total += Math.Exp(Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart], own, common) - max);
         }
 
         return (max, total);
     }
 
-    private double Eta(double[] theta, int row, double strength) => (theta[_topic[row]] * strength) + (_gamma * _position[row]);
+    /// <summary>
+    /// An item's logit: (1 - rho) A_g S_g + rho sum_h A_h S_h (the common part, the same for the
+    /// whole slate) + gamma j + beta q (the fixed part, which does not depend on the amplitudes).
+    /// </summary>
+    private double Eta(double[] theta, int row, double strength, double fixedPart, double own, double common) =>
+        (own * theta[_topic[row]] * strength) + common + fixedPart;
+
+    private static double Dot(double[] theta, ReadOnlySpan<double> strengths)
+    {
+        var sum = 0.0;
+        for (var g = 0; g < strengths.Length; g++)
+        {
+            sum += theta[g] * strengths[g];
+        }
+
+        return sum;
+    }
 
     /// <summary>Solves H x = g for a symmetric positive definite H (Cholesky; H is overwritten) and returns ln det H.</summary>
     private static double SolveSymmetric(double[] h, ReadOnlySpan<double> g, Span<double> x, int n)
