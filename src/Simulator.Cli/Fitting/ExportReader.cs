@@ -12,8 +12,7 @@ namespace Simulator.Cli.Fitting;
 /// when it has a seed column: each seed draws its own catalog). Every seed x strategy x user is a
 /// separate history (each strategy's world is its own counterfactual), and a user is a seed x
 /// user, because per-user forgetting parameters are drawn per seed. Time is tick x tickLength
-/// from scenario.json when the folder has one; its catalog focus and topic count give the
-/// impression likelihood's off-topic term.
+/// from scenario.json when the folder has one.
 /// </summary>
 public static class ExportReader
 {
@@ -31,15 +30,10 @@ public static class ExportReader
         var notes = new List<string>();
         var (items, hasQuality, seeded) = ReadItems(Path.Combine(folder, "items.csv"));
         var itemLookup = items.GetAlternateLookup<ReadOnlySpan<char>>();
-        var (tickLength, focus, catalogTopics) = ScenarioFacts(Path.Combine(folder, "scenario.json"), notes);
+        var tickLength = TickLength(Path.Combine(folder, "scenario.json"), notes);
         if (!hasQuality)
         {
             notes.Add("items.csv has no quality column: the impression likelihood has no quality term");
-        }
-
-        if (!double.IsFinite(focus))
-        {
-            notes.Add("no readable scenario.json beside the export: item focus unknown, items are taken as pure topics (no off-topic term)");
         }
 
         var file = Path.GetFileName(interactions);
@@ -47,7 +41,7 @@ public static class ExportReader
         var histories = new IdTable();
         var users = new IdTable();
         var topics = new IdTable();
-        var log = new InteractionLog { HasImpressions = true, Origin = 0, HasQuality = hasQuality, ItemFocus = focus, CatalogTopics = catalogTopics };
+        var log = new InteractionLog { HasImpressions = true, Origin = 0, HasQuality = hasQuality };
         Span<Range> fields = stackalloc Range[32];
         Span<char> key = stackalloc char[256];
         int[] at = [];
@@ -227,23 +221,21 @@ public static class ExportReader
         return (items, quality >= 0, seed >= 0);
     }
 
-    /// <summary>Tick length, catalog item focus and topic count from the export's scenario.json; (1, NaN, 0) without one.</summary>
-    private static (double TickLength, double Focus, int Topics) ScenarioFacts(string scenarioPath, List<string> notes)
+    private static double TickLength(string scenarioPath, List<string> notes)
     {
         if (!File.Exists(scenarioPath))
         {
-            return (1, double.NaN, 0);
+            return 1;
         }
 
         try
         {
-            var scenario = ScenarioParser.Parse(File.ReadAllText(scenarioPath), "export");
-            return (scenario.TickLength, scenario.Catalog.Focus, scenario.Dim);
+            return ScenarioParser.Parse(File.ReadAllText(scenarioPath), "export").TickLength;
         }
         catch (ScenarioException e)
         {
             notes.Add($"scenario.json beside the export could not be read ({e.Message.Split('\n')[0]}); one tick is taken as one time unit");
-            return (1, double.NaN, 0);
+            return 1;
         }
     }
 }

@@ -255,9 +255,6 @@ public static class FitCommand
             s.AppendLine(impressions.HasQualityTerm
                 ? string.Create(CultureInfo.InvariantCulture, $"    item quality: fitted, coefficient {F(impressions.QualityCoefficientOf(fit.Best.Extra))} per unit of quality (logit scale)")
                 : "    item quality: absent (the log has no item quality); quality differences remain as noise");
-            s.AppendLine(impressions.OffTopicWeight > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"    off-topic appeal: modelled, other topics weigh {F(impressions.OffTopicWeight)} of an item's own topic (from the scenario's item focus)")
-                : "    off-topic appeal: absent (item focus unknown); items are taken as pure topics");
         }
 
         s.AppendLine("    family        parameter 1    parameter 2    baseline    log-likelihood          AIC");
@@ -265,6 +262,13 @@ public static class FitCommand
         {
             var mark = ReferenceEquals(f, fit.Best) ? "  <- best" : string.Empty;
             s.AppendLine(CultureInfo.InvariantCulture, $"    {Curve(f.Shape.Curve),-12} {F(f.Shape.P1),12} {(f.Shape.Curve == ForgettingCurve.Exponential ? "-" : F(f.Shape.P2)),14} {(double.IsNaN(f.Baseline) ? "-" : F(f.Baseline)),11} {F(f.LogLikelihood),17} {F(f.Aic),12}{mark}");
+        }
+
+        var lowestAic = fit.Families.MinBy(f => f.Aic)!;
+        if (!ReferenceEquals(lowestAic, fit.Best))
+        {
+            s.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {Curve(fit.Best.Shape.Curve)} chosen: within {F(ForgettingFitter.AicEquivalence)} AIC of {Curve(lowestAic.Shape.Curve)} ({F(fit.Best.Aic - lowestAic.Aic)}) with fewer parameters"));
         }
 
         if (fit.TimeScale is { } check)

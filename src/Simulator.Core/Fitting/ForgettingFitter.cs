@@ -83,7 +83,7 @@ public static class ForgettingFitter
     {
         families ??= [ForgettingCurve.Exponential, ForgettingCurve.Sigmoid, ForgettingCurve.PowerLaw];
         var fits = families.Select(f => FitFamily(likelihood, f)).ToArray();
-        var best = fits.MinBy(f => f.Aic)!;
+        var best = Choose(fits);
         var users = FitUsers(likelihood, best);
         var heterogeneity = FitHeterogeneity(likelihood, best);
         var timeScale = CheckTimeScale(likelihood, best);
@@ -94,6 +94,22 @@ public static class ForgettingFitter
         // exports whose pooled fit was within 10%), which shrinking by the fitted spread corrects
         // only partly.
         return new ForgettingFit(likelihood.Kind, fits, best, users, heterogeneity, best.Shape) { TimeScale = timeScale };
+    }
+
+    /// <summary>Families whose AIC is within this of the lowest are taken as equally supported (Burnham and Anderson's rule of thumb).</summary>
+    public const double AicEquivalence = 2.0;
+
+    /// <summary>
+    /// The chosen family: the fewest parameters among those within <see cref="AicEquivalence"/> of
+    /// the lowest AIC, then the lowest AIC. Why not the lowest AIC alone: a sigmoid whose midpoint
+    /// is below its width is nearly an exponential, so on exponential data it can win by a
+    /// fraction of a unit (0.9 on the exponential fixture once item quality was modelled), a
+    /// difference AIC does not resolve.
+    /// </summary>
+    public static FamilyFit Choose(IReadOnlyList<FamilyFit> fits)
+    {
+        var lowest = fits.Min(f => f.Aic);
+        return fits.Where(f => f.Aic <= lowest + AicEquivalence).OrderBy(f => f.Parameters).ThenBy(f => f.Aic).First();
     }
 
     /// <summary>Time-scale factor of <see cref="CheckTimeScale"/>: a curve twice as fast or twice as slow.</summary>

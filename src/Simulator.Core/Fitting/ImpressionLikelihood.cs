@@ -6,7 +6,7 @@ namespace Simulator.Core.Fitting;
 /// answered by one multinomial-logit choice among its items and a no-click option, so an item of
 /// topic g at 0-based position j is chosen with probability
 ///   exp(A_ug S_ug(t) + gamma j) / (exp(c_u) + sum over the slate of the same),
-/// (plus the quality and off-topic terms below), where S_ug(t) = b + (peak_ug - b) R(t - last_ug) is the user's strength in topic g, last_ug the
+/// where S_ug(t) = b + (peak_ug - b) R(t - last_ug) is the user's strength in topic g, last_ug the
 /// time of the last click on g (the log's origin at first, with peak 1, as every simulated topic
 /// starts engaged at tick 0), and a click moves the peak to w + eta (1 - w) from the strength w
 /// it met, exactly the simulator's reinforcement. The curve, the baseline b (as the offset
@@ -24,15 +24,13 @@ namespace Simulator.Core.Fitting;
 /// to 1 at every click, lets the per-group slope absorb reinforcement and preference and leaves
 /// the curve's shape to fit the timing of the first few ticks, which pulled the fit toward a
 /// sigmoid with a short half-life.
-/// Two further terms of the simulator's utility v = beta1 &lt;interest, x_i&gt; + beta2 q_i enter when the
-/// log carries them. Item quality: + beta q_i with beta a population parameter (extra parameter 4),
-/// when <see cref="InteractionLog.HasQuality"/>. Off-topic appeal: an item's embedding puts the
-/// focus f on its primary topic and 1 - f on the others, so it also draws on the user's strength in
-/// every other topic; with the off-topic weights taken at their mean (1 - f) / (D - 1) the logit
-/// becomes A_g S_g + rho sum over h != g of A_h S_h, rho = (1 - f) / (f (D - 1)), when
-/// <see cref="InteractionLog.ItemFocus"/> is known. Left out, both are omitted variables of a
-/// logit: they bias the amplitudes and through them the curve (measured on fast-forgetting.json:
-/// each moved the AIC choice towards the sigmoid by 5 to 8 units).
+/// Item quality: when the log carries it (<see cref="InteractionLog.HasQuality"/>, an export's
+/// items.csv), each logit gains beta q_i, beta a population parameter (extra parameter 4), as the
+/// simulator's utility has beta2 q_i. Left out, it is an omitted variable of a logit: on the
+/// exponential fixture the half-life came out 5.37 without it and 5.84 with it (truth 5.85).
+/// The off-topic part of item embeddings is not modelled: the export does not carry embeddings,
+/// and a term with the off-topic weights at their mean (1 - f) / (D - 1) lowered the marginal
+/// likelihood (by 15 units on the fixture at the true focus) and pulled the half-life to 4.97.
 /// </summary>
 public sealed class ImpressionLikelihood : ForgettingLikelihood
 {
@@ -47,7 +45,6 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     private readonly short[] _position;
     private readonly bool[] _clicked;
     private readonly double[]? _quality;
-    private readonly double _offTopic;
     private readonly double[][] _profile;
     private readonly int[] _userClicks;
     private readonly double _gamma;
@@ -56,11 +53,10 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     private readonly double _origin;
 
     private ImpressionLikelihood(
-        int[] groupStart, int[] groupUser, int users, int[] groupSlateStart, int[] slateStart, double[] slateTime, int[] topic, short[] position, bool[] clicked, double[]? quality, double offTopic, int topics, int[] userClicks, double origin, double typical)
+        int[] groupStart, int[] groupUser, int users, int[] groupSlateStart, int[] slateStart, double[] slateTime, int[] topic, short[] position, bool[] clicked, double[]? quality, int topics, int[] userClicks, double origin, double typical)
         : base(groupStart, groupUser, users)
     {
         _quality = quality;
-        _offTopic = offTopic;
         _groupSlateStart = groupSlateStart;
         _slateStart = slateStart;
         _slateTime = slateTime;
@@ -96,13 +92,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     /// <summary>Whether the likelihood has the quality term (the log carries item quality).</summary>
     public bool HasQualityTerm => _quality is not null;
 
-    /// <summary>
-    /// rho, the weight of the other topics' strengths relative to the item's own topic
-    /// ((1 - f) / (f (D - 1)) from the log's item focus f over D topics); 0 when the focus is unknown.
-    /// </summary>
-    public double OffTopicWeight => _offTopic;
-
-    /// <summary>The quality coefficient (utility per unit of quality, on the logit scale) that the extra parameters stand for; NaN without the quality term.</summary>
+    /// <summary>The quality coefficient (logit per unit of quality) that the extra parameters stand for; NaN without the quality term.</summary>
     public double QualityCoefficientOf(double[] extra) => _quality is null ? double.NaN : extra[3];
 
     public override double TypicalTime { get; }
@@ -176,14 +166,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         gaps.Sort();
         var typical = gaps.Count > 0 ? Math.Max(gaps[gaps.Count / 4], 1e-6) : 1;
         return new ImpressionLikelihood(
-            [.. groupStart], [.. groupUser], log.Users, [.. groupSlateStart], [.. slateStart], [.. slateTime], topic, position, clicked, quality, OffTopicWeightOf(log), Math.Max(1, topicIndex.Count), userClicks, log.Origin, typical);
-    }
-
-    /// <summary>rho = (1 - f) / (f (D - 1)) from the log's item focus f over D topics; 0 when either is unknown or f = 1.</summary>
-    private static double OffTopicWeightOf(InteractionLog log)
-    {
-        var f = log.ItemFocus;
-        return double.IsFinite(f) && f > 0 && f < 1 && log.CatalogTopics > 1 ? (1 - f) / (f * (log.CatalogTopics - 1)) : 0;
+            [.. groupStart], [.. groupUser], log.Users, [.. groupSlateStart], [.. slateStart], [.. slateTime], topic, position, clicked, quality, Math.Max(1, topicIndex.Count), userClicks, log.Origin, typical);
     }
 
     protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra) =>
@@ -201,35 +184,20 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         var amplitudeMean = extra[1];
         var amplitudePrecision = Math.Exp(-2 * extra[2]);
         var beta = _quality is null ? 0 : extra[3];
-        var rho = _offTopic;
-        var own = 1 - rho;
         var rowStart = RowStart(group);
         var n = RowEnd(group) - rowStart;
         var d = _topics;
-        var slateFrom = _groupSlateStart[group];
-        var slateTo = _groupSlateStart[group + 1];
-        var slates = slateTo - slateFrom;
         var strength = n <= 1024 ? stackalloc double[n] : new double[n];
         var fixedPart = n <= 1024 ? stackalloc double[n] : new double[n];
-
-        // Strength of every topic at every slate, only needed for the off-topic term.
-        var allStrengths = rho == 0 ? [] : slates * d <= 2048 ? stackalloc double[slates * d] : new double[slates * d];
         Span<double> peak = d <= 64 ? stackalloc double[d] : new double[d];
         Span<double> last = d <= 64 ? stackalloc double[d] : new double[d];
         peak.Fill(1);
         last.Fill(_origin);
+        var slateFrom = _groupSlateStart[group];
+        var slateTo = _groupSlateStart[group + 1];
         for (var s = slateFrom; s < slateTo; s++)
         {
             var t = _slateTime[s];
-            if (rho != 0)
-            {
-                var all = allStrengths.Slice((s - slateFrom) * d, d);
-                for (var g = 0; g < d; g++)
-                {
-                    all[g] = baseline + ((peak[g] - baseline) * shape.Retention(t - last[g]));
-                }
-            }
-
             var clickedRow = -1;
             for (var r = _slateStart[s]; r < _slateStart[s + 1]; r++)
             {
@@ -262,14 +230,12 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         Span<double> gradient = stackalloc double[dim];
         Span<double> step = stackalloc double[dim];
         Span<double> mean = stackalloc double[dim];
-        Span<double> ownMean = stackalloc double[d];
         var hessian = new double[dim * dim];
         var logDeterminant = 0.0;
         for (var iteration = 0; iteration < 60; iteration++)
         {
-            // Gradient and negative Hessian of the penalised log-likelihood. An item of topic g has
-            // the features rho S + (1 - rho) S_g e_g (S the strengths of all topics at the slate's
-            // time; just S_g e_g without the off-topic term), the no-click option a 1 in the last slot.
+            // Gradient and negative Hessian of the penalised log-likelihood; the features of an item
+            // are its strength in its topic's slot, the no-click option's a 1 in the last slot.
             for (var a = 0; a < d; a++)
             {
                 gradient[a] = -(theta[a] - amplitudeMean) * amplitudePrecision;
@@ -288,62 +254,29 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
             {
                 var from = _slateStart[s];
                 var to = _slateStart[s + 1];
-                var all = rho == 0 ? [] : allStrengths.Slice((s - slateFrom) * d, d);
-                var common = rho == 0 ? 0 : rho * Dot(theta, all);
-                var (max, total) = Normaliser(theta, d, from, to, strength, fixedPart, rowStart, own, common);
-                ownMean.Clear();
+                var (max, total) = Normaliser(theta, d, from, to, strength, fixedPart, rowStart);
+                mean.Clear();
                 var noClick = Math.Exp(theta[d] - max) / total;
-                var clickMass = 0.0;
+                mean[d] = noClick;
                 hessian[(d * dim) + d] += noClick;
-                var clickedRow = -1;
+                var anyClick = false;
                 for (var r = from; r < to; r++)
                 {
                     var x = strength[r - rowStart];
-                    var p = Math.Exp(Eta(theta, r, x, fixedPart[r - rowStart], own, common) - max) / total;
+                    var p = Math.Exp(Eta(theta, r, x, fixedPart[r - rowStart]) - max) / total;
                     var g = _topic[r];
-                    clickMass += p;
-                    ownMean[g] += p * x;
-                    hessian[(g * dim) + g] += own * own * p * x * x;
+                    mean[g] += p * x;
+                    hessian[(g * dim) + g] += p * x * x;
                     if (_clicked[r])
                     {
-                        clickedRow = r;
+                        gradient[g] += x;
+                        anyClick = true;
                     }
                 }
 
-                // Mean feature m = rho P S + (1 - rho) v (v: click-weighted own strengths), no-click p0.
-                for (var a = 0; a < d; a++)
-                {
-                    mean[a] = (own * ownMean[a]) + (rho == 0 ? 0 : rho * clickMass * all[a]);
-                }
-
-                mean[d] = noClick;
-                if (clickedRow >= 0)
-                {
-                    var g = _topic[clickedRow];
-                    gradient[g] += own * strength[clickedRow - rowStart];
-                    if (rho != 0)
-                    {
-                        for (var a = 0; a < d; a++)
-                        {
-                            gradient[a] += rho * all[a];
-                        }
-                    }
-                }
-                else
+                if (!anyClick)
                 {
                     gradient[d] += 1;
-                }
-
-                if (rho != 0)
-                {
-                    // Second moment's dense part: rho^2 P S S^T + rho (1 - rho) (S v^T + v S^T).
-                    for (var a = 0; a < d; a++)
-                    {
-                        for (var b = 0; b < d; b++)
-                        {
-                            hessian[(a * dim) + b] += (rho * rho * clickMass * all[a] * all[b]) + (rho * own * ((all[a] * ownMean[b]) + (ownMean[a] * all[b])));
-                        }
-                    }
                 }
 
                 for (var a = 0; a < dim; a++)
@@ -389,13 +322,12 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         {
             var from = _slateStart[s];
             var to = _slateStart[s + 1];
-            var common = rho == 0 ? 0 : rho * Dot(theta, allStrengths.Slice((s - slateFrom) * d, d));
-            var (max, total) = Normaliser(theta, d, from, to, strength, fixedPart, rowStart, own, common);
+            var (max, total) = Normaliser(theta, d, from, to, strength, fixedPart, rowStart);
             var logTotal = max + Math.Log(total);
             var chosen = theta[d];
             for (var r = from; r < to; r++)
             {
-                var e = Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart], own, common);
+                var e = Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart]);
                 if (_clicked[r])
                 {
                     chosen = e;
@@ -417,40 +349,25 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     /// The slate's softmax normaliser over its rows [from, to) and the no-click option theta[d]:
     /// the largest logit, and the sum of exp(logit - largest) (shifted so nothing overflows).
     /// </summary>
-    private (double Max, double Total) Normaliser(double[] theta, int d, int from, int to, ReadOnlySpan<double> strength, ReadOnlySpan<double> fixedPart, int rowStart, double own, double common)
+    private (double Max, double Total) Normaliser(double[] theta, int d, int from, int to, ReadOnlySpan<double> strength, ReadOnlySpan<double> fixedPart, int rowStart)
     {
         var max = theta[d];
         for (var r = from; r < to; r++)
         {
-            max = Math.Max(max, Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart], own, common));
+            max = Math.Max(max, Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart]));
         }
 
         var total = Math.Exp(theta[d] - max);
         for (var r = from; r < to; r++)
         {
-            total += Math.Exp(Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart], own, common) - max);
+            total += Math.Exp(Eta(theta, r, strength[r - rowStart], fixedPart[r - rowStart]) - max);
         }
 
         return (max, total);
     }
 
-    /// <summary>
-    /// An item's logit: (1 - rho) A_g S_g + rho sum_h A_h S_h (the common part, the same for the
-    /// whole slate) + gamma j + beta q (the fixed part, which does not depend on the amplitudes).
-    /// </summary>
-    private double Eta(double[] theta, int row, double strength, double fixedPart, double own, double common) =>
-        (own * theta[_topic[row]] * strength) + common + fixedPart;
-
-    private static double Dot(double[] theta, ReadOnlySpan<double> strengths)
-    {
-        var sum = 0.0;
-        for (var g = 0; g < strengths.Length; g++)
-        {
-            sum += theta[g] * strengths[g];
-        }
-
-        return sum;
-    }
+    /// <summary>An item's logit: A_g S_g + the part that does not depend on the amplitudes (gamma j + beta q).</summary>
+    private double Eta(double[] theta, int row, double strength, double fixedPart) => (theta[_topic[row]] * strength) + fixedPart;
 
     /// <summary>Solves H x = g for a symmetric positive definite H (Cholesky; H is overwritten) and returns ln det H.</summary>
     private static double SolveSymmetric(double[] h, ReadOnlySpan<double> g, Span<double> x, int n)

@@ -29,16 +29,6 @@ public sealed class InteractionLog
     /// </summary>
     public bool HasQuality { get; init; }
 
-    /// <summary>
-    /// The catalog's item focus (the share of an item's embedding on its primary topic) when known
-    /// (an export with its scenario.json); NaN when unknown, and then the impression likelihood
-    /// treats items as pure topics (no off-topic appeal).
-    /// </summary>
-    public double ItemFocus { get; init; } = double.NaN;
-
-    /// <summary>Topics of the catalog the focus refers to (the off-topic mass 1 - focus is spread over the others); 0 when unknown.</summary>
-    public int CatalogTopics { get; init; }
-
     public int Count { get; private set; }
 
     public int Histories => _historyUser.Count;

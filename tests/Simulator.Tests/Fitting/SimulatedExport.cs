@@ -53,7 +53,7 @@ internal sealed class SimulatedExport
         var k = scenario.SlateSize;
         var items = catalog.Count;
         var f = scenario.Forgetting;
-        var log = new InteractionLog { HasImpressions = true, Origin = 0, HasQuality = true, ItemFocus = scenario.Catalog.Focus, CatalogTopics = scenario.Dim };
+        var log = new InteractionLog { HasImpressions = true, Origin = 0, HasQuality = true };
         var lastClickedTopic = new int[users];
         Array.Fill(lastClickedTopic, -1);
         var itemsOfTopic = Enumerable.Range(0, scenario.Dim).Select(g => Enumerable.Range(0, items).Where(i => catalog.Topic.Host[i] == g).ToArray()).ToArray();
