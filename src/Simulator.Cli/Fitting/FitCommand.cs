@@ -36,7 +36,7 @@ public static class FitCommand
         A time-scale check re-fits everything with the curve 2x faster and 2x slower; when
         either fits within 1.92 log-likelihood units the summary prints a WARNING that the log
         does not identify the curve (targeted slates: an mlp-forgetting export gave half-life
-        14,000 and a drop of 0.01; random slates give drops of 16 to 130).
+        13,712 and drops of 0.01; random slates give drops of 16 to 130).
 
         Logs recognised from their first line (or name one with --format):
           csv, tsv         header row; columns user, item, timestamp [, topic, rating, dwell]
