@@ -8,7 +8,8 @@ namespace Simulator.Cli.Fitting;
 /// <summary>
 /// Reads the simulator's own export: a run folder (or its interactions.csv) with columns
 /// seed,strategy,tick,user,position,item,true_prob,clicked,dwell, one row per shown item, and
-/// items.csv (item,topic,...) beside it for each item's topic. Every seed x strategy x user is a
+/// items.csv ([seed,]item,topic[,quality]) beside it for each item's topic and quality (per seed
+/// when it has a seed column: each seed draws its own catalog). Every seed x strategy x user is a
 /// separate history (each strategy's world is its own counterfactual), and a user is a seed x
 /// user, because per-user forgetting parameters are drawn per seed. Time is tick x tickLength
 /// from scenario.json when the folder has one.
@@ -27,14 +28,20 @@ public static class ExportReader
         }
 
         var notes = new List<string>();
-        var itemTopic = ReadItemTopics(Path.Combine(folder, "items.csv")).GetAlternateLookup<ReadOnlySpan<char>>();
+        var (items, hasQuality, seeded) = ReadItems(Path.Combine(folder, "items.csv"));
+        var itemLookup = items.GetAlternateLookup<ReadOnlySpan<char>>();
         var tickLength = TickLength(Path.Combine(folder, "scenario.json"), notes);
+        if (!hasQuality)
+        {
+            notes.Add("items.csv has no quality column: the impression likelihood has no quality term");
+        }
+
         var file = Path.GetFileName(interactions);
         var bad = new BadLineCounter(file, options.SkipBad);
         var histories = new IdTable();
         var users = new IdTable();
         var topics = new IdTable();
-        var log = new InteractionLog { HasImpressions = true, Origin = 0 };
+        var log = new InteractionLog { HasImpressions = true, Origin = 0, HasQuality = hasQuality };
         Span<Range> fields = stackalloc Range[32];
         Span<char> key = stackalloc char[256];
         int[] at = [];
@@ -105,15 +112,15 @@ public static class ExportReader
             }
 
             var itemText = span[fields[at[5]]].Trim();
-            if (!itemTopic.TryGetValue(itemText, out var topicName))
+            if (seed.Length + strategy.Length + userText.Length + 2 > key.Length || seed.Length + itemText.Length + 1 > key.Length)
             {
-                bad.Report(lineNumber, $"item \"{itemText}\" is not in items.csv");
+                bad.Report(lineNumber, "seed, strategy, user or item fields are too long");
                 continue;
             }
 
-            if (seed.Length + strategy.Length + userText.Length + 2 > key.Length)
+            if (!itemLookup.TryGetValue(seeded ? Join(key, seed, itemText) : itemText, out var item))
             {
-                bad.Report(lineNumber, "seed, strategy and user fields are too long");
+                bad.Report(lineNumber, $"item \"{itemText}\" is not in items.csv{(seeded ? $" for seed {seed}" : string.Empty)}");
                 continue;
             }
 
@@ -127,7 +134,7 @@ public static class ExportReader
                 log.AddHistory(user);
             }
 
-            log.Add(history, topics[topicName], tick * tickLength, position, clicked);
+            log.Add(history, topics[item.Topic], tick * tickLength, position, clicked, item.Quality);
         }
 
         if (lines == 0)
@@ -149,7 +156,19 @@ public static class ExportReader
         return buffer[..(a.Length + b.Length + 2 + c.Length)];
     }
 
-    private static Dictionary<string, string> ReadItemTopics(string path)
+    private static ReadOnlySpan<char> Join(Span<char> buffer, ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        a.CopyTo(buffer);
+        buffer[a.Length] = '\u001f';
+        b.CopyTo(buffer[(a.Length + 1)..]);
+        return buffer[..(a.Length + 1 + b.Length)];
+    }
+
+    /// <summary>
+    /// items.csv: each item's topic and quality, keyed by seed and item when the file has a seed
+    /// column (Seeded), else by item; HasQuality when it has a quality column.
+    /// </summary>
+    private static (Dictionary<string, (string Topic, float Quality)> Items, bool HasQuality, bool Seeded) ReadItems(string path)
     {
         var file = Path.GetFileName(path);
         if (!File.Exists(path))
@@ -157,9 +176,9 @@ public static class ExportReader
             throw new LogLineException(file, 0, "items.csv is missing beside interactions.csv (it gives each item's topic)");
         }
 
-        var topics = new Dictionary<string, string>(StringComparer.Ordinal);
+        var items = new Dictionary<string, (string Topic, float Quality)>(StringComparer.Ordinal);
         var lineNumber = 0;
-        int item = -1, topic = -1;
+        int item = -1, topic = -1, seed = -1, quality = -1;
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
@@ -168,6 +187,8 @@ public static class ExportReader
             {
                 item = Array.IndexOf(fields, "item");
                 topic = Array.IndexOf(fields, "topic");
+                seed = Array.IndexOf(fields, "seed");
+                quality = Array.IndexOf(fields, "quality");
                 if (item < 0 || topic < 0)
                 {
                     throw new LogLineException(file, 1, $"missing column \"{(item < 0 ? "item" : "topic")}\" in the items.csv header");
@@ -181,15 +202,23 @@ public static class ExportReader
                 continue;
             }
 
-            if (fields.Length <= Math.Max(item, topic))
+            var needed = Math.Max(Math.Max(item, topic), Math.Max(seed, quality)) + 1;
+            if (fields.Length < needed)
             {
-                throw new LogLineException(file, lineNumber, $"missing column: the line has {fields.Length} field(s), expected at least {Math.Max(item, topic) + 1}");
+                throw new LogLineException(file, lineNumber, $"missing column: the line has {fields.Length} field(s), expected at least {needed}");
             }
 
-            topics[fields[item].Trim()] = fields[topic].Trim();
+            var q = 0f;
+            if (quality >= 0 && !float.TryParse(fields[quality], NumberStyles.Float, CultureInfo.InvariantCulture, out q))
+            {
+                throw new LogLineException(file, lineNumber, $"unparseable quality \"{fields[quality]}\" (expected a number)");
+            }
+
+            var key = seed >= 0 ? $"{fields[seed].Trim()}\u001f{fields[item].Trim()}" : fields[item].Trim();
+            items[key] = (fields[topic].Trim(), q);
         }
 
-        return topics;
+        return (items, quality >= 0, seed >= 0);
     }
 
     private static double TickLength(string scenarioPath, List<string> notes)

@@ -14,6 +14,7 @@ public sealed class InteractionLog
     private double[] _time = new double[1024];
     private short[] _position = new short[1024];
     private bool[] _clicked = new bool[1024];
+    private float[] _quality = new float[1024];
     private readonly List<int> _historyUser = [];
 
     /// <summary>True when rows are impressions (shown items, clicked or not); false for engagement-only logs.</summary>
@@ -21,6 +22,12 @@ public sealed class InteractionLog
 
     /// <summary>Time at which every history is taken to have last engaged with every topic (the simulator's tick 0).</summary>
     public double Origin { get; init; }
+
+    /// <summary>
+    /// True when every row carries the shown item's quality (simulator exports: items.csv's quality
+    /// column), so the impression likelihood fits a quality coefficient; real logs have none.
+    /// </summary>
+    public bool HasQuality { get; init; }
 
     public int Count { get; private set; }
 
@@ -43,6 +50,9 @@ public sealed class InteractionLog
 
     public ReadOnlySpan<bool> Clicked => _clicked.AsSpan(0, Count);
 
+    /// <summary>Quality of the shown item (0 when the log has none; see <see cref="HasQuality"/>).</summary>
+    public ReadOnlySpan<float> Quality => _quality.AsSpan(0, Count);
+
     /// <summary>The user owning each history.</summary>
     public int UserOf(int history) => _historyUser[history];
 
@@ -54,7 +64,7 @@ public sealed class InteractionLog
         return _historyUser.Count - 1;
     }
 
-    public void Add(int history, int topic, double time, int position, bool clicked)
+    public void Add(int history, int topic, double time, int position, bool clicked, float quality = 0f)
     {
         if (Count == _history.Length)
         {
@@ -64,6 +74,7 @@ public sealed class InteractionLog
             Array.Resize(ref _time, size);
             Array.Resize(ref _position, size);
             Array.Resize(ref _clicked, size);
+            Array.Resize(ref _quality, size);
         }
 
         _history[Count] = history;
@@ -71,6 +82,7 @@ public sealed class InteractionLog
         _time[Count] = time;
         _position[Count] = (short)Math.Clamp(position, -1, short.MaxValue);
         _clicked[Count] = clicked;
+        _quality[Count] = quality;
         Topics = Math.Max(Topics, topic + 1);
         Count++;
     }

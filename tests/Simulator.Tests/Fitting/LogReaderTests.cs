@@ -127,4 +127,26 @@ public sealed class LogReaderTests : IDisposable
         Assert.Equal(1, read.Log.Count);
         Assert.Equal(LogFormat.Export, LogFormatDetector.Detect("seed,strategy,tick,user,position,item,true_prob,clicked,dwell"));
     }
+
+    /// <summary>
+    /// items.csv with a seed column is read per seed (each seed draws its own catalog, so item 5 may
+    /// have another topic and quality in seed 2) and its quality column reaches the log; without a
+    /// quality column the log has none and the summary's notes say so.
+    /// </summary>
+    [Fact]
+    public void ExportReadsItemTopicAndQualityPerSeed()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "seeds")).FullName;
+        File.WriteAllText(Path.Combine(folder, "interactions.csv"), "seed,strategy,tick,user,position,item,true_prob,clicked,dwell\n1,random,0,0,0,5,0.1,1,2.5\n2,random,0,0,0,5,0.1,0,0\n");
+        File.WriteAllText(Path.Combine(folder, "items.csv"), "seed,item,topic,quality\n1,5,0,0.25\n2,5,3,-0.5\n");
+        var read = ExportReader.Read(folder, new LogReadOptions());
+        Assert.True(read.Log.HasQuality);
+        Assert.Equal([0.25f, -0.5f], read.Log.Quality.ToArray());
+        Assert.Equal(["0", "3"], read.Log.Topic.ToArray().Select(t => read.Topics[t]).ToArray());
+
+        File.WriteAllText(Path.Combine(folder, "items.csv"), "item,topic\n5,0\n");
+        var withoutQuality = ExportReader.Read(folder, new LogReadOptions());
+        Assert.False(withoutQuality.Log.HasQuality);
+        Assert.Contains(withoutQuality.Notes, n => n.Contains("no quality column", StringComparison.Ordinal));
+    }
 }

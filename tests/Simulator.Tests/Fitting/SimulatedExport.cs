@@ -11,7 +11,8 @@ namespace Simulator.Tests.Fitting;
 /// <summary>
 /// A simulator export with known truth, generated at test time from Core's world classes
 /// (population, catalog, the Decay / Choice / Reinforce operations of the tick) with random
-/// slates, so exposure does not depend on interest. Writes the export contract's files:
+/// slates, so exposure does not depend on interest (or, when targeted, slates drawn from the topic of
+/// the user's last click, as a recommender that follows recent clicks shows them). Writes the export contract's files:
 /// interactions.csv (seed,strategy,tick,user,position,item,true_prob,clicked,dwell), items.csv
 /// (item,topic,quality) and users.csv (user,curve,parameter1,parameter2).
 /// </summary>
@@ -41,7 +42,7 @@ internal sealed class SimulatedExport
         }
         """;
 
-    public static SimulatedExport Generate(Scenario scenario)
+    public static SimulatedExport Generate(Scenario scenario, bool targeted = false)
     {
         var seed = scenario.Seed;
         using var engine = new ReferenceEngine();
@@ -52,7 +53,10 @@ internal sealed class SimulatedExport
         var k = scenario.SlateSize;
         var items = catalog.Count;
         var f = scenario.Forgetting;
-        var log = new InteractionLog { HasImpressions = true, Origin = 0 };
+        var log = new InteractionLog { HasImpressions = true, Origin = 0, HasQuality = true };
+        var lastClickedTopic = new int[users];
+        Array.Fill(lastClickedTopic, -1);
+        var itemsOfTopic = Enumerable.Range(0, scenario.Dim).Select(g => Enumerable.Range(0, items).Where(i => catalog.Topic.Host[i] == g).ToArray()).ToArray();
         for (var u = 0; u < users; u++)
         {
             log.AddHistory(u);
@@ -70,9 +74,11 @@ internal sealed class SimulatedExport
                 {
                     int item;
                     var attempt = 0u;
+                    var pool = targeted && lastClickedTopic[u] >= 0 && itemsOfTopic[lastClickedTopic[u]].Length >= k ? itemsOfTopic[lastClickedTopic[u]] : null;
                     do
                     {
-                        item = (int)(KeyedRandom.Bits(seed, RandomStreams.StrategyRandom, (uint)u, (uint)t, ((uint)j * 64) + attempt++) % (ulong)items);
+                        var draw = KeyedRandom.Bits(seed, RandomStreams.StrategyRandom, (uint)u, (uint)t, ((uint)j * 64) + attempt++);
+                        item = pool is null ? (int)(draw % (ulong)items) : pool[(int)(draw % (ulong)pool.Length)];
                     }
                     while (slates.AsSpan(u * k, j).Contains(item));
                     slates[(u * k) + j] = item;
@@ -97,7 +103,12 @@ internal sealed class SimulatedExport
                 {
                     var item = slates[(u * k) + j];
                     var clicked = chosen == j;
-                    log.Add(u, catalog.Topic.Host[item], t * scenario.TickLength, j, clicked);
+                    log.Add(u, catalog.Topic.Host[item], t * scenario.TickLength, j, clicked, catalog.Quality.Host[item]);
+                    if (clicked)
+                    {
+                        lastClickedTopic[u] = catalog.Topic.Host[item];
+                    }
+
                     csv.Append(CultureInfo.InvariantCulture, $"{seed},random,{t},{u},{j},{item},{world.Probabilities.Host[(u * k) + j]:R},{(clicked ? 1 : 0)},{(clicked ? world.Dwell.Host[u] : 0f):R}\n");
                 }
             }
