@@ -23,8 +23,10 @@ public sealed class SiloLossTests : IDisposable
     {
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 
-        // Enough work per seed (a few seconds) that the kill lands while seeds are running.
-        var scenario = ClusterScenarios.Small(seeds: 6, ticks: 400, users: 1500);
+        // Three rounds of seeds (9 on 3 silos), each a few seconds of work: the first seed is saved
+        // after about a third of the run, so the kill lands while seeds are running however fast the
+        // machine (with 6 seeds of 1,500 users a quiet fresh-clone CI finished before the first save).
+        var scenario = ClusterScenarios.Small(seeds: 9, ticks: 400, users: 3000);
         var path = Path.Combine(_folder, "run" + SeedCheckpoint.Extension);
         var checkpoint = SeedCheckpoint.Create(path, ScenarioWriter.ToJson(scenario));
         var victim = cluster.SecondarySilos[^1];
