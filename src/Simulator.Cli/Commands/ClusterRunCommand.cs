@@ -103,8 +103,8 @@ public static class ClusterRunCommand
     /// <summary>Names the scenario's strategies whose learning reads other shards' users in order (usage error, before anything runs).</summary>
     private static void RefuseStrategiesThatCannotRunOnShards(Scenario scenario)
     {
-        var serial = scenario.Strategies.Select(s => s.Name).Distinct().Where(n => Core.Strategies.StrategyCatalog.Find(n) is { RunsOnShards: false }).ToArray();
-        if (serial.Length > 0)
+        var serial = Core.Strategies.StrategyCatalog.NotRunningOnShards(scenario);
+        if (serial.Count > 0)
         {
             throw new UsageException(
                 $"option --shard-grains: {scenario.Name}: strategies {string.Join(", ", serial)} cannot run split over shard grains (each update reads the users before it, across shards); run without --shard-grains, or remove them with --set strategies=[...]");

@@ -11,12 +11,11 @@ internal sealed class GrainShardPeers(IShardExchangeGrain exchange, int shard, T
 {
     public int Shard { get; } = shard;
 
-    /// <summary>Rounds exchanged so far.</summary>
-    public int Rounds { get; private set; }
+    private int _round;
 
     public IReadOnlyList<byte[]> AllGather(byte[] mine)
     {
-        var round = Rounds++;
+        var round = _round++;
         try
         {
             return exchange.Gather(round, Shard, mine).WaitAsync(wait, cancellation).GetAwaiter().GetResult();

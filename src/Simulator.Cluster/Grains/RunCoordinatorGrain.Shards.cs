@@ -118,8 +118,7 @@ public sealed partial class RunCoordinatorGrain
             return 0;
         }
 
-        var single = scenario with { Seed = scenario.Seeds[seed], SeedCount = 1 };
-        return ShardTickCheckpoints.CommonTick(files, ticks, seed, shards, ScenarioWriter.ToJson(single));
+        return ShardTickCheckpoints.CommonTick(files, ticks, seed, shards, ScenarioWriter.ToJson(SeedScenario.Single(scenario, seed)));
     }
 
     /// <summary>The one-process order of example users: ascending time scale, then user (see ExampleUserRecorder.Choose).</summary>

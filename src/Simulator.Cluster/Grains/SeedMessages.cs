@@ -120,8 +120,7 @@ public sealed record SeedProgress(
 }
 
 /// <summary>
-/// One shard's part of a seed split over shard grains: where it ran, on which engine, its users,
-/// a hash of the seed's series as this shard computed it (every shard folds every reduction, so
+/// One shard's part of a seed split over shard grains: where it ran, on which engine, a hash of the seed's series as this shard computed it (every shard folds every reduction, so
 /// all hashes must agree), the series length, the exposure counts [strategy][item] (shard 0 only;
 /// they are the whole population's on every shard) and, for the first seed, the example users this
 /// shard holds, as JSON.
@@ -132,11 +131,8 @@ public sealed record ShardRun(
     [property: Id(1)] string Silo,
     [property: Id(2)] string EngineKind,
     [property: Id(3)] string DeviceName,
-    [property: Id(4)] int FirstUser,
-    [property: Id(5)] int Users,
-    [property: Id(6)] ulong SeriesHash,
-    [property: Id(7)] int SeriesLength,
-    [property: Id(8)] double Seconds,
-    [property: Id(9)] long[][]? Exposure,
-    [property: Id(10)] string? ExampleUsersJson,
-    [property: Id(11)] int Exchanges);
+    [property: Id(4)] ulong SeriesHash,
+    [property: Id(5)] int SeriesLength,
+    [property: Id(6)] double Seconds,
+    [property: Id(7)] long[][]? Exposure,
+    [property: Id(8)] string? ExampleUsersJson);

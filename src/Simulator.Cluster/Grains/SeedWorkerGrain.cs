@@ -23,13 +23,7 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
 
     public async Task<SeedRun> RunSeed(string scenarioJson, int seedIndex, SeedTickCheckpoints? ticks, CancellationToken cancellation)
     {
-        var scenario = ScenarioParser.Parse(scenarioJson, "cluster");
-        if (seedIndex < 0 || seedIndex >= scenario.SeedCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(seedIndex), $"seed index {seedIndex} is outside 0..{scenario.SeedCount - 1}");
-        }
-
-        var single = scenario with { Seed = scenario.Seeds[seedIndex], SeedCount = 1 };
+        var (scenario, single) = SeedScenario.Parse(scenarioJson, seedIndex);
         var label = SiloLabel.Of(silo);
         this.GetPrimaryKeyLong(out var runId);
         var coordinator = GrainFactory.GetGrain<IRunCoordinatorGrain>(runId!);
@@ -66,8 +60,7 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
             return (options, null);
         }
 
-        var files = services.GetService(typeof(ISeedCheckpointFiles)) as ISeedCheckpointFiles
-            ?? throw new InvalidOperationException($"silo {SiloLabel.Of(silo)} was started without checkpoint support, so it cannot run with tick checkpoints");
+        var files = SeedScenario.CheckpointFiles(services, silo);
         var path = ticks.PathOf(seedIndex);
         var resume = files.Open(path, singleJson);
         return (options with

@@ -9,7 +9,6 @@ using Simulator.Cluster.Placement;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
-using Simulator.Core.World;
 
 namespace Simulator.Cluster.Grains;
 
@@ -27,13 +26,7 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
     public async Task<ShardRun> RunShard(
         string scenarioJson, int seedIndex, string exchangeKey, TimeSpan exchangeWait, SeedTickCheckpoints? ticks, int fromTick, CancellationToken cancellation)
     {
-        var scenario = ScenarioParser.Parse(scenarioJson, "cluster");
-        if (seedIndex < 0 || seedIndex >= scenario.SeedCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(seedIndex), $"seed index {seedIndex} is outside 0..{scenario.SeedCount - 1}");
-        }
-
-        var single = scenario with { Seed = scenario.Seeds[seedIndex], SeedCount = 1 };
+        var (_, single) = SeedScenario.Parse(scenarioJson, seedIndex);
         var shard = (int)this.GetPrimaryKeyLong(out _);
         var label = SiloLabel.Of(silo);
         var coordinator = GrainFactory.GetGrain<IRunCoordinatorGrain>(ShardKeys.RunOf(exchangeKey));
@@ -57,21 +50,17 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
             TaskScheduler.Default).ConfigureAwait(true);
         _series = SeedSeries.Flatten(run.Series);
 
-        var whole = new ShardLayout(scenario.Population.Users, scenario.Shards);
         var examples = seedIndex == 0 && run.ExampleUsers.Count > 0 ? ExampleUsersTransport.ToJson(run.ExampleUsers) : null;
         return new ShardRun(
             shard,
             label,
             kind,
             device,
-            whole.Start(shard),
-            whole.End(shard) - whole.Start(shard),
             Hash(_series),
             _series.Length,
             clock.Elapsed.TotalSeconds,
             shard == 0 ? run.ItemExposure?.ToArray() : null,
-            examples,
-            peers.Rounds);
+            examples);
     }
 
     public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
@@ -79,8 +68,7 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
     /// <summary>Adds this shard's saves (rotating, so the previous one stays) and, from a positive tick, its save there to <paramref name="options"/>; returns the source to dispose.</summary>
     private ICheckpointSource? Checkpointing(SeedTickCheckpoints ticks, int seedIndex, int shard, string singleJson, int fromTick, ref RunOptions options)
     {
-        var files = services.GetService(typeof(ISeedCheckpointFiles)) as ISeedCheckpointFiles
-            ?? throw new InvalidOperationException($"silo {SiloLabel.Of(silo)} was started without checkpoint support, so it cannot run with tick checkpoints");
+        var files = SeedScenario.CheckpointFiles(services, silo);
         var resume = fromTick > 0 ? ShardTickCheckpoints.OpenAt(files, ticks, seedIndex, shard, singleJson, fromTick) : null;
         var path = ticks.PathOf(seedIndex, shard);
         options = options with
@@ -103,16 +91,4 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
 
         return hash;
     }
-}
-
-/// <summary>Grain keys of a seed split over shards.</summary>
-public static class ShardKeys
-{
-    private const string SeedSeparator = "/seed";
-
-    /// <summary>The exchange grain's key, also the key extension of the seed's shard workers.</summary>
-    public static string Of(string runId, int seedIndex) => $"{runId}{SeedSeparator}{seedIndex}";
-
-    /// <summary>The run id (the coordinator's key) of a seed key.</summary>
-    public static string RunOf(string seedKey) => seedKey[..seedKey.LastIndexOf(SeedSeparator, StringComparison.Ordinal)];
 }

@@ -8,11 +8,24 @@ namespace Simulator.Core.Metrics;
 /// </summary>
 public sealed record ScorePartial(MetricSums Sums, long[]? Exposure)
 {
-    /// <summary>Sums raw, exposures sparse (a shard shows at most users x k distinct items).</summary>
-    public static IPartialCodec<ScorePartial> Codec { get; } = new ScorePartialCodec();
-
-    /// <summary>One shard's partials of every world, in strategy order.</summary>
+    /// <summary>One shard's partials of every world, in strategy order: sums raw, exposures sparse (a shard shows at most users x k distinct items).</summary>
     public static IPartialCodec<ScorePartial[]> Worlds { get; } = new WorldsCodec();
+
+    private void Write(BinaryWriter w)
+    {
+        Sums.Write(w);
+        w.Write(Exposure is not null);
+        if (Exposure is not null)
+        {
+            PartialCodecs.WriteSparse(w, Exposure);
+        }
+    }
+
+    private static ScorePartial Read(BinaryReader r)
+    {
+        var sums = MetricSums.Read(r);
+        return new ScorePartial(sums, r.ReadBoolean() ? PartialCodecs.ReadSparse(r) : null);
+    }
 
     private sealed class WorldsCodec : IPartialCodec<ScorePartial[]>
     {
@@ -21,9 +34,7 @@ public sealed record ScorePartial(MetricSums Sums, long[]? Exposure)
             w.Write(partial.Length);
             foreach (var world in partial)
             {
-                var bytes = Codec.Encode(world);
-                w.Write(bytes.Length);
-                w.Write(bytes);
+                world.Write(w);
             }
         });
 
@@ -32,29 +43,10 @@ public sealed record ScorePartial(MetricSums Sums, long[]? Exposure)
             var worlds = new ScorePartial[r.ReadInt32()];
             for (var i = 0; i < worlds.Length; i++)
             {
-                worlds[i] = Codec.Decode(r.ReadBytes(r.ReadInt32()));
+                worlds[i] = Read(r);
             }
 
             return worlds;
-        });
-    }
-
-    private sealed class ScorePartialCodec : IPartialCodec<ScorePartial>
-    {
-        public byte[] Encode(ScorePartial partial) => PartialCodecs.Write(w =>
-        {
-            partial.Sums.Write(w);
-            w.Write(partial.Exposure is not null);
-            if (partial.Exposure is not null)
-            {
-                PartialCodecs.WriteSparse(w, partial.Exposure);
-            }
-        });
-
-        public ScorePartial Decode(byte[] bytes) => PartialCodecs.Read(bytes, r =>
-        {
-            var sums = MetricSums.Read(r);
-            return new ScorePartial(sums, r.ReadBoolean() ? PartialCodecs.ReadSparse(r) : null);
         });
     }
 }

@@ -145,8 +145,8 @@ public static class SimulationRunner
             return null;
         }
 
-        var serial = scenario.Strategies.Select(s => s.Name).Where(n => StrategyCatalog.Find(n) is { RunsOnShards: false }).ToArray();
-        if (serial.Length > 0)
+        var serial = StrategyCatalog.NotRunningOnShards(scenario);
+        if (serial.Count > 0)
         {
             throw new ArgumentException($"strategies {string.Join(", ", serial)} cannot run split over shards", nameof(options));
         }

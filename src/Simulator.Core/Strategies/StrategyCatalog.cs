@@ -146,6 +146,10 @@ public static class StrategyCatalog
 
     public static StrategyDescriptor? Find(string name) => All.FirstOrDefault(d => d.Name == name);
 
+    /// <summary>The scenario's strategies that cannot run split over shards (<see cref="StrategyDescriptor.RunsOnShards"/>), each named once.</summary>
+    public static IReadOnlyList<string> NotRunningOnShards(Scenario scenario) =>
+        scenario.Strategies.Select(s => s.Name).Distinct().Where(n => Find(n) is { RunsOnShards: false }).ToArray();
+
     private static StrategyParameter[] MfParameters() =>
     [
         new("factors", 16, 1, 256, "f: latent factors per user and item (integer)"),

@@ -1,0 +1,31 @@
+using Orleans.Runtime;
+using Simulator.Cluster.Hosting;
+using Simulator.Core.Scenarios;
+
+namespace Simulator.Cluster.Grains;
+
+/// <summary>What every worker of one seed starts from: the scenario, its one-seed copy, and the silo's checkpoint files.</summary>
+internal static class SeedScenario
+{
+    /// <summary>
+    /// The scenario and its copy holding only seed <paramref name="seedIndex"/> (same seed value, so the
+    /// same keyed noise as in a local run).
+    /// </summary>
+    public static (Scenario Whole, Scenario Single) Parse(string scenarioJson, int seedIndex)
+    {
+        var scenario = ScenarioParser.Parse(scenarioJson, "cluster");
+        if (seedIndex < 0 || seedIndex >= scenario.SeedCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seedIndex), $"seed index {seedIndex} is outside 0..{scenario.SeedCount - 1}");
+        }
+
+        return (scenario, Single(scenario, seedIndex));
+    }
+
+    public static Scenario Single(Scenario scenario, int seedIndex) => scenario with { Seed = scenario.Seeds[seedIndex], SeedCount = 1 };
+
+    /// <summary>The silo's checkpoint files, or a failure naming the silo when it was started without them.</summary>
+    public static ISeedCheckpointFiles CheckpointFiles(IServiceProvider services, ILocalSiloDetails silo) =>
+        services.GetService(typeof(ISeedCheckpointFiles)) as ISeedCheckpointFiles
+        ?? throw new InvalidOperationException($"silo {SiloLabel.Of(silo)} was started without checkpoint support, so it cannot run with tick checkpoints");
+}
