@@ -20,7 +20,8 @@ public static class RunCommand
         scenario.json, summary.json, metrics.csv, environment.json, report.html, report.md, plots/.
         With --export it also writes a synthetic dataset with known truth: interactions.csv
         (seed,strategy,tick,user,position,item,true_prob,clicked,dwell: one row per shown item),
-        users.csv (profile and true forgetting parameters) and items.csv (topic, quality).
+        users.csv (profile and true forgetting parameters) and items.csv (topic, quality,
+        embedding e0..e<d-1>).
         A scenario with a "sweep" runs every cell of the grid into cells/<NN_settings>/ (each a
         complete run folder) and writes sweep.json plus a crossover report at the top.
         The last line on stdout is the run folder's path.
@@ -122,7 +123,7 @@ public static class RunCommand
         using var folder = RunFolder.Create(settings.Out, settings.ResultsRoot, scenario.Name, DateTimeOffset.UtcNow);
 
         // Declared after the folder so it is disposed (files closed) before a failed folder is deleted.
-        using var export = settings.Export ? DatasetExporter.Create(folder.File) : null;
+        using var export = settings.Export ? DatasetExporter.Create(folder.File, scenario.Dim) : null;
         var checkpoints = settings.CheckpointEvery is null
             ? null
             : new CheckpointWriter(CheckpointPath(settings, scenario, folder, resume), ScenarioWriter.ToJson(scenario));

@@ -129,6 +129,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         CurveP2 = _population.CurveP2.Host,
         ItemTopic = _catalog.Topic.Host,
         ItemQuality = _catalog.Quality.Host,
+        ItemVectors = _catalog.Items.Host,
         Segment = _population.Segment,
         SegmentNames = _population.Segments.Select(s => s.Name).ToArray(),
         ActivityRate = _population.ActivityRate,

@@ -27,6 +27,9 @@ public sealed class SeedView
     /// <summary>Each item's primary topic [M].</summary>
     public required ReadOnlyMemory<int> ItemTopic { get; init; }
 
+    /// <summary>Each item's embedding [M x d], row-major: its weight on every topic.</summary>
+    public required ReadOnlyMemory<float> ItemVectors { get; init; }
+
     /// <summary>Each item's quality [M].</summary>
     public required ReadOnlyMemory<float> ItemQuality { get; init; }
 

@@ -18,7 +18,7 @@ public sealed class DatasetExporter : ITickObserver, IDisposable
     private byte[][] _strategyFields = [];
 
     /// <summary>Creates the three files at <paramref name="pathOf"/>(file name) and writes their headers.</summary>
-    public static DatasetExporter Create(Func<string, string> pathOf)
+    public static DatasetExporter Create(Func<string, string> pathOf, int dim)
     {
         var opened = new List<FileStream>();
         try
@@ -29,7 +29,7 @@ public sealed class DatasetExporter : ITickObserver, IDisposable
                 opened.Add(new FileStream(pathOf(name), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0));
             }
 
-            return new DatasetExporter(opened[0], opened[1], opened[2]);
+            return new DatasetExporter(opened[0], opened[1], opened[2], dim);
         }
         catch
         {
@@ -39,15 +39,15 @@ public sealed class DatasetExporter : ITickObserver, IDisposable
         }
     }
 
-    /// <summary>Writes to the given streams (tests: memory or counting streams); takes ownership of them.</summary>
-    public DatasetExporter(Stream interactions, Stream users, Stream items)
+    /// <summary>Writes to the given streams (tests: memory or counting streams); takes ownership of them. dim: the scenario's topics, the width of items.csv's embedding.</summary>
+    public DatasetExporter(Stream interactions, Stream users, Stream items, int dim)
     {
         _interactions = new Utf8CsvWriter(interactions);
         _users = new Utf8CsvWriter(users);
         _items = new Utf8CsvWriter(items);
         _interactions.Line(DatasetFiles.InteractionsHeader + "\n");
         _users.Line(DatasetFiles.UsersHeader + "\n");
-        _items.Line(DatasetFiles.ItemsHeader + "\n");
+        _items.Line(DatasetFiles.ItemsHeader(dim) + "\n");
     }
 
     /// <summary>interactions.csv rows written so far (header excluded).</summary>

@@ -36,12 +36,19 @@ public static class GroundTruthRows
     {
         var topic = seed.ItemTopic.Span;
         var quality = seed.ItemQuality.Span;
+        var vectors = seed.ItemVectors.Span;
+        var d = seed.Scenario.Dim;
         for (var i = 0; i < topic.Length; i++)
         {
             csv.Write(seed.Seed);
             csv.Write(i);
             csv.Write(topic[i]);
             csv.Write(quality[i]);
+            foreach (var weight in vectors.Slice(i * d, d))
+            {
+                csv.Write(weight);
+            }
+
             csv.EndRow();
         }
     }

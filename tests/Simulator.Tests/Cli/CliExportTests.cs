@@ -40,7 +40,7 @@ public sealed class CliExportTests : IDisposable
                  {
                      (DatasetFiles.Interactions, DatasetFiles.InteractionsHeader),
                      (DatasetFiles.Users, DatasetFiles.UsersHeader),
-                     (DatasetFiles.Items, DatasetFiles.ItemsHeader),
+                     (DatasetFiles.Items, DatasetFiles.ItemsHeader(TestScenarios.Small().Dim)),
                  })
         {
             var bytes = File.ReadAllBytes(Path.Combine(a, file));

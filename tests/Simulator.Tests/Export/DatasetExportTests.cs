@@ -144,11 +144,14 @@ public sealed class DatasetExportTests
     }
 
     [Fact]
-    public void Items_csv_holds_each_seeds_catalog_topics_and_quality()
+    public void Items_csv_holds_each_seeds_catalog_topics_quality_and_embeddings()
     {
         var scenario = TestScenarios.Small();
         var run = ExportRun.Of(scenario);
-        Assert.Equal(DatasetFiles.ItemsHeader, string.Join(',', run.Items[0]));
+        var d = scenario.Dim;
+        Assert.Equal(DatasetFiles.ItemsHeader(d), string.Join(',', run.Items[0]));
+        Assert.Equal("e0", run.Items[0][4]);
+        Assert.Equal($"e{d - 1}", run.Items[0][^1]);
         using var engine = new CpuEngine(1);
         foreach (var seed in scenario.Seeds)
         {
@@ -160,6 +163,12 @@ public sealed class DatasetExportTests
                 Assert.Equal(i, int.Parse(rows[i][1], CultureInfo.InvariantCulture));
                 Assert.Equal(catalog.Topic.Host[i], int.Parse(rows[i][2], CultureInfo.InvariantCulture));
                 Assert.Equal(catalog.Quality.Host[i], ExportRun.Single(rows[i][3]));
+                Assert.Equal(4 + d, rows[i].Length);
+                for (var h = 0; h < d; h++)
+                {
+                    // Round-trip formatting: the exported weights are the catalog's floats, bit for bit.
+                    Assert.Equal(catalog.Items.Host[(i * d) + h], ExportRun.Single(rows[i][4 + h]));
+                }
             }
         }
     }

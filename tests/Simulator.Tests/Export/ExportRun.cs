@@ -44,7 +44,7 @@ internal sealed class ExportRun
         var items = new MemoryStream();
         RunResult result;
         using (var engine = new CpuEngine(threads))
-        using (var exporter = new DatasetExporter(interactions, users, items))
+        using (var exporter = new DatasetExporter(interactions, users, items, scenario.Dim))
         {
             result = SimulationRunner.Run(scenario, engine, new RunOptions { Threads = threads, Observer = exporter });
             exporter.Complete();

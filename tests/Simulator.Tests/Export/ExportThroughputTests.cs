@@ -44,7 +44,7 @@ public sealed class ExportThroughputTests(ITestOutputHelper output)
     {
         var scenario = ScenarioParser.Parse(Json, "export-throughput");
         using var engine = new CpuEngine(2);
-        var timed = new TimedExport(new DatasetExporter(Stream.Null, Stream.Null, Stream.Null));
+        var timed = new TimedExport(new DatasetExporter(Stream.Null, Stream.Null, Stream.Null, scenario.Dim));
         using (timed.Exporter)
         {
             SimulationRunner.Run(scenario, engine, new RunOptions { Threads = 2, Observer = timed });
