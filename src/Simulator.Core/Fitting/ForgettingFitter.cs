@@ -71,7 +71,7 @@ public static class ForgettingFitter
     /// <summary>Nelder-Mead stops when the simplex's log-likelihoods agree to this relative tolerance.</summary>
     public const double ConvergenceTolerance = 1e-7;
 
-    /// <summary>Nelder-Mead iteration cap; a fit that reaches it keeps its best grid start.</summary>
+    /// <summary>Nelder-Mead iteration cap; a fit that reaches it keeps the best point the simplex met.</summary>
     public const int MaxIterations = 1500;
 
     /// <summary>Likelihood evaluations of the last fits (diagnostics for tests and the summary).</summary>
@@ -180,48 +180,55 @@ public static class ForgettingFitter
     /// <summary>Nelder-Mead iteration cap of each re-fit of <see cref="CheckTimeScale"/> (started at the best fit's values).</summary>
     public const int TimeScaleIterations = 200;
 
-    /// <summary>Fits one family: grid start, then Nelder-Mead on (log p1, [log p2], log offset, extras).</summary>
-    public static FamilyFit FitFamily(ForgettingLikelihood likelihood, ForgettingCurve curve)
+    /// <summary>
+    /// Fits one family: grid start, then Nelder-Mead on (log p1, [log p2], log offset, extras).
+    /// The result is the best point evaluated, so a simplex stopped by <paramref name="maxIterations"/>
+    /// still reports the furthest it got rather than its grid start.
+    /// </summary>
+    public static FamilyFit FitFamily(ForgettingLikelihood likelihood, ForgettingCurve curve, int maxIterations = MaxIterations)
     {
         var shapeCount = CurveShape.ShapeParameters(curve);
         var scale = likelihood.TypicalTime;
         var extra = likelihood.InitialExtra;
-        var start = default(double[]);
+        var best = default(double[]);
         var bestValue = double.NegativeInfinity;
+        double Track(double[] v)
+        {
+            var value = Evaluate(likelihood, curve, v, scale);
+            if (value > bestValue)
+            {
+                bestValue = value;
+                best = (double[])v.Clone();
+            }
+
+            return value;
+        }
+
         foreach (var p1 in new[] { 0.25, 0.5, 1, 2, 4, 8, 16 })
         {
             foreach (var p2 in SecondParameterGrid(curve, p1 * scale))
             {
                 foreach (var offset in likelihood.HasOffset ? new[] { 0.02, 0.2 } : [double.NaN])
                 {
-                    var v = Pack(curve, p1 * scale, p2, offset, extra);
-                    var value = Evaluate(likelihood, curve, v, scale);
-                    if (value > bestValue)
-                    {
-                        bestValue = value;
-                        start = v;
-                    }
+                    Track(Pack(curve, p1 * scale, p2, offset, extra));
                 }
             }
         }
 
-        var x0 = Vector<double>.Build.DenseOfArray(start!);
+        var x0 = Vector<double>.Build.DenseOfArray(best!);
         var step = Vector<double>.Build.Dense(x0.Count, 0.3);
-        var objective = ObjectiveFunction.Value(v => -Evaluate(likelihood, curve, v.AsArray() ?? v.ToArray(), scale));
-        var x = x0;
+        var objective = ObjectiveFunction.Value(v => -Track(v.AsArray() ?? v.ToArray()));
         try
         {
-            x = NelderMeadSimplex.Minimum(objective, x0, step, ConvergenceTolerance, MaxIterations).MinimizingPoint;
+            NelderMeadSimplex.Minimum(objective, x0, step, ConvergenceTolerance, maxIterations);
         }
         catch (MaximumIterationsException)
         {
-            // Keep the grid start: a fit that never converged is reported with its likelihood, not hidden.
+            // The best point met so far is kept below; its likelihood is reported as it is.
         }
 
-        var best = x.ToArray();
-        var ll = Evaluate(likelihood, curve, best, scale);
-        var (shape, bestOffset, bestExtra) = Unpack(curve, best, likelihood.HasOffset);
-        return new FamilyFit(shape, bestOffset, bestExtra, ll, shapeCount + (likelihood.HasOffset ? 1 : 0) + likelihood.ExtraParameters, likelihood.ReinforcementOf(bestExtra));
+        var (shape, bestOffset, bestExtra) = Unpack(curve, best!, likelihood.HasOffset);
+        return new FamilyFit(shape, bestOffset, bestExtra, bestValue, shapeCount + (likelihood.HasOffset ? 1 : 0) + likelihood.ExtraParameters, likelihood.ReinforcementOf(bestExtra));
     }
 
     /// <summary>Each user's log speed factor (golden section on its own groups) and its standard error from the curvature.</summary>

@@ -43,9 +43,45 @@ public sealed class GapLikelihoodTests
     public void RecoversFamilyAndParametersFromItsOwnModel(ForgettingCurve curve, double p1, double p2)
     {
         var truth = new CurveShape(curve, p1, p2);
+        var log = DrawReengagements(truth, groups: 600);
+        var fit = ForgettingFitter.Fit(GapLikelihood.Build(log));
+        Assert.Equal(curve, fit.Best.Shape.Curve);
+        foreach (var dt in new[] { 1.0, 3.0, 10.0 })
+        {
+            Assert.Equal(truth.Retention(dt), fit.Best.Shape.Retention(dt), 0.05);
+        }
+
+        if (curve == ForgettingCurve.Exponential)
+        {
+            Assert.InRange(fit.Best.Shape.P1 / p1, 0.8, 1.2);
+        }
+    }
+
+    /// <summary>
+    /// Stopped by the iteration cap, a fit reports the best point the simplex met, not its grid
+    /// start: 25 iterations (short of convergence, which the last assert pins) beat 2.
+    /// </summary>
+    [Fact]
+    public void AFitStoppedByTheIterationCapKeepsTheBestPointItMet()
+    {
+        var likelihood = GapLikelihood.Build(DrawReengagements(new CurveShape(ForgettingCurve.Exponential, 5, 0), groups: 150));
+        var early = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.Sigmoid, maxIterations: 2);
+        var later = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.Sigmoid, maxIterations: 25);
+        var converged = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.Sigmoid);
+        Assert.True(later.LogLikelihood > early.LogLikelihood, $"25 iterations {later.LogLikelihood} vs 2 {early.LogLikelihood}");
+        Assert.Equal(likelihood.Total(later.Shape, later.Offset, later.Extra), later.LogLikelihood, 9);
+        Assert.True(converged.LogLikelihood > later.LogLikelihood + 1e-3, $"converged {converged.LogLikelihood} vs 25 iterations {later.LogLikelihood}");
+    }
+
+    /// <summary>
+    /// History x topic pairs (three per history) that re-engage over 120 time units with intensity
+    /// r (o + R(dt)), o = 0.05 and r between 0.4 and 0.8 per pair, drawn by thinning with keyed noise.
+    /// </summary>
+    private static InteractionLog DrawReengagements(CurveShape truth, int groups)
+    {
         const double offset = 0.05;
         var log = new InteractionLog { HasImpressions = false };
-        for (var g = 0; g < 600; g++)
+        for (var g = 0; g < groups; g++)
         {
             var history = log.AddHistory(g / 3);
             var rate = 0.4 + (0.4 * KeyedRandom.Uniform(3, 70, (uint)g, 0, 0));
@@ -64,16 +100,6 @@ public sealed class GapLikelihoodTests
             }
         }
 
-        var fit = ForgettingFitter.Fit(GapLikelihood.Build(log));
-        Assert.Equal(curve, fit.Best.Shape.Curve);
-        foreach (var dt in new[] { 1.0, 3.0, 10.0 })
-        {
-            Assert.Equal(truth.Retention(dt), fit.Best.Shape.Retention(dt), 0.05);
-        }
-
-        if (curve == ForgettingCurve.Exponential)
-        {
-            Assert.InRange(fit.Best.Shape.P1 / p1, 0.8, 1.2);
-        }
+        return log;
     }
 }
