@@ -276,6 +276,12 @@ public static class FitCommand
                 $"    {Curve(fit.Best.Shape.Curve)} chosen: within {F(ForgettingFitter.AicEquivalence)} AIC of {Curve(lowestAic.Shape.Curve)} ({F(fit.Best.Aic - lowestAic.Aic)}) with fewer parameters"));
         }
 
+        if (fit.Best.IsSigmoidWithoutPlateau && fit.Families.FirstOrDefault(f => f.Shape.Curve == ForgettingCurve.Exponential) is { } exponential)
+        {
+            s.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"  caution: the sigmoid has no plateau (midpoint {F(fit.Best.Shape.P1)} < width {F(fit.Best.Shape.P2)} {unit}); it is an exponential-like decay whose rate rises over the first {unit}, and its AIC lead ({F(exponential.Aic - fit.Best.Aic)}) can come from what the likelihood leaves out (amplitude prior, spread of user speeds) rather than from the curve: on exports with exponential truth and a wide spread of speeds the sigmoid wins this way (README, \"fit\"). If the family is known, pass --curves"));
+        }
+
         if (fit.TimeScale is { } check)
         {
             s.AppendLine(string.Create(CultureInfo.InvariantCulture,

@@ -55,6 +55,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.Equal(truth.Curve, fit.Best.Shape.Curve);
+        Assert.False(fit.Best.IsSigmoidWithoutPlateau, "a true sigmoid's plateau is recovered");
         Assert.InRange(fit.Heterogeneity, truth.Heterogeneity - 0.2, truth.Heterogeneity + 0.2);
         Assert.InRange(quality, trueQuality - 0.15, trueQuality + 0.15);
         Assert.True(fit.TimeScale.Identified, "random slates identify the curve's time scale");

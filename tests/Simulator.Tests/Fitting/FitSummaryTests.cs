@@ -1,0 +1,54 @@
+using Simulator.Cli.Fitting;
+using Simulator.Core.Compute.Operators;
+using Simulator.Core.Fitting;
+
+namespace Simulator.Tests.Fitting;
+
+/// <summary>What the printed fit summary says about the chosen family, on hand-made fits.</summary>
+public sealed class FitSummaryTests
+{
+    /// <summary>
+    /// A sigmoid that wins by AIC with its midpoint below its width has no plateau, and the summary
+    /// cautions that its lead may not be about the curve, quoting both parameters and the lead; a
+    /// sigmoid with a plateau (the fixture's midpoint 7.1, width 2.3) and an exponential get no caution.
+    /// </summary>
+    [Theory]
+    [InlineData(ForgettingCurve.Sigmoid, 1.49, 3.19, true)]
+    [InlineData(ForgettingCurve.Sigmoid, 7.1, 2.3, false)]
+    [InlineData(ForgettingCurve.Exponential, 4.5, 0, false)]
+    public void ASigmoidWithoutPlateauIsFlaggedInTheSummary(ForgettingCurve winner, double p1, double p2, bool cautioned)
+    {
+        var exponential = new FamilyFit(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
+        var other = new FamilyFit(new CurveShape(winner, p1, p2), 0.1, [], -976.5, 3);
+        var best = winner == ForgettingCurve.Exponential ? exponential : other;
+        FamilyFit[] families = winner == ForgettingCurve.Exponential ? [exponential] : [exponential, other];
+        var fit = new ForgettingFit("test", families, best, [], 0.6, best.Shape);
+
+        var summary = FitCommand.Summary("log.csv", Read(), LogStatistics.Compute(Log()), fit);
+
+        Assert.Equal(cautioned, best.IsSigmoidWithoutPlateau);
+        if (cautioned)
+        {
+            Assert.Contains("caution: the sigmoid has no plateau (midpoint 1.49 < width 3.19 days)", summary, StringComparison.Ordinal);
+            Assert.Contains("its AIC lead (45)", summary, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("caution", summary, StringComparison.Ordinal);
+        }
+    }
+
+    private static InteractionLog Log()
+    {
+        var log = new InteractionLog { HasImpressions = false };
+        var history = log.AddHistory(0);
+        foreach (var t in new[] { 0.0, 1.0, 3.0, 4.0 })
+        {
+            log.Add(history, 0, t, -1, true);
+        }
+
+        return log;
+    }
+
+    private static LogReadResult Read() => new(Log(), LogFormat.Csv, 4, 0, null, ["news"], "topic column", "days", 86400, [], ["alice"]);
+}
