@@ -31,8 +31,9 @@ public static class FitCommand
         half-life -0.1%, sigmoid midpoint -9%; power law: exponent not identifiable, strength 3
         ticks after a click -22%; spread of speeds 0.50 / 0.37 / 0.43 for true 0.5 / 0.5 / 0.3;
         per-user Spearman 0.45 / 0.55 / 0.22; calibrated re-run gap KS D 0.026 vs 5% critical
-        0.033. On fast-forgetting.json (spread speeds, off-topic item mass) a sigmoid still beats
-        the true exponential by 13 AIC: pass --curves when the family is known.
+        0.033. On fast-forgetting.json (widely spread speeds, 16 topics) a sigmoid without a
+        plateau (midpoint below width) beats the true exponential by 13 to 33 AIC; the summary
+        prints a caution for such a sigmoid: pass --curves when the family is known.
         A time-scale check re-fits everything with the curve 2x faster and 2x slower; when
         either fits within 1.92 log-likelihood units the summary prints a WARNING that the log
         does not identify the curve (targeted slates: an mlp-forgetting export gave half-life
@@ -279,7 +280,7 @@ public static class FitCommand
         if (fit.Best.IsSigmoidWithoutPlateau && fit.Families.FirstOrDefault(f => f.Shape.Curve == ForgettingCurve.Exponential) is { } exponential)
         {
             s.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"  caution: the sigmoid has no plateau (midpoint {F(fit.Best.Shape.P1)} < width {F(fit.Best.Shape.P2)} {unit}); it is an exponential-like decay whose rate rises over the first {unit}, and its AIC lead ({F(exponential.Aic - fit.Best.Aic)}) can come from what the likelihood leaves out (amplitude prior, spread of user speeds) rather than from the curve: on exports with exponential truth and a wide spread of speeds the sigmoid wins this way (README, \"fit\"). If the family is known, pass --curves"));
+                $"  caution: the sigmoid has no plateau (midpoint {F(fit.Best.Shape.P1)} < width {F(fit.Best.Shape.P2)} {unit}); it is an exponential-like decay whose rate rises over the first {unit}, and its AIC lead ({F(exponential.Aic - fit.Best.Aic)}) can come from what the likelihood leaves out (amplitude prior, spread of user speeds) rather than from the curve: on exports with exponential truth and a wide spread of speeds the sigmoid wins this way (docs/fit-diagnosis.md). If the family is known, pass --curves"));
         }
 
         if (fit.TimeScale is { } check)

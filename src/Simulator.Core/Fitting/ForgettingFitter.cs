@@ -22,8 +22,8 @@ public sealed record FamilyFit(CurveShape Shape, double Offset, double[] Extra, 
     /// rate rises from at least 27% of its final value (sigma(-m/w) at dt = 0) to the full rate.
     /// That shape is close enough to an exponential that a mis-specified nuisance (the amplitude
     /// prior, the spread of user speeds) makes it win on exponential data; every sigmoid win on
-    /// exponential exports measured so far had one (README, "fit"), the sigmoid fixture's does not
-    /// (midpoint 7.1, width 2.3).
+    /// exponential exports measured so far had one (docs/fit-diagnosis.md), the sigmoid
+    /// fixture's fit does not (midpoint 7.1, width 2.3).
     /// </summary>
     public bool IsSigmoidWithoutPlateau => Shape.Curve == ForgettingCurve.Sigmoid && Shape.P1 < Shape.P2;
 }

@@ -32,7 +32,11 @@ namespace Simulator.Core.Fitting;
 /// their mean (1 - f) / (D - 1) lowered the marginal likelihood (by 15 units on the fixture at
 /// the true focus) and pulled the half-life to 4.97; the exported true embeddings, every item
 /// feeding every topic's amplitude, lowered it by 4 on fast-forgetting.json's export, left the
-/// family choice as it was and made the fit 9x slower (README, "fit").
+/// family choice as it was and made the fit 9x slower (docs/fit-diagnosis.md).
+/// Why a normal amplitude prior with Laplace's approximation: the log-normal, Gumbel and
+/// exponentially modified normal priors and an exact integral along each topic's amplitude were
+/// measured (docs/fit-diagnosis.md). The normal and the modified normal fit the amplitudes best;
+/// the others either fit them worse or bias the curve elsewhere.
 /// </summary>
 public sealed class ImpressionLikelihood : ForgettingLikelihood
 {
