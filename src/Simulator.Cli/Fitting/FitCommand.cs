@@ -234,6 +234,12 @@ public static class FitCommand
         }
     }
 
+    /// <summary>Why an impression log usually leaves the curve unidentified, for the time-scale WARNING.</summary>
+    private const string ImpressionCause = "Usual cause: what was shown depended on what was clicked (targeted slates), so nearly every impression is of a recently clicked topic; fit a log with random or exploratory slates";
+
+    /// <summary>Why an engagement-only log usually leaves the curve unidentified, for the time-scale WARNING.</summary>
+    private const string GapCause = "Usual cause: how soon users come back to a topic does not depend on how long ago they last engaged with it (no forgetting in the log, or engagements driven by what was shown), or the log is too short for the curve's time scale";
+
     /// <summary>The printed summary (also fit-summary.txt in the report).</summary>
     public static string Summary(string path, LogReadResult read, LogStatistics stats, ForgettingFit fit, ForgettingLikelihood? likelihood = null)
     {
@@ -290,7 +296,7 @@ public static class FitCommand
             if (!check.Identified)
             {
                 s.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  WARNING: the log does not identify the forgetting curve: a curve {F(check.Factor)}x {(check.DropFaster < TimeScaleCheck.Threshold ? "faster" : "slower")} fits as well, so the parameters below (and a calibrated scenario) are not supported by the data. Usual cause: what was shown depended on what was clicked (targeted slates), so nearly every impression is of a recently clicked topic; fit a log with random or exploratory slates"));
+                    $"  WARNING: the log does not identify the forgetting curve: a curve {F(check.Factor)}x {(check.DropFaster < TimeScaleCheck.Threshold ? "faster" : "slower")} fits as well, so the parameters below (and a calibrated scenario) are not supported by the data. {(likelihood is ImpressionLikelihood or null ? ImpressionCause : GapCause)}"));
             }
         }
 

@@ -1,6 +1,7 @@
 using Simulator.Cli.Fitting;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Fitting;
+using Simulator.Core.Randomness;
 
 namespace Simulator.Tests.Fitting;
 
@@ -36,6 +37,44 @@ public sealed class FitSummaryTests
         {
             Assert.DoesNotContain("caution", summary, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// An engagement log without forgetting (each history x topic re-engages at a constant rate,
+    /// whatever the time since its last engagement): the time-scale check cannot tell the curve
+    /// from one twice as fast or slow, and the WARNING names the engagement-log cause, not
+    /// targeted slates.
+    /// </summary>
+    [Fact]
+    public void AnEngagementLogWithoutForgettingGetsTheWarningWithItsOwnCause()
+    {
+        var log = new InteractionLog { HasImpressions = false };
+        for (var g = 0; g < 300; g++)
+        {
+            var history = log.AddHistory(g / 3);
+            var t = 0.0;
+            for (uint k = 0; ; k++)
+            {
+                t += -Math.Log(KeyedRandom.Uniform(5, 80, (uint)g, k, 0)) / 0.5;
+                if (t >= 100)
+                {
+                    break;
+                }
+
+                log.Add(history, g % 3, t, -1, true);
+            }
+        }
+
+        var likelihood = GapLikelihood.Build(log);
+        var fit = ForgettingFitter.Fit(likelihood, [ForgettingCurve.Exponential]);
+        var read = new LogReadResult(log, LogFormat.Csv, log.Count, 0, null, [], "topic column", "days", 86400, [], []);
+
+        var summary = FitCommand.Summary("log.csv", read, LogStatistics.Compute(log), fit, likelihood);
+
+        Assert.False(fit.TimeScale!.Identified, $"drops {fit.TimeScale.DropFaster} / {fit.TimeScale.DropSlower}");
+        Assert.Contains("WARNING: the log does not identify the forgetting curve", summary, StringComparison.Ordinal);
+        Assert.Contains("how soon users come back to a topic does not depend on how long ago", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("targeted slates", summary, StringComparison.Ordinal);
     }
 
     private static InteractionLog Log()
