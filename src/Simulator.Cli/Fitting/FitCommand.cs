@@ -343,5 +343,6 @@ public static class FitCommand
 
     private static string Singular(string unit) => unit.EndsWith('s') ? unit[..^1] : unit;
 
-    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.####", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Up to 4 decimals; rounded first (and + 0.0 turns -0 into 0) so a drop of -1e-6 prints 0, not -0.</summary>
+    private static string F(double value) => double.IsFinite(value) ? (Math.Round(value, 4) + 0.0).ToString("0.####", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
 }

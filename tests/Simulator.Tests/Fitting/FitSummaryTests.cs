@@ -77,6 +77,18 @@ public sealed class FitSummaryTests
         Assert.DoesNotContain("targeted slates", summary, StringComparison.Ordinal);
     }
 
+    /// <summary>A drop that rounds to zero from below prints as 0, not -0.</summary>
+    [Fact]
+    public void ATinyNegativeDropPrintsAsZero()
+    {
+        var exponential = new FamilyFit(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
+        var fit = new ForgettingFit("test", [exponential], exponential, [], 0.6, exponential.Shape) { TimeScale = new TimeScaleCheck(2, -1e-6, 0.25) };
+
+        var summary = FitCommand.Summary("log.csv", Read(), LogStatistics.Compute(Log()), fit);
+
+        Assert.Contains("2x faster loses 0 log-likelihood units, 2x slower 0.25 ", summary, StringComparison.Ordinal);
+    }
+
     private static InteractionLog Log()
     {
         var log = new InteractionLog { HasImpressions = false };
