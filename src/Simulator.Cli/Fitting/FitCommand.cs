@@ -286,7 +286,7 @@ public static class FitCommand
         if (fit.Best.IsSigmoidWithoutPlateau && fit.Families.FirstOrDefault(f => f.Shape.Curve == ForgettingCurve.Exponential) is { } exponential)
         {
             s.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"  caution: the sigmoid has no plateau (midpoint {F(fit.Best.Shape.P1)} < width {F(fit.Best.Shape.P2)} {unit}); it is an exponential-like decay whose rate rises over the first {unit}, and its AIC lead ({F(exponential.Aic - fit.Best.Aic)}) can come from what the likelihood leaves out (amplitude prior, spread of user speeds) rather than from the curve: on exports with exponential truth and a wide spread of speeds the sigmoid wins this way (docs/fit-diagnosis.md). If the family is known, pass --curves"));
+                $"  caution: the sigmoid has no plateau (midpoint {F(fit.Best.Shape.P1)} < width {F(fit.Best.Shape.P2)} {unit}); it is an exponential-like decay whose rate rises over the first {unit}, and its AIC lead ({F(exponential.Aic - fit.Best.Aic)}) can come from what the likelihood leaves out (the spread of user speeds; in impression logs also the shape of the amplitude prior) rather than from the curve: on exports with exponential truth and a wide spread of speeds the sigmoid wins this way (docs/fit-diagnosis.md). If the family is known, pass --curves"));
         }
 
         if (fit.TimeScale is { } check)
