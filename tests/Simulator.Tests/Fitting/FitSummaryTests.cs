@@ -77,6 +77,27 @@ public sealed class FitSummaryTests
         Assert.DoesNotContain("targeted slates", summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A drift indicator above <see cref="LogStatistics.DriftCaution"/> (quickstart.json's abrupt
+    /// drift measured 0.137) gets a caution that the curve reads fast; one at the stationary
+    /// level (0.034 measured) does not.
+    /// </summary>
+    [Theory]
+    [InlineData(0.137, true)]
+    [InlineData(0.034, false)]
+    public void DriftAboveTheCautionLevelIsFlagged(double indicator, bool cautioned)
+    {
+        var exponential = new FamilyFit(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
+        var fit = new ForgettingFit("test", [exponential], exponential, [], 0.6, exponential.Shape);
+        var stats = LogStatistics.Compute(Log()) with { DriftHalves = 0.4 + indicator, DriftBaseline = 0.4, DriftUsers = 5000 };
+
+        var summary = FitCommand.Summary("log.csv", Read(), stats, fit);
+
+        Assert.Equal(cautioned, stats.DriftLikelyBiasesTheCurve);
+        Assert.Equal(cautioned, summary.Contains($"caution: drift indicator {indicator.ToString(System.Globalization.CultureInfo.InvariantCulture)} bits (above 0.05)", StringComparison.Ordinal));
+        Assert.Equal(cautioned, summary.Contains("drift reads as faster forgetting", StringComparison.Ordinal));
+    }
+
     /// <summary>A drop that rounds to zero from below prints as 0, not -0.</summary>
     [Fact]
     public void ATinyNegativeDropPrintsAsZero()
