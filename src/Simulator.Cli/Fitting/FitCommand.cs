@@ -65,7 +65,8 @@ public static class FitCommand
           --likelihood L      auto (default: impressions for exports, gaps otherwise), impressions, gaps
           --curves LIST       families to fit, comma-separated (default exponential,sigmoid,power-law)
           --out FILE          write the calibrated scenario (validates against scenarios/schema.json)
-          --template FILE     scenario supplying what a log cannot tell (catalog, choice, strategies)
+          --template FILE     scenario supplying what a log cannot tell (catalog, choice, strategies);
+                              its segments are kept with forgettingSpeed and activity set to 1
           --max-users N       cap the calibrated population (default 20000)
           --report DIR        write fit_curves.png/.svg, fit-summary.txt, user_speeds.csv, topic_gaps.csv
 
@@ -153,6 +154,10 @@ public static class FitCommand
             stdout.WriteLine($"calibrated scenario: {outPath} ({scenario.Population.Users} users, {scenario.Dim} topics, {scenario.Ticks} ticks, "
                 + $"{Curve(scenario.Forgetting.Curve)} p1={F(scenario.Forgetting.Parameter1)} p2={F(scenario.Forgetting.Parameter2)}, "
                 + $"heterogeneity {F(scenario.Forgetting.Heterogeneity)}, activity {F(scenario.Population.Activity)})");
+            if (ScenarioCalibration.ResetsSegments(template))
+            {
+                stdout.WriteLine("  the template's segments keep their mix, drift rate and concentration; their forgettingSpeed and activity are set to 1, as the fitted spread of speeds and the activity already describe the whole population");
+            }
         }
 
         return ExitCodes.Success;

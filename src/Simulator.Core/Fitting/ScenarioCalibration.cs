@@ -31,6 +31,7 @@ public static class ScenarioCalibration
             Users = Math.Clamp(stats.Users, 1, options.MaxUsers),
             Topics = topics,
             Activity = (float)Math.Clamp(stats.ActivityRate, 0.01, 1),
+            Segments = NeutralSegments(template.Population.Segments),
         };
         var forgetting = template.Forgetting with
         {
@@ -56,4 +57,19 @@ public static class ScenarioCalibration
         };
         return ScenarioParser.Parse(ScenarioWriter.ToJson(scenario), options.Name);
     }
+
+    /// <summary>
+    /// The template's segments with their forgetting-speed and activity multipliers set to 1 (mix,
+    /// drift rate and concentration kept). The fitted spread of speeds and the observed activity
+    /// describe the whole population, segments included, so multipliers on top would count them
+    /// twice: with fast-forgetting.json as template (segments 2x faster / 2x slower, binge-watchers
+    /// 1.1x as active) the calibrated re-run of its own 300-user export had 6% more gaps and gap KS
+    /// D 0.029 against the 5% critical value 0.023.
+    /// </summary>
+    public static IReadOnlyList<SegmentSpec> NeutralSegments(IReadOnlyList<SegmentSpec> segments) =>
+        [.. segments.Select(s => s with { Activity = 1, ForgettingSpeed = 1 })];
+
+    /// <summary>Whether calibration changes any of the template's segments (<see cref="NeutralSegments"/>).</summary>
+    public static bool ResetsSegments(Scenario template) =>
+        template.Population.Segments.Any(s => s.Activity != 1 || s.ForgettingSpeed != 1);
 }
