@@ -71,5 +71,5 @@ public static class ScenarioCalibration
 
     /// <summary>Whether calibration changes any of the template's segments (<see cref="NeutralSegments"/>).</summary>
     public static bool ResetsSegments(Scenario template) =>
-        template.Population.Segments.Any(s => s.Activity != 1 || s.ForgettingSpeed != 1);
+        !NeutralSegments(template.Population.Segments).SequenceEqual(template.Population.Segments);
 }

@@ -19,7 +19,7 @@ public sealed class FitSummaryTests
     [InlineData(ForgettingCurve.Exponential, 4.5, 0, false)]
     public void ASigmoidWithoutPlateauIsFlaggedInTheSummary(ForgettingCurve winner, double p1, double p2, bool cautioned)
     {
-        var exponential = new FamilyFit(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
+        var exponential = Exponential();
         var other = new FamilyFit(new CurveShape(winner, p1, p2), 0.1, [], -976.5, 3);
         var best = winner == ForgettingCurve.Exponential ? exponential : other;
         FamilyFit[] families = winner == ForgettingCurve.Exponential ? [exponential] : [exponential, other];
@@ -87,7 +87,7 @@ public sealed class FitSummaryTests
     [InlineData(0.034, false)]
     public void DriftAboveTheCautionLevelIsFlagged(double indicator, bool cautioned)
     {
-        var exponential = new FamilyFit(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
+        var exponential = Exponential();
         var fit = new ForgettingFit("test", [exponential], exponential, [], 0.6, exponential.Shape);
         var stats = LogStatistics.Compute(Log()) with { DriftHalves = 0.4 + indicator, DriftBaseline = 0.4, DriftUsers = 5000 };
 
@@ -102,13 +102,16 @@ public sealed class FitSummaryTests
     [Fact]
     public void ATinyNegativeDropPrintsAsZero()
     {
-        var exponential = new FamilyFit(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
+        var exponential = Exponential();
         var fit = new ForgettingFit("test", [exponential], exponential, [], 0.6, exponential.Shape) { TimeScale = new TimeScaleCheck(2, -1e-6, 0.25) };
 
         var summary = FitCommand.Summary("log.csv", Read(), LogStatistics.Compute(Log()), fit);
 
         Assert.Contains("2x faster loses 0 log-likelihood units, 2x slower 0.25 ", summary, StringComparison.Ordinal);
     }
+
+    /// <summary>An exponential fit (half-life 4.47 days) to set beside or alone in a hand-made fit.</summary>
+    private static FamilyFit Exponential() => new(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
 
     private static InteractionLog Log()
     {
