@@ -98,7 +98,7 @@ public sealed class ScoreInputs
     /// Effective interest [N x d] (true interest less the satiation penalty) for utilities, or null
     /// to use <see cref="Interest"/>. Calibration, tracking and forgetting metrics keep the true interest.
     /// </summary>
-    public float[]? Appeal { get; init; }
+    public float[]? EffectiveInterest { get; init; }
 
     /// <summary>Preference softmax(z) [N x d]; strength = interest / preference.</summary>
     public required float[] Preference { get; init; }
@@ -175,9 +175,9 @@ public static class TickScorer
             var ideal = x.IdealSlates.AsSpan(u * k, k);
             if (ranking)
             {
-                var appeal = x.Appeal is null ? row : x.Appeal.AsSpan(u * dim, dim);
-                Utilities(appeal, slate, x.Items, x.Quality, dim, p, utility);
-                Utilities(appeal, ideal, x.Items, x.Quality, dim, p, idealUtility);
+                var effective = x.EffectiveInterest is null ? row : x.EffectiveInterest.AsSpan(u * dim, dim);
+                Utilities(effective, slate, x.Items, x.Quality, dim, p, utility);
+                Utilities(effective, ideal, x.Items, x.Quality, dim, p, idealUtility);
                 for (var j = 0; j < k; j++)
                 {
                     gain[j] = RankingMetrics.Gain(utility[j], p);

@@ -1,3 +1,4 @@
+using Simulator.Core.Simulation.Stages;
 using Simulator.Core.World;
 
 namespace Simulator.Core.Simulation;
@@ -8,7 +9,7 @@ namespace Simulator.Core.Simulation;
 /// </summary>
 public sealed class NumericalGuardException : Exception
 {
-    public NumericalGuardException(string stage, string column, string strategy, int user, int tick, ulong seed, float value)
+    public NumericalGuardException(TickStage stage, string column, string strategy, int user, int tick, ulong seed, float value)
         : base($"numerical guard: {column} became {Describe(value)} in stage {stage} at tick {tick} (seed {seed}) for strategy {strategy}, user {user}; " +
                "the run was stopped. Check the scenario's extreme values (choice weights and temperature, forgetting and drift parameters)")
     {
@@ -22,24 +23,24 @@ public sealed class NumericalGuardException : Exception
     }
 
     public NumericalGuardException()
-        : this("unknown", "unknown", "unknown", -1, -1, 0, float.NaN)
+        : this("numerical guard: a value became NaN or infinite")
     {
     }
 
     public NumericalGuardException(string message)
         : base(message)
     {
-        Stage = Column = Strategy = "unknown";
+        Column = Strategy = "unknown";
     }
 
     public NumericalGuardException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Stage = Column = Strategy = "unknown";
+        Column = Strategy = "unknown";
     }
 
-    /// <summary>The tick stage after which the value was found (Drift, Forget, Recommend, Respond, Learn, Reinforce).</summary>
-    public string Stage { get; }
+    /// <summary>The tick stage after which the value was found (Drift, Forget, Recommend, Respond, Learn or Reinforce); null when not known.</summary>
+    public TickStage? Stage { get; }
 
     /// <summary>The state column, e.g. Interest or ExpectedCtr.</summary>
     public string Column { get; }
@@ -89,7 +90,7 @@ internal static class NumericalGuard
 
     /// <summary>Throws <see cref="NumericalGuardException"/> when <paramref name="column"/> holds a NaN or an infinity.</summary>
     public static void Check(
-        float[] column, int width, ShardLayout shards, ParallelOptions parallel, string stage, string name, string strategy, int tick, ulong seed)
+        float[] column, int width, ShardLayout shards, ParallelOptions parallel, TickStage stage, string name, string strategy, int tick, ulong seed)
     {
         var (user, value) = FirstNonFinite(column, width, shards, parallel);
         if (user >= 0)

@@ -42,5 +42,5 @@ public sealed record RunOptions
     public IShardPeers? ShardPeers { get; init; }
 
     /// <summary>Test hook: called with (stage, strategy, tick, column) right before each numerical guard scan.</summary>
-    internal Action<string, string, int, float[]>? GuardHook { get; init; }
+    internal Action<Stages.TickStage, string, int, float[]>? GuardHook { get; init; }
 }

@@ -1,18 +1,45 @@
+using Simulator.Core.Metrics;
 using Simulator.Core.Strategies;
 using Simulator.Core.World;
 
 namespace Simulator.Core.Simulation;
 
-/// <summary>A strategy paired with the counterfactual world it acts in.</summary>
-internal sealed class StrategyWorld(IStrategy strategy, WorldState state) : IDisposable
+/// <summary>
+/// A strategy and the counterfactual world it acts in: the world's user state, its response-side
+/// dynamics (satiation, item appeal) and, when a metric reads them, its item exposure counts.
+/// Everything here differs between worlds because what a strategy recommends changes its users.
+/// </summary>
+internal sealed class StrategyWorld : IDisposable
 {
-    public IStrategy Strategy { get; } = strategy;
+    public StrategyWorld(int index, string name, IStrategy strategy, WorldState state, WorldDynamics dynamics, ExposureTally? exposure)
+    {
+        Index = index;
+        Name = name;
+        Strategy = strategy;
+        State = state;
+        Dynamics = dynamics;
+        Exposure = exposure;
+    }
 
-    public WorldState State { get; } = state;
+    /// <summary>Position of the strategy in the scenario's list (the order of every per-world output).</summary>
+    public int Index { get; }
+
+    /// <summary>The strategy's name in the scenario.</summary>
+    public string Name { get; }
+
+    public IStrategy Strategy { get; }
+
+    public WorldState State { get; }
+
+    public WorldDynamics Dynamics { get; }
+
+    /// <summary>Exposure counts per item, or null when no selected metric reads them.</summary>
+    public ExposureTally? Exposure { get; }
 
     public void Dispose()
     {
         Strategy.Dispose();
         State.Dispose();
+        Dynamics.Dispose();
     }
 }

@@ -9,8 +9,8 @@ namespace Simulator.Core.World;
 /// <summary>
 /// One world's satiation (boredom) per user x topic, and the effective interest it leaves:
 /// s_g &lt;- gamma s_g + 1[clicked an item of primary topic g] (every tick, every user: time passes
-/// for inactive users too), and appeal_u = interest_u - (lambda / beta1) s_u, so that
-/// beta1 &lt;appeal_u, x_i&gt; = beta1 &lt;interest_u, x_i&gt; - lambda &lt;s_u, x_i&gt;.
+/// for inactive users too), and the effective interest e_u = interest_u - (lambda / beta1) s_u, so that
+/// beta1 &lt;e_u, x_i&gt; = beta1 &lt;interest_u, x_i&gt; - lambda &lt;s_u, x_i&gt;.
 /// Per world because it depends on what the world's strategy made its users consume.
 /// Layout: both columns [N x d] row-major per user, like the interest they modify.
 /// </summary>
@@ -26,29 +26,29 @@ public sealed class Satiation : ICheckpointable, IDisposable
         _decay = spec.Decay;
         _penalty = spec.Weight / interestWeight;
         Level = new float[users * dim];
-        Appeal = engine.Bind(new float[users * dim]);
+        EffectiveInterest = engine.Bind(new float[users * dim]);
     }
 
     /// <summary>Satiation s [N x d]: carried from tick to tick.</summary>
     public float[] Level { get; }
 
-    /// <summary>Effective interest [N x d]: recomputed each tick by <see cref="UpdateAppeal"/> before it is read.</summary>
-    public IColumn<float> Appeal { get; }
+    /// <summary>Effective interest [N x d]: recomputed each tick by <see cref="UpdateEffectiveInterest"/> before it is read.</summary>
+    public IColumn<float> EffectiveInterest { get; }
 
-    /// <summary>appeal = interest - (lambda / beta1) s for users [start, end) (vectorised).</summary>
-    public void UpdateAppeal(ReadOnlySpan<float> interest, int start, int end)
+    /// <summary>effective interest = interest - (lambda / beta1) s for users [start, end) (vectorised).</summary>
+    public void UpdateEffectiveInterest(ReadOnlySpan<float> interest, int start, int end)
     {
         var range = new Range(start * _dim, end * _dim);
         var level = Level.AsSpan(range);
         var source = interest[range];
-        var appeal = Appeal.Host.AsSpan(range);
+        var effective = EffectiveInterest.Host.AsSpan(range);
         var width = Vector<float>.Count;
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             var s = MemoryMarshal.Cast<float, Vector<float>>(level);
             var x = MemoryMarshal.Cast<float, Vector<float>>(source);
-            var y = MemoryMarshal.Cast<float, Vector<float>>(appeal);
+            var y = MemoryMarshal.Cast<float, Vector<float>>(effective);
             for (var v = 0; v < s.Length; v++)
             {
                 y[v] = x[v] - (s[v] * _penalty);
@@ -59,7 +59,7 @@ public sealed class Satiation : ICheckpointable, IDisposable
 
         for (; i < level.Length; i++)
         {
-            appeal[i] = source[i] - (level[i] * _penalty);
+            effective[i] = source[i] - (level[i] * _penalty);
         }
     }
 
@@ -90,5 +90,5 @@ public sealed class Satiation : ICheckpointable, IDisposable
 
     public void ExchangeState(StateExchange state) => state.Floats("satiation.level", Level);
 
-    public void Dispose() => Appeal.Dispose();
+    public void Dispose() => EffectiveInterest.Dispose();
 }

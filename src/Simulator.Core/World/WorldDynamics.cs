@@ -40,7 +40,7 @@ public sealed class WorldDynamics : ICheckpointable, IDisposable
     public ChoiceParameters Choice => Appeal is null ? _choice : ItemUtilityMath.WithOffsetColumn(_choice);
 
     /// <summary>The user vectors of true utility: effective interest under satiation, else the true interest.</summary>
-    public IColumn<float> UtilityInterest(WorldState state) => Satiation?.Appeal ?? state.Interest;
+    public IColumn<float> UtilityInterest(WorldState state) => Satiation?.EffectiveInterest ?? state.Interest;
 
     /// <summary>The per-item column of true utility: the offsets b_i, else the catalog's quality.</summary>
     public IColumn<float> UtilityQuality(Catalog catalog) => Appeal?.Offsets ?? catalog.Quality;

@@ -3,6 +3,7 @@ using Simulator.Core.Metrics;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
+using Simulator.Core.Simulation.Stages;
 using Simulator.Core.Strategies;
 
 namespace Simulator.Tests.Core;
@@ -63,9 +64,9 @@ public sealed class CatalogRunTests
     [Fact]
     public void Live_item_guard_names_the_strategy_item_and_tick()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => LiveItemGuard.Check([0, 1, 7, 2], [1, 1], 2, 5, "popularity", 3));
+        var e = Assert.Throws<InvalidOperationException>(() => RecommendStage.CheckLiveItems([0, 1, 7, 2], [1, 1], 2, 5, "popularity", 3));
         Assert.Contains("strategy popularity recommended item 7 to user 1 at tick 3", e.Message, StringComparison.Ordinal);
-        LiveItemGuard.Check([0, 1, 7, 2], [1, 0], 2, 5, "popularity", 3);
+        RecommendStage.CheckLiveItems([0, 1, 7, 2], [1, 0], 2, 5, "popularity", 3);
     }
 
     [Fact]

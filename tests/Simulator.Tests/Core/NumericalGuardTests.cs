@@ -1,5 +1,6 @@
 using Simulator.Core.Compute;
 using Simulator.Core.Simulation;
+using Simulator.Core.Simulation.Stages;
 using Simulator.Core.World;
 
 namespace Simulator.Tests.Core;
@@ -29,16 +30,16 @@ public sealed class NumericalGuardTests : IDisposable
         Assert.Equal(float.PositiveInfinity, value);
 
         var e = Assert.Throws<NumericalGuardException>(() =>
-            NumericalGuard.Check(column, width, shards, parallel, "Forget", "Interest", "ema", 5, 42));
-        Assert.Equal(("Forget", "Interest", "ema", 33_001, 5), (e.Stage, e.Column, e.Strategy, e.User, e.Tick));
+            NumericalGuard.Check(column, width, shards, parallel, TickStage.Forget, "Interest", "ema", 5, 42));
+        Assert.Equal((TickStage.Forget, "Interest", "ema", 33_001, 5), (e.Stage, e.Column, e.Strategy, e.User, e.Tick));
         Assert.Contains("Interest became +infinity in stage Forget at tick 5 (seed 42) for strategy ema, user 33001", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("Forget")]
-    [InlineData("Respond")]
-    [InlineData("Reinforce")]
-    public void Run_stops_at_the_stage_strategy_user_and_tick_where_a_nan_appears(string stage)
+    [InlineData(TickStage.Forget)]
+    [InlineData(TickStage.Respond)]
+    [InlineData(TickStage.Reinforce)]
+    public void Run_stops_at_the_stage_strategy_user_and_tick_where_a_nan_appears(TickStage stage)
     {
         using var cpu = new CpuEngine(2);
         var options = new RunOptions
@@ -69,14 +70,14 @@ public sealed class NumericalGuardTests : IDisposable
         {
             GuardHook = (s, _, tick, column) =>
             {
-                if (s == "Drift" && tick == 0)
+                if (s == TickStage.Drift && tick == 0)
                 {
                     column[8 * 5] = float.NegativeInfinity;
                 }
             },
         };
         var e = Assert.Throws<NumericalGuardException>(() => SimulationRunner.Run(TestScenarios.Small(), cpu, options));
-        Assert.Equal(("Drift", "Preference", 5, 0), (e.Stage, e.Column, e.User, e.Tick));
+        Assert.Equal((TickStage.Drift, "Preference", 5, 0), (e.Stage, e.Column, e.User, e.Tick));
         Assert.StartsWith("population", e.Strategy, StringComparison.Ordinal);
     }
 

@@ -51,27 +51,27 @@ public sealed class SatiationAndResponseTests
             Assert.Equal(expected[i], satiation.Level[i], 6);
         }
 
-        // Effective interest: beta1 <appeal, x> = beta1 <interest, x> - lambda <s, x>, for users in any range split.
+        // Effective interest: beta1 <effective, x> = beta1 <interest, x> - lambda <s, x>, for users in any range split.
         var interest = new float[users * dim];
         for (var i = 0; i < interest.Length; i++)
         {
             interest[i] = 0.1f * (i + 1);
         }
 
-        satiation.UpdateAppeal(interest, 0, 1);
-        satiation.UpdateAppeal(interest, 1, users);
+        satiation.UpdateEffectiveInterest(interest, 0, 1);
+        satiation.UpdateEffectiveInterest(interest, 1, users);
         float[] x = [0.7f, 0.1f, 0.15f, 0.05f];
         for (var u = 0; u < users; u++)
         {
-            double appealDot = 0, interestDot = 0, satiationDot = 0;
+            double effectiveDot = 0, interestDot = 0, satiationDot = 0;
             for (var g = 0; g < dim; g++)
             {
-                appealDot += satiation.Appeal.Host[(u * dim) + g] * x[g];
+                effectiveDot += satiation.EffectiveInterest.Host[(u * dim) + g] * x[g];
                 interestDot += interest[(u * dim) + g] * x[g];
                 satiationDot += satiation.Level[(u * dim) + g] * x[g];
             }
 
-            Assert.Equal((Choice.InterestWeight * interestDot) - (lambda * satiationDot), Choice.InterestWeight * appealDot, 4);
+            Assert.Equal((Choice.InterestWeight * interestDot) - (lambda * satiationDot), Choice.InterestWeight * effectiveDot, 4);
         }
     }
 
@@ -122,12 +122,12 @@ public sealed class SatiationAndResponseTests
         }
 
         // The same world in the simulator's columns: effective interest and offsets b_i.
-        var appeal = new float[users * dim];
+        var effective = new float[users * dim];
         for (var u = 0; u < users; u++)
         {
             for (var g = 0; g < dim; g++)
             {
-                appeal[(u * dim) + g] = interest1[g] - (lambda / Choice.InterestWeight * satiation1[g]);
+                effective[(u * dim) + g] = interest1[g] - (lambda / Choice.InterestWeight * satiation1[g]);
             }
         }
 
@@ -150,7 +150,7 @@ public sealed class SatiationAndResponseTests
         var dwell = new float[users];
         var p = ItemUtilityMath.WithOffsetColumn(Choice);
         engine.Choice(new ChoiceOperands(
-            users, items, dim, k, engine.Bind(appeal), engine.Bind(slates), engine.Bind(itemRows), engine.Bind(offsets), null, p, 77, 3,
+            users, items, dim, k, engine.Bind(effective), engine.Bind(slates), engine.Bind(itemRows), engine.Bind(offsets), null, p, 77, 3,
             engine.Bind(chosen), engine.Bind(ctr), engine.Bind(probabilities), engine.Bind(dwell)));
 
         // The engine's exact probabilities are the model's; the metrics' expected CTR is the engine's.
@@ -160,7 +160,7 @@ public sealed class SatiationAndResponseTests
         }
 
         var utility = new double[k];
-        TickScorer.Utilities(appeal.AsSpan(0, dim), slate1, itemRows, offsets, dim, p, utility);
+        TickScorer.Utilities(effective.AsSpan(0, dim), slate1, itemRows, offsets, dim, p, utility);
         Assert.Equal(ctr[0], RankingMetrics.SlateClickProbability(utility, p), 5);
         Assert.Equal(ctr[0] / k, RankingMetrics.ExpectedCtr(utility, p), 5);
         Assert.Equal(expectedP.Sum(), ctr[0], 5);

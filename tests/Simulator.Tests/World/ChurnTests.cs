@@ -1,6 +1,7 @@
 using Simulator.Core.Compute;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
+using Simulator.Core.Simulation.Stages;
 using Simulator.Core.World;
 
 namespace Simulator.Tests.World;
@@ -24,7 +25,7 @@ public sealed class ChurnTests
         var activeCounts = new List<int>();
         for (var tick = 0; tick <= 4; tick++)
         {
-            ChurnStage.Apply(churn, 3, 0, tick, arrived, world, 0, users);
+            ArriveStage.ApplyChurn(churn, 3, 0, tick, arrived, world, 0, users);
             activeCounts.Add(world.Active.Host.Count(a => a == 1));
         }
 
@@ -36,7 +37,7 @@ public sealed class ChurnTests
         for (var tick = 5; tick <= 7; tick++)
         {
             var before = world.Churn.Churned.Count(c => c == 1);
-            ChurnStage.Apply(churn, 3, 0, tick, arrived, world, 0, users);
+            ArriveStage.ApplyChurn(churn, 3, 0, tick, arrived, world, 0, users);
             var returned = before - world.Churn.Churned.Count(c => c == 1);
             var sd = Math.Sqrt(before * returnRate * (1 - returnRate));
             Assert.InRange(returned, (before * returnRate) - (4 * sd), (before * returnRate) + (4 * sd));
@@ -65,7 +66,7 @@ public sealed class ChurnTests
         {
             foreach (var world in new[] { pleased, bored, alsoBored })
             {
-                ChurnStage.Apply(churn, 9, 0, tick, arrived, world, 0, users);
+                ArriveStage.ApplyChurn(churn, 9, 0, tick, arrived, world, 0, users);
             }
 
             Assert.Equal(arrived, pleased.Active.Host);
@@ -85,7 +86,7 @@ public sealed class ChurnTests
         var arrived = Enumerable.Range(0, 50).Select(u => (byte)(u % 3 == 0 ? 1 : 0)).ToArray();
         for (var tick = 0; tick < 20; tick++)
         {
-            ChurnStage.Apply(ChurnSpec.Disabled, 3, 0, tick, arrived, world, 0, 50);
+            ArriveStage.ApplyChurn(ChurnSpec.Disabled, 3, 0, tick, arrived, world, 0, 50);
             Assert.Equal(arrived, world.Active.Host);
         }
     }

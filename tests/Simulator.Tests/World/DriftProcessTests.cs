@@ -27,7 +27,7 @@ public sealed class DriftProcessTests
         var population = new Population(new ReferenceEngine(), scenario, scenario.Seed);
         for (var t = 1; t <= ticks; t++)
         {
-            DriftStage.Apply(population, scenario, t, 0, population.Users);
+            DriftProcesses.Apply(population, scenario, t, 0, population.Users);
             afterTick?.Invoke(population, t);
         }
 
@@ -112,7 +112,7 @@ public sealed class DriftProcessTests
         for (var t = 1; t <= 80; t++)
         {
             // Binomial share of 5000 users: sd <= 0.0071; allow 0.03 (4 sd).
-            Assert.InRange(moved[t - 1], DriftStage.GradualShare(t, midpoint, width) - 0.03, DriftStage.GradualShare(t, midpoint, width) + 0.03);
+            Assert.InRange(moved[t - 1], DriftProcesses.GradualShare(t, midpoint, width) - 0.03, DriftProcesses.GradualShare(t, midpoint, width) + 0.03);
         }
 
         Assert.All(moves, m => Assert.InRange(m, 0, 1));
@@ -138,7 +138,7 @@ public sealed class DriftProcessTests
         const float tolerance = 1e-4f;
         for (var t = 1; t <= 48; t++)
         {
-            var offset = DriftStage.SeasonalOffset(t, amplitude, period, 0f);
+            var offset = DriftProcesses.SeasonalOffset(t, amplitude, period, 0f);
             for (var u = 0; u < 50; u++)
             {
                 for (var g = 0; g < 4; g++)
@@ -188,7 +188,7 @@ public sealed class DriftProcessTests
             var switched = new byte[population.Users];
             for (var t = 1; t <= 5; t++)
             {
-                shards.ForEach(parallel, (start, end) => DriftStage.Apply(population, scenario, t, start, end));
+                shards.ForEach(parallel, (start, end) => DriftProcesses.Apply(population, scenario, t, start, end));
                 for (var u = 0; u < population.Users; u++)
                 {
                     switched[u] |= population.Switched[u];

@@ -2,6 +2,7 @@ using Simulator.Core.Compute;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
+using Simulator.Core.Simulation.Stages;
 using Simulator.Core.World;
 
 namespace Simulator.Tests.World;
@@ -92,7 +93,7 @@ public sealed class ForgettingTruthTests
         using var population = new Population(engine, scenario, scenario.Seed);
         using var world = new WorldState(engine, users, 2, 1);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 };
-        SpontaneousRecovery.Apply(scenario.Forgetting, population, world, tick, 1f, new ShardLayout(users, 8), parallel);
+        ForgetStage.SpontaneousRecovery(scenario.Forgetting, population, world, tick, 1f, new ShardLayout(users, 8), parallel);
 
         var recovered = 0;
         for (var u = 0; u < users; u++)

@@ -2,6 +2,7 @@ using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
+using Simulator.Core.Simulation.Stages;
 using Simulator.Core.World;
 
 namespace Simulator.Tests.World;
@@ -59,9 +60,9 @@ public sealed class UserStateCheckpointTests
         var arrived = Enumerable.Range(0, 500).Select(u => (byte)(u % 4 == 0 ? 0 : 1)).ToArray();
         void Tick(Population p, WorldState w, int t)
         {
-            DriftStage.Apply(p, scenario, t, 0, p.Users);
+            DriftProcesses.Apply(p, scenario, t, 0, p.Users);
             p.RefreshPreference();
-            ChurnStage.Apply(scenario.Churn, 1, 0, t, arrived, w, 0, p.Users);
+            ArriveStage.ApplyChurn(scenario.Churn, 1, 0, t, arrived, w, 0, p.Users);
             for (var u = 0; u < p.Users; u++)
             {
                 w.ExpectedCtr.Host[u] = p.Preference.Host[u * 4];

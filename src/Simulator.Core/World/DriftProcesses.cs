@@ -1,17 +1,17 @@
 using Simulator.Core.Randomness;
 using Simulator.Core.Scenarios;
-using Simulator.Core.World;
 
-namespace Simulator.Core.Simulation;
+namespace Simulator.Core.World;
 
 /// <summary>
-/// Moves users' true interest logits (shared by every world: drift does not depend on what was
+/// The drift processes of the Drift stage (<c>Simulation/Stages/DriftStage.cs</c>): they move users'
+/// true interest logits (shared by every world: drift does not depend on what was
 /// recommended). The scenario's processes act one after another on the same logits each tick.
 /// Per user, keyed noise only, so any shard schedule gives the same logits. Users moved to a new
 /// concept (abrupt and gradual switches) are flagged in <see cref="Population.Switched"/> so each
-/// world can bring the new concept in fresh (<see cref="FreshConcept"/>).
+/// world can bring the new concept in fresh (<c>DriftStage.BringInFresh</c>).
 /// </summary>
-internal static class DriftStage
+internal static class DriftProcesses
 {
     /// <summary>Draw keys of process i use item i x this + topic, so two processes of one kind never share noise (process 0 keeps the keys of a single process).</summary>
     private const uint ProcessStride = 1024;
