@@ -26,8 +26,9 @@ public static class PopulationWorkload
     /// <summary>Columns written per population: logits, initial logits, preferences [N x d]; curve parameters, rates, segment, switch flags, arrivals [N].</summary>
     public static double BytesWritten(long users, long dim) => (users * dim * 12.0) + (users * (16.0 + Population.TraitBytesPerUser));
 
+    /// <summary>Builds one population on the engine's worker threads (its parallelism caps the generator's loop).</summary>
     public static void Build(IComputeEngine engine, Scenario scenario)
     {
-        using var population = new Population(engine, scenario, 7);
+        using var population = new Population(engine, scenario, 7, new ParallelOptions { MaxDegreeOfParallelism = engine.Info.Parallelism });
     }
 }

@@ -66,7 +66,7 @@ public static class ClusterBenchCommand
         if (gateway is null)
         {
             log.WriteLine($"starting {silos} in-process silos ...");
-            local = await InProcessCluster.StartAsync(silos, new SeedEngineSource(() => new CpuEngine()), cancel).ConfigureAwait(false);
+            local = await InProcessCluster.StartAsync(silos, new SeedEngineSource(() => new CpuEngine(HostMachine.Threads(null), Environment.ProcessorCount)), cancel).ConfigureAwait(false);
             gateway = local.Gateway;
             clusterId = local.ClusterId;
         }

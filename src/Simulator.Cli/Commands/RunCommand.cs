@@ -130,9 +130,8 @@ public static class RunCommand
         RunResult run;
         try
         {
-            run = SimulationRunner.Run(scenario, engine, new RunOptions
+            run = SimulationRunner.Run(scenario, engine, HostMachine.RunOptions(settings.Threads) with
             {
-                Threads = settings.Threads,
                 Progress = new ProgressPrinter(stderr, settings.Quiet),
                 Cancellation = cancel,
                 CheckpointEvery = settings.CheckpointEvery ?? 0,

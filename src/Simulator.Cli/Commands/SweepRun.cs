@@ -20,9 +20,8 @@ namespace Simulator.Cli.Commands;
 internal static class SweepRun
 {
     public static int Execute(RunSettings settings, Scenario scenario, IComputeEngine engine, TextWriter stdout, TextWriter stderr, CancellationToken cancel) =>
-        Execute(settings, scenario, cell => SimulationRunner.Run(cell, engine, new RunOptions
+        Execute(settings, scenario, cell => SimulationRunner.Run(cell, engine, HostMachine.RunOptions(settings.Threads) with
         {
-            Threads = settings.Threads,
             Progress = new ProgressPrinter(stderr, settings.Quiet),
             Cancellation = cancel,
         }), stdout, stderr);

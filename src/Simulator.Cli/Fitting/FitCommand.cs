@@ -69,6 +69,7 @@ public static class FitCommand
                               its segments are kept with forgettingSpeed and activity set to 1
           --max-users N       cap the calibrated population (default 20000)
           --report DIR        write fit_curves.png/.svg, fit-summary.txt, user_speeds.csv, topic_gaps.csv
+          --threads N         CPU worker threads of the fit (default: all cores); the fit is the same for any N
 
         Bad lines (unparseable timestamp, missing column) stop with file:line and exit code 2.
 
@@ -94,6 +95,7 @@ public static class FitCommand
     public static int Execute(ArgumentReader args, TextWriter stdout)
     {
         var options = ReadOptions(args, out var likelihoodChoice, out var curves, out var outPath, out var templatePath, out var reportDir, out var maxUsers);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = HostMachine.Threads(args.Int("threads", 1, 1024)) };
         args.Finish(1);
         if (args.Positionals.Count == 0)
         {
@@ -125,7 +127,7 @@ public static class FitCommand
             "gaps" => false,
             _ => log.HasImpressions,
         };
-        ForgettingLikelihood likelihood = useImpressions ? ImpressionLikelihood.Build(log) : GapLikelihood.Build(log);
+        ForgettingLikelihood likelihood = useImpressions ? ImpressionLikelihood.Build(log, parallel) : GapLikelihood.Build(log, parallel);
         if (stats.Engagements < 2 * ForgettingFitter.MinUserEvents || likelihood.Groups == 0)
         {
             throw new UsageException($"{path}: too few engagements to fit forgetting ({stats.Engagements})");

@@ -15,7 +15,7 @@ public static class EngineSelector
         switch (device)
         {
             case "cpu":
-                return new CpuEngine(threads);
+                return new CpuEngine(HostMachine.Threads(threads), Environment.ProcessorCount);
             case "reference":
                 return new ReferenceEngine();
             default:
@@ -36,6 +36,6 @@ public static class EngineSelector
             warnings.WriteLine($"warning: --device {device} is not available ({error}); falling back to the CPU engine");
         }
 
-        return new CpuEngine(threads);
+        return new CpuEngine(HostMachine.Threads(threads), Environment.ProcessorCount);
     }
 }

@@ -54,7 +54,8 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
     private (RunOptions Options, IDisposable? Resume) Checkpointing(
         SeedTickCheckpoints? ticks, int seedIndex, string singleJson, IProgress<RunProgress> progress, CancellationToken cancellation)
     {
-        var options = new RunOptions { Cancellation = cancellation, Progress = progress };
+        // A seed runs on every core of its silo, as a local run does by default.
+        var options = new RunOptions { Threads = Environment.ProcessorCount, Cancellation = cancellation, Progress = progress };
         if (ticks is null)
         {
             return (options, null);

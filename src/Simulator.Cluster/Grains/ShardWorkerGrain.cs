@@ -36,7 +36,7 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
         var (run, kind, device) = await Task.Factory.StartNew(
             () =>
             {
-                var options = new RunOptions { Cancellation = cancellation, Progress = progress, ShardPeers = peers };
+                var options = new RunOptions { Threads = Environment.ProcessorCount, Cancellation = cancellation, Progress = progress, ShardPeers = peers };
                 var resume = ticks is null ? null : Checkpointing(ticks, seedIndex, shard, ScenarioWriter.ToJson(single), fromTick, ref options);
                 using (resume as IDisposable)
                 {

@@ -14,15 +14,17 @@ public sealed partial class CpuEngine : IComputeEngine
     private readonly ParallelOptions _parallel;
     private readonly ReferenceEngine _scalar = new();
 
-    /// <param name="maxDegreeOfParallelism">Worker threads; null or below 1 means all processors.</param>
-    public CpuEngine(int? maxDegreeOfParallelism = null)
+    /// <param name="threads">Worker threads (at least 1). Core reads no processor count itself: the caller passes it.</param>
+    /// <param name="logicalCores">The machine's logical cores, for the device description; null when the caller does not say.</param>
+    public CpuEngine(int threads, int? logicalCores = null)
     {
-        var threads = maxDegreeOfParallelism is > 0 ? maxDegreeOfParallelism.Value : Environment.ProcessorCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var simd = Vector256.IsHardwareAccelerated ? "Vector256" : "scalar";
+        var cores = logicalCores is { } n ? $"{n} logical cores, " : string.Empty;
         Info = new EngineInfo(
             "cpu",
-            $"{CpuName()} ({Environment.ProcessorCount} logical cores, {simd}, {threads} threads)",
+            $"{CpuName()} ({cores}{simd}, {threads} threads)",
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             threads);
     }

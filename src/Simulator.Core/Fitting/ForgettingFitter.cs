@@ -84,11 +84,6 @@ public static class ForgettingFitter
     /// <summary>Nelder-Mead iteration cap; a fit that reaches it keeps the best point the simplex met.</summary>
     public const int MaxIterations = 1500;
 
-    /// <summary>Likelihood evaluations of the last fits (diagnostics for tests and the summary).</summary>
-    public static int Evaluations => _evaluations;
-
-    private static int _evaluations;
-
     public static ForgettingFit Fit(ForgettingLikelihood likelihood, IReadOnlyList<ForgettingCurve>? families = null)
     {
         families ??= [ForgettingCurve.Exponential, ForgettingCurve.Sigmoid, ForgettingCurve.PowerLaw];
@@ -158,7 +153,6 @@ public static class ForgettingFitter
                     return -1e300;
                 }
 
-                Interlocked.Increment(ref _evaluations);
                 var ll = likelihood.Total(shape, offset, extra);
                 ll = double.IsFinite(ll) ? ll : -1e300;
                 best = Math.Max(best, ll);
@@ -245,7 +239,7 @@ public static class ForgettingFitter
     public static IReadOnlyList<UserSpeed> FitUsers(ForgettingLikelihood likelihood, FamilyFit fit)
     {
         var result = new UserSpeed?[likelihood.Users];
-        Parallel.For(0, likelihood.Users, u =>
+        Parallel.For(0, likelihood.Users, likelihood.Parallel, u =>
         {
             var events = likelihood.EventsOfUser(u);
             if (events < MinUserEvents)
@@ -401,7 +395,6 @@ public static class ForgettingFitter
             return -1e300;
         }
 
-        Interlocked.Increment(ref _evaluations);
         var (shape, offset, extra) = Unpack(curve, v, likelihood.HasOffset);
         var ll = likelihood.Total(shape, offset, extra);
         return double.IsFinite(ll) ? ll : -1e300;

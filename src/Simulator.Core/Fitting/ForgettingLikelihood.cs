@@ -12,9 +12,10 @@ public abstract class ForgettingLikelihood
     private readonly int[] _groupStart;
     private readonly int[] _userGroupStart;
 
-    protected ForgettingLikelihood(int[] groupStart, int[] groupUser, int users)
+    protected ForgettingLikelihood(int[] groupStart, int[] groupUser, int users, ParallelOptions parallel)
     {
         _groupStart = groupStart;
+        Parallel = parallel;
         Users = users;
         _userGroupStart = new int[users + 1];
         var counts = new int[users + 1];
@@ -30,6 +31,9 @@ public abstract class ForgettingLikelihood
     }
 
     public int Users { get; }
+
+    /// <summary>The caller's parallel options: every loop over users takes them (so --threads limits a fit).</summary>
+    public ParallelOptions Parallel { get; }
 
     public int Groups => _groupStart.Length - 1;
 
@@ -66,7 +70,7 @@ public abstract class ForgettingLikelihood
     {
         var groups = Groups;
         var terms = new double[groups];
-        Parallel.For(0, Users, u =>
+        System.Threading.Tasks.Parallel.For(0, Users, Parallel, u =>
         {
             var userShape = logFactors is null ? shape : shape.Scaled(Math.Exp(logFactors[u]));
             for (var g = _userGroupStart[u]; g < _userGroupStart[u + 1]; g++)
@@ -105,7 +109,7 @@ public abstract class ForgettingLikelihood
         }
 
         var terms = new double[users];
-        Parallel.For(0, users, u => terms[u] = IntegratedUser(u, shape, offset, extra, heterogeneity, moveNodes));
+        System.Threading.Tasks.Parallel.For(0, users, Parallel, u => terms[u] = IntegratedUser(u, shape, offset, extra, heterogeneity, moveNodes));
         var sum = 0.0;
         foreach (var t in terms)
         {

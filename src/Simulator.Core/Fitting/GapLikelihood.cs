@@ -16,8 +16,8 @@ public sealed class GapLikelihood : ForgettingLikelihood
     private readonly bool[] _event;
     private readonly int[] _userEvents;
 
-    private GapLikelihood(int[] groupStart, int[] groupUser, int users, double[] duration, bool[] isEvent, int[] userEvents, double typical)
-        : base(groupStart, groupUser, users)
+    private GapLikelihood(int[] groupStart, int[] groupUser, int users, double[] duration, bool[] isEvent, int[] userEvents, double typical, ParallelOptions parallel)
+        : base(groupStart, groupUser, users, parallel)
     {
         _duration = duration;
         _event = isEvent;
@@ -42,7 +42,7 @@ public sealed class GapLikelihood : ForgettingLikelihood
     /// a topic at the same time count once; intervals end at the next engagement or, censored, at
     /// the end of the log.
     /// </summary>
-    public static GapLikelihood Build(InteractionLog log)
+    public static GapLikelihood Build(InteractionLog log, ParallelOptions parallel)
     {
         var order = log.SortedRows();
         var end = log.Span().Last;
@@ -112,7 +112,7 @@ public sealed class GapLikelihood : ForgettingLikelihood
 
         var gaps = duration.Where((_, k) => isEvent[k]).Order().ToArray();
         var typical = gaps.Length > 0 ? Math.Max(gaps[gaps.Length / 2], 1e-6) : 1;
-        return new GapLikelihood([.. groupStart], [.. groupUser], log.Users, [.. duration], [.. isEvent], userEvents, typical);
+        return new GapLikelihood([.. groupStart], [.. groupUser], log.Users, [.. duration], [.. isEvent], userEvents, typical, parallel);
     }
 
     protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra)

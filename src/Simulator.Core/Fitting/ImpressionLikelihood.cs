@@ -59,8 +59,8 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     private readonly double _origin;
 
     private ImpressionLikelihood(
-        int[] groupStart, int[] groupUser, int users, int[] groupSlateStart, int[] slateStart, double[] slateTime, int[] topic, short[] position, bool[] clicked, double[]? quality, int topics, int[] userClicks, double origin, double typical)
-        : base(groupStart, groupUser, users)
+        int[] groupStart, int[] groupUser, int users, int[] groupSlateStart, int[] slateStart, double[] slateTime, int[] topic, short[] position, bool[] clicked, double[]? quality, int topics, int[] userClicks, double origin, double typical, ParallelOptions parallel)
+        : base(groupStart, groupUser, users, parallel)
     {
         _quality = quality;
         _groupSlateStart = groupSlateStart;
@@ -113,7 +113,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
     public override double ReinforcementOf(double[] extra) => Logistic(extra[0]);
 
     /// <summary>Builds one group per history, its rows cut into slates (rows of one history with one time).</summary>
-    public static ImpressionLikelihood Build(InteractionLog log)
+    public static ImpressionLikelihood Build(InteractionLog log, ParallelOptions parallel)
     {
         var order = log.SortedRows();
         var history = log.History;
@@ -172,7 +172,7 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         gaps.Sort();
         var typical = gaps.Count > 0 ? Math.Max(gaps[gaps.Count / 4], 1e-6) : 1;
         return new ImpressionLikelihood(
-            [.. groupStart], [.. groupUser], log.Users, [.. groupSlateStart], [.. slateStart], [.. slateTime], topic, position, clicked, quality, Math.Max(1, topicIndex.Count), userClicks, log.Origin, typical);
+            [.. groupStart], [.. groupUser], log.Users, [.. groupSlateStart], [.. slateStart], [.. slateTime], topic, position, clicked, quality, Math.Max(1, topicIndex.Count), userClicks, log.Origin, typical, parallel);
     }
 
     protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra) =>

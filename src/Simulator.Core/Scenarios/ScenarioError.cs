@@ -20,7 +20,7 @@ public sealed record ScenarioError(string Path, string Message)
 public sealed class ScenarioException : Exception
 {
     public ScenarioException(IReadOnlyList<ScenarioError> errors)
-        : base(string.Join(Environment.NewLine, errors)) => Errors = errors;
+        : base(string.Join("\n", errors)) => Errors = errors;
 
     public ScenarioException()
         : this([])

@@ -9,8 +9,17 @@ public readonly record struct RunProgress(int SeedIndex, int Seeds, int Tick, in
 /// <summary>How to execute a run (never what to simulate: that is the Scenario).</summary>
 public sealed record RunOptions
 {
-    /// <summary>Worker threads for per-shard work; null = all processors.</summary>
+    /// <summary>Worker threads for per-shard work; null = no limit (the thread pool decides). The CLI passes the processor count.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>The machine recorded in the result's environment.</summary>
+    public RunHost Host { get; init; } = RunHost.Unknown;
+
+    /// <summary>
+    /// The clock that dates the run and times its wall seconds (only the environment records
+    /// them); null = none, recorded as the Unix epoch and 0 s. Core reads no clock of its own.
+    /// </summary>
+    public TimeProvider? Clock { get; init; }
 
     public IProgress<RunProgress>? Progress { get; init; }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
 using Simulator.Core.Metrics;
@@ -22,13 +20,13 @@ public static class SimulationRunner
 
         var oneShard = OneShardOf(scenario, options);
 
-        var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
+        var started = options.Clock?.GetUtcNow() ?? DateTimeOffset.UnixEpoch;
+        var startTimestamp = options.Clock?.GetTimestamp() ?? 0;
         // No cancellation token here: a tick always completes, so a cancelled run stops at a tick
         // boundary with consistent state, which is what a final checkpoint needs.
         var parallel = new ParallelOptions
         {
-            MaxDegreeOfParallelism = options.Threads is > 0 ? options.Threads.Value : Environment.ProcessorCount,
+            MaxDegreeOfParallelism = options.Threads is > 0 ? options.Threads.Value : -1,
         };
         var seeds = scenario.Seeds;
         var series = new MetricSeries(scenario.Strategies.Count, seeds.Count, scenario.Ticks, scenario.Metrics.Count);
@@ -128,10 +126,10 @@ public static class SimulationRunner
             Environment = new RunEnvironment(
                 engine.Info.Kind,
                 engine.Info.DeviceName,
-                RuntimeInformation.FrameworkDescription,
-                RuntimeInformation.OSDescription,
-                Environment.ProcessorCount,
-                clock.Elapsed.TotalSeconds,
+                options.Host.Runtime,
+                options.Host.OperatingSystem,
+                options.Host.ProcessorCount,
+                options.Clock?.GetElapsedTime(startTimestamp).TotalSeconds ?? 0,
                 started,
                 typeof(SimulationRunner).Assembly.GetName().Version?.ToString() ?? "0.0.0"),
         };

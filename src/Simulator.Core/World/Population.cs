@@ -30,7 +30,7 @@ public sealed class Population : IDisposable, ICheckpointable
     /// population (all of them by default): row u holds global user firstUser + u, whose draws are
     /// keyed by that global index, so a shard's rows are the same bytes as in the whole population.
     /// </summary>
-    public Population(IComputeEngine engine, Scenario scenario, ulong seed, ParallelOptions? parallel = null, int firstUser = 0, int? users = null)
+    public Population(IComputeEngine engine, Scenario scenario, ulong seed, ParallelOptions parallel, int firstUser = 0, int? users = null)
     {
         var spec = scenario.Population;
         Users = users ?? spec.Users;
@@ -49,7 +49,7 @@ public sealed class Population : IDisposable, ICheckpointable
         var p2 = new float[Users];
         Preference = engine.Bind(new float[n]);
         var chunks = (Users + GenerationChunk - 1) / GenerationChunk;
-        Parallel.For(0, chunks, parallel ?? new ParallelOptions(), c =>
+        Parallel.For(0, chunks, parallel, c =>
         {
             var start = c * GenerationChunk;
             var end = Math.Min(Users, start + GenerationChunk);

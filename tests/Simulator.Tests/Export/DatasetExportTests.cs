@@ -122,7 +122,7 @@ public sealed class DatasetExportTests
         using var engine = new CpuEngine(1);
         foreach (var seed in scenario.Seeds)
         {
-            using var population = new Population(engine, scenario, seed);
+            using var population = new Population(engine, scenario, seed, new ParallelOptions());
             var rows = run.Users.Skip(1).Where(r => r[0] == seed.ToString(CultureInfo.InvariantCulture)).ToList();
             Assert.Equal(population.Users, rows.Count);
             for (var u = 0; u < population.Users; u++)

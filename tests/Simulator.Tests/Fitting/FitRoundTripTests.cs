@@ -39,13 +39,13 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     public void ExportFitRecoversFamilyParametersAndRanksUsers(string forgetting, double tolerance)
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(forgetting), "fixture"));
-        var fit = ForgettingFitter.Fit(ImpressionLikelihood.Build(export.Log));
+        var fit = ForgettingFitter.Fit(ImpressionLikelihood.Build(export.Log, new ParallelOptions()));
         var truth = export.Scenario.Forgetting;
         var trueMedian = ForgettingFitter.Median(export.TrueParameter1.Select(p => (double)p));
         var users = fit.Users.Where(u => double.IsFinite(u.StandardError)).ToArray();
         var spearman = Correlation.Spearman(users.Select(u => u.LogFactor).ToArray(), users.Select(u => (double)export.TrueParameter1[u.User]).ToArray());
         var secondAic = fit.Families.Where(f => !ReferenceEquals(f, fit.Best)).Min(f => f.Aic);
-        var likelihood = ImpressionLikelihood.Build(export.Log);
+        var likelihood = ImpressionLikelihood.Build(export.Log, new ParallelOptions());
         var quality = likelihood.QualityCoefficientOf(fit.Best.Extra);
         var trueQuality = export.Scenario.Choice.QualityWeight / export.Scenario.Choice.Temperature;
         output.WriteLine($"truth {truth.Curve} p1 median {trueMedian:F2} p2 {truth.Parameter2:F2} b {truth.Baseline} eta {truth.Reinforcement}; best {fit.Best.Shape.Curve} by {secondAic - fit.Best.Aic:F1} AIC; median user {fit.MedianUserCurve}; Spearman {spearman:F3} over {users.Length} users; heterogeneity {fit.Heterogeneity:F2} (true {truth.Heterogeneity}); quality coefficient {quality:F3} (true {trueQuality}); time-scale drops {fit.TimeScale!.DropFaster:F1} / {fit.TimeScale.DropSlower:F1}");
@@ -81,7 +81,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(
             """{ "curve": "power-law", "tau": 1, "exponent": 0.6, "heterogeneity": 0.3, "baseline": 0.05, "reinforcement": 0.6 }"""), "fixture"));
-        var likelihood = ImpressionLikelihood.Build(export.Log);
+        var likelihood = ImpressionLikelihood.Build(export.Log, new ParallelOptions());
         var fit = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.PowerLaw);
         var truth = export.Scenario.Forgetting;
         var trueTau = ForgettingFitter.Median(export.TrueParameter1.Select(p => (double)p));
@@ -108,7 +108,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     public void TargetedSlatesLeaveTheCurveUnidentifiedAndTheSummarySaysSo()
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(Exponential), "fixture"), targeted: true);
-        var likelihood = ImpressionLikelihood.Build(export.Log);
+        var likelihood = ImpressionLikelihood.Build(export.Log, new ParallelOptions());
         var fit = ForgettingFitter.Fit(likelihood, [ForgettingCurve.Exponential]);
         output.WriteLine($"fit {fit.Best.Shape} b {fit.Best.Baseline:F3}; time-scale drops {fit.TimeScale!.DropFaster:F2} (2x faster) / {fit.TimeScale.DropSlower:F2} (2x slower)");
         Assert.False(fit.TimeScale.Identified);

@@ -65,7 +65,7 @@ public sealed class FitSummaryTests
             }
         }
 
-        var likelihood = GapLikelihood.Build(log);
+        var likelihood = GapLikelihood.Build(log, new ParallelOptions());
         var fit = ForgettingFitter.Fit(likelihood, [ForgettingCurve.Exponential]);
         var read = new LogReadResult(log, LogFormat.Csv, log.Count, 0, null, [], "topic column", "days", 86400, [], []);
 

@@ -44,7 +44,7 @@ public sealed class GapLikelihoodTests
     {
         var truth = new CurveShape(curve, p1, p2);
         var log = DrawReengagements(truth, groups: 600);
-        var fit = ForgettingFitter.Fit(GapLikelihood.Build(log));
+        var fit = ForgettingFitter.Fit(GapLikelihood.Build(log, new ParallelOptions()));
         Assert.Equal(curve, fit.Best.Shape.Curve);
         foreach (var dt in new[] { 1.0, 3.0, 10.0 })
         {
@@ -64,7 +64,7 @@ public sealed class GapLikelihoodTests
     [Fact]
     public void AFitStoppedByTheIterationCapKeepsTheBestPointItMet()
     {
-        var likelihood = GapLikelihood.Build(DrawReengagements(new CurveShape(ForgettingCurve.Exponential, 5, 0), groups: 150));
+        var likelihood = GapLikelihood.Build(DrawReengagements(new CurveShape(ForgettingCurve.Exponential, 5, 0), groups: 150), new ParallelOptions());
         var early = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.Sigmoid, maxIterations: 2);
         var later = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.Sigmoid, maxIterations: 25);
         var converged = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.Sigmoid);

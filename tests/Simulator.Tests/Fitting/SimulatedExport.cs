@@ -46,7 +46,7 @@ internal sealed class SimulatedExport
     {
         var seed = scenario.Seed;
         using var engine = new ReferenceEngine();
-        using var population = new Population(engine, scenario, seed);
+        using var population = new Population(engine, scenario, seed, new ParallelOptions());
         using var catalog = new Catalog(engine, scenario.Catalog, scenario.Dim, seed);
         using var world = new WorldState(engine, scenario.Population.Users, scenario.Dim, scenario.SlateSize);
         var users = scenario.Population.Users;

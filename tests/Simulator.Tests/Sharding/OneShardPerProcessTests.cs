@@ -43,7 +43,7 @@ public sealed class OneShardPerProcessTests
     public void EveryShardableStrategyGivesTheOneProcessBytes()
     {
         var scenario = Scenario(Shardable);
-        var whole = SimulationRunner.Run(scenario, new CpuEngine(), new RunOptions { Threads = 2 });
+        var whole = SimulationRunner.Run(scenario, new CpuEngine(2), new RunOptions { Threads = 2 });
         var shards = RunSplit(scenario);
 
         foreach (var part in shards)
@@ -96,7 +96,7 @@ public sealed class OneShardPerProcessTests
     public void EveryShardResumedFromItsOwnCheckpointFinishesWithTheOneProcessBytes()
     {
         var scenario = Scenario(["popularity", "linucb", "ema"]) with { SeedCount = 1 };
-        var whole = SimulationRunner.Run(scenario, new CpuEngine(), new RunOptions { Threads = 2 });
+        var whole = SimulationRunner.Run(scenario, new CpuEngine(2), new RunOptions { Threads = 2 });
 
         // Each shard saves its own users every 4 ticks; then all restart from their save at tick 4.
         var saves = Enumerable.Range(0, scenario.Shards).Select(_ => new Core.MemoryCheckpoints()).ToArray();
@@ -112,7 +112,7 @@ public sealed class OneShardPerProcessTests
     {
         var scenario = Scenario(["ema", "mf"]);
         var peers = new ThreadShardPeers(0, new ThreadShardPeers.Group(1));
-        var e = Assert.Throws<ArgumentException>(() => SimulationRunner.Run(scenario, new CpuEngine(), new RunOptions { ShardPeers = peers }));
+        var e = Assert.Throws<ArgumentException>(() => SimulationRunner.Run(scenario, new CpuEngine(2), new RunOptions { ShardPeers = peers }));
         Assert.Contains("mf", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ema", e.Message, StringComparison.Ordinal);
     }
@@ -127,7 +127,7 @@ public sealed class OneShardPerProcessTests
         peers ??= Enumerable.Range(0, scenario.Shards).Select(s => new ThreadShardPeers(s, group)).ToArray();
         var tasks = peers
             .Select(p => Task.Factory.StartNew(
-                () => SimulationRunner.Run(scenario, new CpuEngine(), options(p.Shard) with { ShardPeers = p }),
+                () => SimulationRunner.Run(scenario, new CpuEngine(2), options(p.Shard) with { ShardPeers = p }),
                 TaskCreationOptions.LongRunning))
             .ToArray();
         Assert.True(Task.WaitAll(tasks, TimeSpan.FromMinutes(2)), "a shard did not finish: a barrier was missed");

@@ -24,7 +24,7 @@ public sealed class DriftProcessTests
 
     private static Population Advance(Scenario scenario, int ticks, Action<Population, int>? afterTick = null)
     {
-        var population = new Population(new ReferenceEngine(), scenario, scenario.Seed);
+        var population = new Population(new ReferenceEngine(), scenario, scenario.Seed, new ParallelOptions());
         for (var t = 1; t <= ticks; t++)
         {
             DriftProcesses.Apply(population, scenario, t, 0, population.Users);

@@ -66,7 +66,7 @@ public sealed class ForgettingTruthTests
         var curve = (ForgettingCurve)curveIndex;
         var scenario = Scenario(curveFields, users);
         using var engine = new CpuEngine(2);
-        using var population = new Population(engine, scenario, scenario.Seed);
+        using var population = new Population(engine, scenario, scenario.Seed, new ParallelOptions());
         using var world = new WorldState(engine, users, 2, 1);
         foreach (var tick in new[] { 0, 2, 5, 10, 20, 40 })
         {
@@ -90,7 +90,7 @@ public sealed class ForgettingTruthTests
         const float rate = 0.3f, fraction = 0.4f;
         var scenario = Scenario("\"curve\": \"exponential\", \"halfLife\": 6", users, $", \"recoveryRate\": {rate}, \"recoveryFraction\": {fraction}");
         var engine = new ReferenceEngine();
-        using var population = new Population(engine, scenario, scenario.Seed);
+        using var population = new Population(engine, scenario, scenario.Seed, new ParallelOptions());
         using var world = new WorldState(engine, users, 2, 1);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 };
         ForgetStage.SpontaneousRecovery(scenario.Forgetting, population, world, tick, 1f, new ShardLayout(users, 8), parallel);

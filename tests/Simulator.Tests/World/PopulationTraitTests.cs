@@ -27,7 +27,7 @@ public sealed class PopulationTraitTests
     public void Segments_follow_their_weights_and_scale_each_users_parameters()
     {
         var scenario = ScenarioParser.Parse(Json, "traits");
-        using var population = new Population(new ReferenceEngine(), scenario, scenario.Seed);
+        using var population = new Population(new ReferenceEngine(), scenario, scenario.Seed, new ParallelOptions());
         var users = population.Users;
         var names = Enumerable.Range(0, users).Select(population.SegmentOf).ToArray();
 
@@ -60,7 +60,7 @@ public sealed class PopulationTraitTests
     public void Without_segments_every_user_is_typical_and_keeps_the_scenario_rates()
     {
         var scenario = TestScenarios.Small();
-        using var population = new Population(new ReferenceEngine(), scenario, 7);
+        using var population = new Population(new ReferenceEngine(), scenario, 7, new ParallelOptions());
         Assert.All(Enumerable.Range(0, population.Users), u => Assert.Equal("typical", population.SegmentOf(u)));
         Assert.All(population.ActivityRate, a => Assert.Equal(0.9f, a));
         Assert.All(population.DriftRate, r => Assert.Equal(1f, r));

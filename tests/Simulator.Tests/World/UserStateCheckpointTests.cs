@@ -55,7 +55,7 @@ public sealed class UserStateCheckpointTests
         var scenario = ScenarioParser.Parse(
             """{ "population": { "users": 500, "topics": 4 }, "drift": { "kind": "ornstein-uhlenbeck" }, "churn": { "threshold": 0.5, "patience": 2 } }""", "x");
         var engine = new ReferenceEngine();
-        using var original = new Population(engine, scenario, 1);
+        using var original = new Population(engine, scenario, 1, new ParallelOptions());
         using var originalWorld = new WorldState(engine, 500, 4, 1);
         var arrived = Enumerable.Range(0, 500).Select(u => (byte)(u % 4 == 0 ? 0 : 1)).ToArray();
         void Tick(Population p, WorldState w, int t)
@@ -78,7 +78,7 @@ public sealed class UserStateCheckpointTests
         original.ExchangeState(saved);
         originalWorld.Churn.ExchangeState(saved);
 
-        using var resumed = new Population(engine, scenario, 1);
+        using var resumed = new Population(engine, scenario, 1, new ParallelOptions());
         using var resumedWorld = new WorldState(engine, 500, 4, 1);
         saved.Restoring = true;
         resumed.ExchangeState(saved);
