@@ -1,4 +1,3 @@
-using Simulator.Cli.Commands;
 using Simulator.Cli.Infrastructure;
 
 namespace Simulator.Cli;
@@ -6,23 +5,14 @@ namespace Simulator.Cli;
 /// <summary>The command dispatcher, callable in-process (tests) with any writers.</summary>
 public static class Cli
 {
-    public const string Help = """
+    /// <summary>The top-level help; its "Commands:" block comes from <see cref="CommandTable"/>.</summary>
+    public static string Help { get; } = $"""
         simulator - a forgetting-aware recommender simulator scored against ground truth
 
         Usage: simulator <command> [options]
 
         Commands:
-          run <scenario.json>     run every strategy over the scenario's seeds (every cell of a
-                                  sweep); write a run folder
-          run --resume <file>     continue an interrupted run from its checkpoint
-          validate <file>...      check scenario files without running them
-          bench                   measure engine throughput on the canonical tick-1M workload
-          check                   compare a device's kernels with the scalar reference engine
-          list [topic]            strategies, metrics, drift processes, forgetting curves, devices
-          report <run-dir>        redraw a run folder's report.html, report.md and plots/ from its files
-          compare <run-dir>...    put several runs side by side in one report (results/compare/<time>)
-          fit <log>               fit forgetting curves to an interaction log; write a calibrated scenario
-          silo --port P --gateway G   host one Orleans silo for cluster runs (run --cluster H:G)
+        {CommandTable.SummaryBlock()}
 
         Global options:
           --help, -h              help for the command
@@ -60,23 +50,13 @@ public static class Cli
             reader.Flag("quiet");
             if (reader.Flag("help"))
             {
-                stdout.WriteLine(CommandHelp(command));
+                stdout.WriteLine(CommandTable.Find(command)?.Help ?? Help);
                 return ExitCodes.Success;
             }
 
-            return command switch
-            {
-                "run" => RunCommand.Execute(reader, stdout, stderr, cancel),
-                "validate" => ValidateCommand.Execute(reader, stdout, stderr),
-                "bench" => BenchCommand.Execute(reader, stdout, stderr, cancel),
-                "list" => ListCommand.Execute(reader, stdout),
-                "check" => CheckCommand.Execute(reader, stdout, stderr),
-                "report" => ReportCommand.Execute(reader, stdout),
-                "compare" => CompareCommand.Execute(reader, stdout, stderr),
-                "fit" => Fitting.FitCommand.Execute(reader, stdout),
-                "silo" => SiloCommand.Execute(reader, stdout, stderr, cancel),
-                _ => throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, Commands)}; see simulator --help"),
-            };
+            var entry = CommandTable.Find(command)
+                ?? throw new UsageException($"unknown command \"{command}\"{Core.Scenarios.Suggest.DidYouMean(command, CommandTable.Names)}; see simulator --help");
+            return entry.Execute(reader, stdout, stderr, cancel);
         }
         catch (UsageException e)
         {
@@ -114,20 +94,4 @@ public static class Cli
             return ExitCodes.RuntimeFailure;
         }
     }
-
-    private static readonly string[] Commands = ["run", "validate", "bench", "list", "check", "report", "compare", "fit", "silo"];
-
-    private static string CommandHelp(string command) => command switch
-    {
-        "run" => RunCommand.Help,
-        "validate" => ValidateCommand.Help,
-        "bench" => BenchCommand.Help,
-        "list" => ListCommand.Help,
-        "check" => CheckCommand.Help,
-        "report" => ReportCommand.Help,
-        "compare" => CompareCommand.Help,
-        "fit" => Fitting.FitCommand.Help,
-        "silo" => SiloCommand.Help,
-        _ => Help,
-    };
 }

@@ -11,7 +11,10 @@ namespace Simulator.Gpu.Tests;
 /// benchmark: it prints the numbers (run with <c>--filter Category=GpuPerf --logger
 /// "console;verbosity=detailed"</c>) and only asserts that results are finite.
 /// </summary>
+// GpuPerf selects it on a CUDA machine; Slow keeps this full-size timing run out of
+// `--filter "Category!=Slow"` runs.
 [Trait("Category", "GpuPerf")]
+[Trait("Category", "Slow")]
 public sealed class CudaPerformanceProbe(CudaEngineFixture fixture, ITestOutputHelper output) : IClassFixture<CudaEngineFixture>
 {
     [SkippableFact(Timeout = 540_000)]
