@@ -8,7 +8,7 @@ public readonly record struct SeedEstimate(double Mean, double Low, double High,
 }
 
 /// <summary>
-/// Across-seed statistics for plots. The seed is the unit of analysis (DESIGN.md section 3), so
+/// Across-seed statistics for plots. The seed is the unit of analysis (docs/architecture.md, determinism), so
 /// bands are t intervals over per-seed values, not over users.
 /// </summary>
 public static class SeedStatistics

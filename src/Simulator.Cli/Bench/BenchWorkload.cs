@@ -5,7 +5,7 @@ using Simulator.Core.Randomness;
 namespace Simulator.Cli.Bench;
 
 /// <summary>
-/// The canonical tick workload (DESIGN section 5) at a given size, bound to one engine:
+/// The canonical tick workload (tick-1M, docs/performance.md) at a given size, bound to one engine:
 /// sigmoid decay of true interest, MLP d -> 64 -> d forward, fused score + top-k over all items,
 /// MNL choice over the slates, reinforcement. Columns are uploaded once, so a GPU engine is
 /// timed device-resident, as the tick would run there.

@@ -15,7 +15,7 @@ public static class BenchCommand
     public const string Help = """
         simulator bench [experiment.json] [options]
 
-        Times the canonical tick (DESIGN section 5: tick-1M = 1,000,000 users, 1,000 items, d = 32,
+        Times the canonical tick (tick-1M = 1,000,000 users, 1,000 items, d = 32,
         k = 10, MLP 32-64-32) stage by stage, each after a warm-up (untimed runs for at least
         0.5 s, at most 10, so the JIT has reached its optimised tier), and measures the machine's
         copy bandwidth and FMA rate in the same run. Writes bench.json and bench.md to the output folder

@@ -46,7 +46,7 @@ public static class RunCommand
                              run. Seeds run one after another; with --checkpoint-every each
                              shard saves its own users' state. Not for mf, mf-forgetting,
                              itemknn-decay or the mlp strategies
-          --export           also write interactions.csv, users.csv, items.csv (README:
+          --export           also write interactions.csv, users.csv, items.csv (docs/run-folder.md:
                              "Exporting a synthetic dataset"); one row per shown item, so
                              size grows with users x ticks x slate size x strategies x seeds
           --memory-limit MiB refuse (exit 2) when the estimated host memory exceeds MiB; the

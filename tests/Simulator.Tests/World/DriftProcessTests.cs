@@ -7,7 +7,7 @@ using Simulator.Core.World;
 namespace Simulator.Tests.World;
 
 /// <summary>
-/// Each drift process against its own formula (DESIGN section 3), with literal seeds and stated
+/// Each drift process against its own formula (docs/scenarios.md, drift), with literal seeds and stated
 /// tolerances, driving <see cref="DriftStage"/> on a population directly (no strategies needed).
 /// </summary>
 public sealed class DriftProcessTests
