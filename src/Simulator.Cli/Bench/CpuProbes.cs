@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-
 using Simulator.Core.Results;
+using Simulator.Core.Statistics;
 
 namespace Simulator.Cli.Bench;
 
@@ -46,7 +46,7 @@ public static class CpuProbes
                 }
             }
 
-            return 2.0 * bytes / StageResult.Median(times) / 1e9;
+            return 2.0 * bytes / Quantiles.Median(times) / 1e9;
         }
         finally
         {
@@ -82,7 +82,7 @@ public static class CpuProbes
         }
 
         var flops = (double)threads * iterations * 12 * Vector256<float>.Count * 2;
-        return flops / StageResult.Median(times) / 1e9;
+        return flops / Quantiles.Median(times) / 1e9;
     }
 
 

@@ -5,6 +5,7 @@ using Simulator.Cli.Infrastructure;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Fitting;
 using Simulator.Core.Scenarios;
+using Simulator.Core.Statistics;
 using Simulator.Reporting.Figures;
 
 namespace Simulator.Cli.Fitting;
@@ -264,7 +265,7 @@ public static class FitCommand
         s.AppendLine(CultureInfo.InvariantCulture, $"  users {stats.Users}, histories {stats.Histories}, topics {stats.Topics} (from {read.TopicSource}), rows {stats.Rows}, engagements {stats.Engagements}");
         s.AppendLine(CultureInfo.InvariantCulture, $"  duration {F(stats.Duration)} {unit}; activity: active in {F(stats.ActivityRate * 100)}% of {Singular(unit)}s, {F(stats.EngagementsPerUserPerUnit)} engagements per user per {Singular(unit)}");
         s.AppendLine(CultureInfo.InvariantCulture, $"  drift: topic divergence between halves {F(stats.DriftHalves)} bits vs {F(stats.DriftBaseline)} between interleaved halves (indicator {F(stats.DriftIndicator)}, {stats.DriftUsers} users with >= {LogStatistics.MinDriftEngagements} engagements)");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  re-engagement gaps: {stats.Gaps.Length}, median {F(LogStatistics.Quantile(stats.Gaps, 0.5))} {unit}, 90th percentile {F(LogStatistics.Quantile(stats.Gaps, 0.9))} {unit}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  re-engagement gaps: {stats.Gaps.Length}, median {F(Quantiles.OfSorted(stats.Gaps, 0.5))} {unit}, 90th percentile {F(Quantiles.OfSorted(stats.Gaps, 0.9))} {unit}");
         foreach (var topic in stats.TopicGaps.OrderByDescending(t => t.Count).ThenBy(t => t.Topic).Take(8))
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"    {Name(read.Topics, topic.Topic),-24} gaps {topic.Count,7}  median {F(topic.Median),8}  p90 {F(topic.Percentile90),8}  mean {F(topic.Mean),8}");
@@ -316,7 +317,7 @@ public static class FitCommand
         }
 
         var speeds = fit.Users.Select(u => fit.Best.Shape.P1 * Math.Exp(u.LogFactor)).Order().ToArray();
-        s.AppendLine(CultureInfo.InvariantCulture, $"  per user ({fit.Users.Count} with >= {ForgettingFitter.MinUserEvents} engagements): parameter 1 quartiles {F(LogStatistics.Quantile(speeds, 0.25))} / {F(LogStatistics.Quantile(speeds, 0.5))} / {F(LogStatistics.Quantile(speeds, 0.75))} {unit}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  per user ({fit.Users.Count} with >= {ForgettingFitter.MinUserEvents} engagements): parameter 1 quartiles {F(Quantiles.OfSorted(speeds, 0.25))} / {F(Quantiles.OfSorted(speeds, 0.5))} / {F(Quantiles.OfSorted(speeds, 0.75))} {unit}");
         s.AppendLine(CultureInfo.InvariantCulture, $"  population: {Curve(fit.MedianUserCurve.Curve)} median user p1 {F(fit.MedianUserCurve.P1)}{(fit.MedianUserCurve.Curve == ForgettingCurve.Exponential ? string.Empty : $", p2 {F(fit.MedianUserCurve.P2)}")} ({unit}), heterogeneity (log-sd of speed) {F(fit.Heterogeneity)}");
         return s.ToString();
     }

@@ -1,5 +1,6 @@
 using Orleans;
 using Simulator.Cluster.Codecs;
+using Simulator.Core.Statistics;
 
 namespace Simulator.Cluster.Bench;
 
@@ -62,8 +63,8 @@ public static class ClusterBench
             shards,
             where,
             ticks,
-            Percentile(sorted, 0.5),
-            Percentile(sorted, 0.9),
+            Quantiles.OfSorted(sorted, 0.5),
+            Quantiles.OfSorted(sorted, 0.9),
             sorted[0],
             where[0],
             where[Math.Min(1, shards - 1)],
@@ -73,15 +74,7 @@ public static class ClusterBench
             plainBytes / 1e6 / plainSeconds,
             ticks,
             payload,
-            Percentile(rounds, 0.5),
-            Percentile(rounds, 0.9));
-    }
-
-    private static double Percentile(double[] sorted, double q)
-    {
-        var position = q * (sorted.Length - 1);
-        var low = (int)Math.Floor(position);
-        var high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + ((position - low) * (sorted[high] - sorted[low]));
+            Quantiles.OfSorted(rounds, 0.5),
+            Quantiles.OfSorted(rounds, 0.9));
     }
 }

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Simulator.Cluster.Grains;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
-using Simulator.Core.Simulation;
 
 namespace Simulator.Cluster;
 
@@ -21,37 +20,22 @@ public static class ClusterResult
             SeedSeries.Place(series, s, seedSeries[s]);
         }
 
-        var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
         var engines = runs.Select(r => r.EngineKind).Distinct().Order().ToArray();
         var devices = runs.Select(r => r.DeviceName).Distinct().Order().ToArray();
-        var run = new RunResult
+        var environment = new RunEnvironment(
+            $"orleans/{string.Join('+', engines)}",
+            $"{silos} silos{ShardGrains(runs)}: {string.Join(", ", devices)}",
+            RuntimeInformation.FrameworkDescription,
+            RuntimeInformation.OSDescription,
+            Environment.ProcessorCount,
+            wall.TotalSeconds,
+            started,
+            RunEnvironment.CurrentVersion);
+        return RunResult.Of(scenario, series, environment) with
         {
-            ScenarioName = scenario.Name,
-            ScenarioJson = ScenarioWriter.ToJson(scenario),
-            Users = scenario.Population.Users,
-            Items = scenario.Catalog.Items,
-            Dim = scenario.Dim,
-            SlateSize = scenario.SlateSize,
-            Ticks = scenario.Ticks,
-            Seeds = scenario.Seeds,
-            Strategies = strategies,
-            Metrics = scenario.Metrics,
-            DriftEventTicks = scenario.Drift.EventTicks,
-            Series = series,
-            Summary = SimulationRunner.Summarize(series, scenario),
             ExampleUsers = runs.Count > 0 && runs[0].ExampleUsersJson is { } examples ? ExampleUsersTransport.FromJson(examples) : [],
             ItemExposure = SumExposure(runs),
-            Environment = new RunEnvironment(
-                $"orleans/{string.Join('+', engines)}",
-                $"{silos} silos{ShardGrains(runs)}: {string.Join(", ", devices)}",
-                RuntimeInformation.FrameworkDescription,
-                RuntimeInformation.OSDescription,
-                Environment.ProcessorCount,
-                wall.TotalSeconds,
-                started,
-                typeof(SimulationRunner).Assembly.GetName().Version?.ToString() ?? "0.0.0"),
         };
-        return SimulationRunner.WithDerivedStatistics(run, scenario);
     }
 
     /// <summary>", 8 shard grains per seed" when the seeds ran split over shard grains; empty otherwise.</summary>

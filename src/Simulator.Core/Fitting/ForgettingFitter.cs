@@ -337,18 +337,6 @@ public static class ForgettingFitter
         return candidates.MaxBy(x => x.Item2).Item1;
     }
 
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        var m = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-    }
-
     private static IEnumerable<double> SecondParameterGrid(ForgettingCurve curve, double p1) => curve switch
     {
         ForgettingCurve.Exponential => [0],

@@ -105,9 +105,6 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
 
     public override string Kind => "impressions (slate choice with no-click option; strength with baseline and reinforcement; amplitudes per history x topic)";
 
-    /// <summary>Log position decay per slate position, estimated from the pooled data.</summary>
-    public double PositionSlope => _gamma;
-
     public override int EventsOfUser(int user) => _userClicks[user];
 
     public override double ReinforcementOf(double[] extra) => Logistic(extra[0]);

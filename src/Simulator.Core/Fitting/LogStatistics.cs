@@ -1,3 +1,5 @@
+using Simulator.Core.Statistics;
+
 namespace Simulator.Core.Fitting;
 
 /// <summary>Re-engagement gaps of one topic: how long histories take to come back to it.</summary>
@@ -126,7 +128,7 @@ public sealed record LogStatistics(
         var perTopic = gapsByTopic.OrderBy(p => p.Key).Select(p =>
         {
             var sorted = p.Value.Order().ToArray();
-            return new TopicGaps(p.Key, sorted.Length, sorted.Average(), Quantile(sorted, 0.5), Quantile(sorted, 0.9));
+            return new TopicGaps(p.Key, sorted.Length, sorted.Average(), Quantiles.OfSorted(sorted, 0.5), Quantiles.OfSorted(sorted, 0.9));
         }).ToArray();
         var duration = last - first;
         return new LogStatistics(
@@ -143,20 +145,6 @@ public sealed record LogStatistics(
             halves.Count,
             [.. gaps.Order()],
             perTopic);
-    }
-
-    /// <summary>The q-quantile of sorted values (linear interpolation).</summary>
-    public static double Quantile(double[] sorted, double q)
-    {
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        var x = q * (sorted.Length - 1);
-        var lo = (int)Math.Floor(x);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + ((x - lo) * (sorted[hi] - sorted[lo]));
     }
 
     /// <summary>Jensen-Shannon divergence in bits between the empirical distributions of two samples of topics.</summary>

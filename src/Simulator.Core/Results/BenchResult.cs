@@ -14,7 +14,7 @@ public enum StageBound
 /// </summary>
 public sealed record StageResult(string Name, StageBound Bound, double Flops, double Bytes, IReadOnlyList<double> Seconds, int Users)
 {
-    public double MedianSeconds => Median(Seconds);
+    public double MedianSeconds => Statistics.Quantiles.Median(Seconds);
 
     public double MinSeconds => Seconds.Min();
 
@@ -33,12 +33,6 @@ public sealed record StageResult(string Name, StageBound Bound, double Flops, do
 
     public double GflopPerSecond => Flops / MedianSeconds / 1e9;
 
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 }
 
 /// <summary>All stages at one size.</summary>

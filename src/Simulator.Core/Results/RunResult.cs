@@ -1,3 +1,7 @@
+using Simulator.Core.Metrics;
+using Simulator.Core.Scenarios;
+using Simulator.Core.Statistics;
+
 namespace Simulator.Core.Results;
 
 /// <summary>Mean of a metric across seeds with its 95% confidence interval (t interval; [mean, mean] for one seed).</summary>
@@ -12,13 +16,19 @@ public sealed record RunEnvironment(
     int ProcessorCount,
     double WallSeconds,
     DateTimeOffset StartedUtc,
-    string SimulatorVersion);
+    string SimulatorVersion)
+{
+    /// <summary>This build's version, as every run records it.</summary>
+    public static string CurrentVersion => typeof(RunEnvironment).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+}
 
 /// <summary>
-/// A finished run, read-only: everything exporters and reports consume. Built by the runner or
-/// read back from a run folder, so reports can be redrawn without re-running.
+/// A finished run, read-only: everything exporters and reports consume. A run of a scenario is
+/// built by <see cref="Of"/> (locally or on a cluster, so both give the same bytes); a run folder
+/// read back is built from its files. Either way the statistics derived from the series come from
+/// <see cref="WithDerivedStatistics"/>, so a redrawn summary is byte for byte the one the run wrote.
 /// </summary>
-public sealed class RunResult
+public sealed record RunResult
 {
     /// <summary>Scenario name (also the results sub-folder).</summary>
     public required string ScenarioName { get; init; }
@@ -63,13 +73,13 @@ public sealed class RunResult
         new Dictionary<string, IReadOnlyDictionary<string, double>>();
 
     /// <summary>Paired comparisons of every strategy with the reference strategy; null when not computed.</summary>
-    public Statistics.RunComparisons? Comparisons { get; init; }
+    public RunComparisons? Comparisons { get; init; }
 
     /// <summary>Name of the metric drift recovery was measured on (ndcg@k); null when not computed.</summary>
     public string? RecoveryMetric { get; init; }
 
     /// <summary>Recovery after each population-wide drift event, per strategy; empty without events.</summary>
-    public IReadOnlyList<Statistics.RecoveryResult> Recovery { get; init; } = [];
+    public IReadOnlyList<RecoveryResult> Recovery { get; init; } = [];
 
     /// <summary>Example users followed through the first seed (reports' example-user panel); empty when none.</summary>
     public IReadOnlyList<ExampleUserTrace> ExampleUsers { get; init; } = [];
@@ -80,10 +90,65 @@ public sealed class RunResult
     /// </summary>
     public IReadOnlyList<long[]>? ItemExposure { get; init; }
     /// <summary>Spearman of fitted vs true forgetting speed per forgetting-estimating strategy (across seeds); empty without one.</summary>
-    public IReadOnlyList<Statistics.ParameterRecoveryResult> ParameterRecovery { get; init; } = [];
+    public IReadOnlyList<ParameterRecoveryResult> ParameterRecovery { get; init; } = [];
 
     /// <summary>The users behind <see cref="ParameterRecovery"/> (at most 2,000 per seed and strategy); may be empty when read back.</summary>
-    public IReadOnlyList<Statistics.RecoveryPoint> ParameterRecoveryPoints { get; init; } = [];
+    public IReadOnlyList<RecoveryPoint> ParameterRecoveryPoints { get; init; } = [];
+
+    /// <summary>
+    /// The result of a run of <paramref name="scenario"/>: its header from the scenario, the summary of
+    /// <paramref name="series"/> and every statistic derived from them. What only some runs gather
+    /// (example users, exposure, parameter recovery) is added with a <c>with</c> expression.
+    /// </summary>
+    public static RunResult Of(Scenario scenario, MetricSeries series, RunEnvironment environment)
+    {
+        var strategies = scenario.Strategies.Select(x => x.Name).ToArray();
+        var run = new RunResult
+        {
+            ScenarioName = scenario.Name,
+            ScenarioJson = ScenarioWriter.ToJson(scenario),
+            Users = scenario.Population.Users,
+            Items = scenario.Catalog.Items,
+            Dim = scenario.Dim,
+            SlateSize = scenario.SlateSize,
+            Ticks = scenario.Ticks,
+            Seeds = scenario.Seeds,
+            Strategies = strategies,
+            Metrics = scenario.Metrics,
+            DriftEventTicks = scenario.DriftEventTicks,
+            Series = series,
+            Summary = Summaries.Summarize(series, strategies, scenario.Metrics),
+            Environment = environment,
+        };
+        return run.WithDerivedStatistics(scenario);
+    }
+
+    /// <summary>
+    /// This result with everything derived from its series and summary recomputed: normalised
+    /// scores, paired comparisons with the scenario's reference and drift recovery.
+    /// </summary>
+    public RunResult WithDerivedStatistics(Scenario scenario)
+    {
+        var recoveryMetric = MetricIndex(RecoveryMetricOf(scenario) ?? string.Empty);
+
+        // A hand-assembled folder may list other strategies than its scenario: fall back to the
+        // documented default reference, the first strategy.
+        var reference = Strategies.Contains(scenario.Reference) ? scenario.Reference : Strategies[0];
+        return this with
+        {
+            Normalised = Normalisation.Compute(Summary, Strategies, Metrics),
+            Comparisons = PairedStatistics.Compare(Strategies, Metrics, Summaries.PerSeed(Series), reference, scenario.Seed),
+            RecoveryMetric = recoveryMetric >= 0 ? Metrics[recoveryMetric] : null,
+            Recovery = DriftRecovery.Compute(Series, Strategies, recoveryMetric, DriftEventTicks),
+        };
+    }
+
+    /// <summary>The metric drift recovery is measured on: ndcg@k when the scenario selected it.</summary>
+    public static string? RecoveryMetricOf(Scenario scenario)
+    {
+        var ndcg = MetricCatalog.Ndcg(scenario.SlateSize);
+        return scenario.Metrics.Contains(ndcg) ? ndcg : null;
+    }
 
     public int StrategyIndex(string name) => IndexOf(Strategies, name);
 

@@ -39,7 +39,7 @@ public static class MemoryEstimate
             // Behaviour features (3d), the network's input and output, the decayed estimate, and
             // the per-user likelihood grid of the alpha fit (alpha x no-click grid, floats) and its dwell sums (alpha x 3).
             "mlp-forgetting" or "mlp-static" or "mlp-global-alpha" =>
-                scorer + (users * ((4L * dim * 8) + (4L * Strategies.Learned.ForgettingFit.GridSize * (Strategies.Learned.ForgettingFit.NoClickGridSize + Strategies.Learned.DwellEvidence.Stats)) + (4L * (long)Parameter(spec, "hidden", 32)))),
+                scorer + (users * ((4L * dim * 8) + (4L * Strategies.Learned.AlphaGridFit.GridSize * (Strategies.Learned.AlphaGridFit.NoClickGridSize + Strategies.Learned.DwellEvidence.Stats)) + (4L * (long)Parameter(spec, "hidden", 32)))),
             "itemknn-decay" => (items * items * 4) + (items * 8) + scorer,
             "mf" or "mf-forgetting" => ((users + items) * (long)Parameter(spec, "factors", 16) * 4) + (users * 4L * k),
             // Contexts and theta (.) v [N x d] each, and the candidate pool (item, mean score) per user.

@@ -86,16 +86,7 @@ public static class PairedStatistics
         }
 
         Array.Sort(means);
-        return (Quantile(means, 0.025), Quantile(means, 0.975));
-    }
-
-    /// <summary>Type-7 quantile of sorted values: linear interpolation between order statistics at (n - 1) q.</summary>
-    public static double Quantile(IReadOnlyList<double> sorted, double q)
-    {
-        var h = (sorted.Count - 1) * q;
-        var lo = (int)Math.Floor(h);
-        var hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
+        return (Quantiles.OfSorted(means, 0.025), Quantiles.OfSorted(means, 0.975));
     }
 
     /// <summary>

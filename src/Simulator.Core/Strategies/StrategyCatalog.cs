@@ -112,21 +112,21 @@ public static class StrategyCatalog
             "mlp-forgetting",
             "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood of clicks and dwell; BCE + Adam minibatches.",
             false,
-            [.. MlpParameters(), .. ForgettingParameters()],
+            [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s)),
             RunsOnShards: false),
         new(
             "mlp-global-alpha",
             "mlp-forgetting with one alpha fitted for all users (ablation: what per-user forgetting buys).",
             false,
-            [.. MlpParameters(), .. ForgettingParameters().Where(p => p.Name != "alphaPrior")],
+            [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters.Where(p => p.Name != "alphaPrior")],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s)),
             RunsOnShards: false),
         new(
             "mlp-static",
             "mlp-forgetting without forgetting: R = 1, no time in the features (ablation: what forgetting buys).",
             false,
-            MlpParameters(),
+            MlpSettings.NetworkParameters,
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.None, MlpSettings.From(s)),
             RunsOnShards: false),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
@@ -155,22 +155,5 @@ public static class StrategyCatalog
         new("factors", 16, 1, 256, "f: latent factors per user and item (integer)"),
         new("learningRate", 0.05, 0.0, 1.0, "eta: ISGD step size"),
         new("regularization", 0.01, 0.0, 1.0, "lambda: L2 penalty on the factors"),
-    ];
-
-    private static StrategyParameter[] MlpParameters() =>
-    [
-        new("hidden", 32, 1, 1024, "width of the MLP's hidden layer (integer)"),
-        new("learningRate", 0.005, 0.0, 1.0, "Adam step size of the network"),
-        new("batch", 256, 1, 100000, "users per training minibatch (integer)"),
-        new("steps", 2, 0, 100, "minibatches (Adam steps) per tick (integer)"),
-        new("warmup", 5, 0, 100000, "ticks observed before the network trains (integer)"),
-        new("reinforcement", 0.5, 0.0, 1.0, "eta: S <- S r + eta (1 - S r) on a click"),
-    ];
-
-    private static StrategyParameter[] ForgettingParameters() =>
-    [
-        new("alphaInit", 0.3, 0.01, 5.0, "starting forgetting coefficient alpha (1/tick)"),
-        new("alphaPrior", 100, 0.0, 1e6, "weight, in responses, of the population's click likelihood in each user's alpha fit (shrinkage; dwell evidence is not shrunk)"),
-        new("shape", 3, 0.0, 20.0, "beta of R(dt) = (1 + e^-beta) / (1 + e^(alpha dt - beta)); midpoint beta / alpha"),
     ];
 }

@@ -113,7 +113,7 @@ public static class RunFolderReader
 
         // Comparisons, normalised scores and recovery are functions of the series and the
         // scenario: recompute them exactly as the run did rather than trusting a second copy.
-        return SimulationRunner.WithDerivedStatistics(result, ResolvedScenario(scenarioPath, scenarioJson));
+        return result.WithDerivedStatistics(ResolvedScenario(scenarioPath, scenarioJson));
     }
 
     private static Scenario ResolvedScenario(string path, string json)

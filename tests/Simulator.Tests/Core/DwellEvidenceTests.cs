@@ -68,7 +68,7 @@ public sealed class DwellEvidenceTests
             behaviour.Engage(u, 1, 9, 0f, 0.3f, 3f, 0.5f, true);
         }
 
-        var fit = new ForgettingFit(2, perUser: true, alphaInit: 0.3f, shape: 3f, prior: 0f);
+        var fit = new AlphaGridFit(2, perUser: true, alphaInit: 0.3f, shape: 3f, prior: 0f);
 
         // Both users click the same item (topic 1, last engaged at tick 9) at ticks 10..15: identical clicks,
         // so only dwell tells them apart. Dwell falls as the topic ages for both, user 1 at a lower level.

@@ -58,9 +58,9 @@ public sealed class PairedStatisticsTests
     public void Quantile_interpolates_linearly_between_order_statistics()
     {
         double[] sorted = [1, 2, 3, 4, 5];
-        Assert.Equal(3.0, PairedStatistics.Quantile(sorted, 0.5));
-        Assert.Equal(1.1, PairedStatistics.Quantile(sorted, 0.025), 12);
-        Assert.Equal(5.0, PairedStatistics.Quantile(sorted, 1.0));
+        Assert.Equal(3.0, Quantiles.OfSorted(sorted, 0.5));
+        Assert.Equal(1.1, Quantiles.OfSorted(sorted, 0.025), 12);
+        Assert.Equal(5.0, Quantiles.OfSorted(sorted, 1.0));
     }
 
     [Fact]

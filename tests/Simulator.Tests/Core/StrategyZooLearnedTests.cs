@@ -16,11 +16,11 @@ public sealed class StrategyZooLearnedTests
     [Fact]
     public void Sigmoid_retention_is_one_at_zero_and_half_way_at_the_midpoint()
     {
-        Assert.Equal(1f, SigmoidRetention.Retain(0f, 0.5f, 2f), Digits);
+        Assert.Equal(1f, AlphaRetention.Retain(0f, 0.5f, 2f), Digits);
 
         // dt = beta / alpha = 4: (1 + e^-2) / (1 + e^0) = 1.135335 / 2.
-        Assert.Equal(0.567668f, SigmoidRetention.Retain(4f, 0.5f, 2f), Digits);
-        Assert.True(SigmoidRetention.Retain(4f, 1f, 2f) < SigmoidRetention.Retain(4f, 0.5f, 2f)); // larger alpha forgets faster
+        Assert.Equal(0.567668f, AlphaRetention.Retain(4f, 0.5f, 2f), Digits);
+        Assert.True(AlphaRetention.Retain(4f, 1f, 2f) < AlphaRetention.Retain(4f, 0.5f, 2f)); // larger alpha forgets faster
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class StrategyZooLearnedTests
             behaviour.Engage(u, 1, 9, 0f, 0.3f, 3f, 0.5f, true);  // topic 1 at tick 9: fresh
         }
 
-        var fit = new ForgettingFit(2, perUser: true, alphaInit: 0.3f, shape: 3f, prior: 0f);
+        var fit = new AlphaGridFit(2, perUser: true, alphaInit: 0.3f, shape: 3f, prior: 0f);
 
         // Slate [item 0 (topic 0), item 1 (topic 1)]; user 0 picks the stale topic, user 1 the fresh one.
         for (var t = 10; t < 14; t++)
@@ -122,13 +122,13 @@ public sealed class StrategyZooLearnedTests
             fit.Observe(new Simulator.Core.Strategies.FeedbackContext(t, kit.Active, [0, 1, 0, 1], [0, 1], new float[2]), kit.Context, behaviour, net);
         }
 
-        var grid = ForgettingFit.Grid();
+        var grid = AlphaGridFit.Grid();
         Assert.True(fit.Alpha(0) < grid[GridMiddle / 2]);  // stale interest intact: slow forgetting
         Assert.True(fit.Alpha(1) > grid[GridMiddle]);      // fresh topic preferred: fast forgetting
 
         // The reported alpha is the posterior mean of ln alpha under the profile likelihood (prior 0: the user's own).
-        var profile = Enumerable.Range(0, ForgettingFit.GridSize)
-            .Select(a => Enumerable.Range(0, ForgettingFit.NoClickGridSize).Max(m => fit.LogLikelihood(0, a, m))).ToArray();
+        var profile = Enumerable.Range(0, AlphaGridFit.GridSize)
+            .Select(a => Enumerable.Range(0, AlphaGridFit.NoClickGridSize).Max(m => fit.LogLikelihood(0, a, m))).ToArray();
         var weights = profile.Select(l => Math.Exp(l - profile.Max())).ToArray();
         var mean = Math.Exp(weights.Select((w, a) => w * Math.Log(grid[a])).Sum() / weights.Sum());
         Assert.Equal(mean, fit.Alpha(0), 4);
@@ -236,7 +236,7 @@ public sealed class StrategyZooLearnedTests
         Assert.Equal(0.2, points[2].TrueRate, 12);
     }
 
-    private const int GridMiddle = ForgettingFit.GridSize / 2;
+    private const int GridMiddle = AlphaGridFit.GridSize / 2;
 
     private static readonly IEqualityComparer<float> Rounded = EqualityComparer<float>.Create((a, b) => MathF.Abs(a - b) < 1e-5f, a => 0);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Simulator.Core.Compute;
 using Simulator.Core.Metrics;
 using Simulator.Core.Simulation;
+using Simulator.Core.Statistics;
 using Simulator.Core.World;
 using Simulator.Reporting.Export;
 
@@ -56,7 +57,7 @@ public sealed class DatasetExportTests
                 }
 
                 // The reported summary is each seed's time average; rebuilt from the export, it agrees.
-                var reported = SimulationRunner.TimeAverage(result.Series, w, s, expected);
+                var reported = Summaries.TimeAverage(result.Series, w, s, expected);
                 Assert.Equal(reported, perTick.Average(), FloatVsDouble);
             }
         }

@@ -3,6 +3,7 @@ using MathNet.Numerics.Statistics;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Fitting;
 using Simulator.Core.Scenarios;
+using Simulator.Core.Statistics;
 using Simulator.Tests.Core;
 using Xunit.Abstractions;
 
@@ -41,7 +42,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(forgetting), "fixture"));
         var fit = ForgettingFitter.Fit(ImpressionLikelihood.Build(export.Log, new ParallelOptions()));
         var truth = export.Scenario.Forgetting;
-        var trueMedian = ForgettingFitter.Median(export.TrueParameter1.Select(p => (double)p));
+        var trueMedian = Quantiles.Median(export.TrueParameter1.Select(p => (double)p));
         var users = fit.Users.Where(u => double.IsFinite(u.StandardError)).ToArray();
         var spearman = Correlation.Spearman(users.Select(u => u.LogFactor).ToArray(), users.Select(u => (double)export.TrueParameter1[u.User]).ToArray());
         var secondAic = fit.Families.Where(f => !ReferenceEquals(f, fit.Best)).Min(f => f.Aic);
@@ -84,7 +85,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         var likelihood = ImpressionLikelihood.Build(export.Log, new ParallelOptions());
         var fit = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.PowerLaw);
         var truth = export.Scenario.Forgetting;
-        var trueTau = ForgettingFitter.Median(export.TrueParameter1.Select(p => (double)p));
+        var trueTau = Quantiles.Median(export.TrueParameter1.Select(p => (double)p));
         var trueStrength = StrengthAt(new CurveShape(ForgettingCurve.PowerLaw, trueTau, truth.Parameter2), truth.Baseline, 3);
         var fitStrength = StrengthAt(fit.Shape, fit.Baseline, 3);
         var ridge = fit.Shape.P2 * 2;

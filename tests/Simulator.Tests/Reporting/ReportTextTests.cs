@@ -109,23 +109,9 @@ public sealed class ReportTextTests
     public void Console_table_adds_paired_differences_and_recovery_when_the_run_has_them()
     {
         var plain = SyntheticRun.Create();
-        var perSeed = Simulator.Core.Simulation.SimulationRunner.PerSeed(plain.Series);
-        var run = new RunResult
+        var perSeed = Simulator.Core.Statistics.Summaries.PerSeed(plain.Series);
+        var run = plain with
         {
-            ScenarioName = plain.ScenarioName,
-            ScenarioJson = plain.ScenarioJson,
-            Users = plain.Users,
-            Items = plain.Items,
-            Dim = plain.Dim,
-            SlateSize = plain.SlateSize,
-            Ticks = plain.Ticks,
-            Seeds = plain.Seeds,
-            Strategies = plain.Strategies,
-            Metrics = plain.Metrics,
-            DriftEventTicks = plain.DriftEventTicks,
-            Series = plain.Series,
-            Summary = plain.Summary,
-            Environment = plain.Environment,
             Comparisons = Simulator.Core.Statistics.PairedStatistics.Compare(plain.Strategies, plain.Metrics, perSeed, "oracle", 1),
             RecoveryMetric = "ndcg@10",
             Recovery = Simulator.Core.Statistics.DriftRecovery.Compute(plain.Series, plain.Strategies, 0, plain.DriftEventTicks),

@@ -30,16 +30,6 @@ public sealed class AdamOptimizer(string name, int length) : ICheckpointable
         }
     }
 
-    /// <summary>One step on a single coordinate (per-user parameters, each with its own moments and step count).</summary>
-    public float StepOne(int index, float parameter, float gradient, float learningRate, long step)
-    {
-        var m = _m[index] = (Beta1 * _m[index]) + ((1f - Beta1) * gradient);
-        var v = _v[index] = (Beta2 * _v[index]) + ((1f - Beta2) * gradient * gradient);
-        var mhat = m / (1f - MathF.Pow(Beta1, step));
-        var vhat = v / (1f - MathF.Pow(Beta2, step));
-        return parameter - (learningRate * mhat / (MathF.Sqrt(vhat) + Epsilon));
-    }
-
     public void ExchangeState(StateExchange state)
     {
         state.Floats(name + ".adam.m", _m);

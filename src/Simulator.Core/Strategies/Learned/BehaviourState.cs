@@ -63,7 +63,7 @@ public sealed class BehaviourState : ICheckpointable
             return 0f;
         }
 
-        return forgets ? SigmoidRetention.Retain(tick - last, alpha, beta) : 1f;
+        return forgets ? AlphaRetention.Retain(tick - last, alpha, beta) : 1f;
     }
 
     /// <summary>Writes the user's 3d features; <paramref name="estimate"/> receives S_g R_g.</summary>

@@ -47,9 +47,6 @@ public sealed class DwellEvidence : ICheckpointable
         _user = new float[users * grid * Stats];
     }
 
-    /// <summary>Clicks in the population regression.</summary>
-    public long PopulationCount => _populationCount;
-
     /// <summary>y = ln(max(dwell, MinDwell)).</summary>
     public static double LogDwell(float dwell) => Math.Log(Math.Max(dwell, MinDwell));
 

@@ -8,14 +8,14 @@ namespace Simulator.Core.Strategies.Learned;
 /// The seed's model and its ablations (mlp-forgetting, mlp-global-alpha, mlp-static).
 /// Recommend at tick t, per user: behaviour features f = [S_g R_g, D_g R_g, R_g] (see
 /// <see cref="BehaviourState"/>) with R_g = R(t - L_g; alpha_u) the sigmoid retention of
-/// <see cref="SigmoidRetention"/>; interest embedding I = e + MLP(f) + n with e_g = S_g R_g
+/// <see cref="AlphaRetention"/>; interest embedding I = e + MLP(f) + n with e_g = S_g R_g
 /// (<see cref="InterestNetwork"/>, forward pass through the compute engine); score = &lt;I, x_i&gt;, top-k.
 /// Learn at tick t, in this order:
 /// 1. Network (after <c>warmup</c> ticks): <c>steps</c> minibatches of <c>batch</c> users drawn by
 ///    keyed hash from the population (inactive draws are skipped); BCE of the click model over
 ///    every shown item; gradients summed over 4 fixed chunks in chunk order, averaged, one Adam step.
 /// 2. Forgetting coefficient (per user, or one global alpha): likelihood on a log-spaced grid
-///    (<see cref="ForgettingFit"/>) of the user's responses to every slate, with the click model's current
+///    (<see cref="AlphaGridFit"/>) of the user's responses to every slate, with the click model's current
 ///    parameters, and per user the log dwell of each click against the clicked topic's retention
 ///    (<see cref="DwellEvidence"/>); per user the posterior mean of ln alpha (shrunk toward the population), globally the argmax.
 /// 3. Behaviour: a click on an item of topic g applies S_g &lt;- S_g r + eta (1 - S_g r), D_g &lt;- ln(1 + dwell), L_g &lt;- t.
@@ -40,7 +40,7 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
     private readonly IColumn<float> _output;
     private readonly float[] _estimate;
     private readonly float[] _noise;
-    private readonly ForgettingFit? _fit;
+    private readonly AlphaGridFit? _fit;
     private readonly IColumn<float> _itemBias;
     private readonly float[] _fitted;
 
@@ -64,7 +64,7 @@ public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForget
             UserVectorScorer.ColdStart(context, u, _noise.AsSpan(u * d, d), 0.01f);
         }
 
-        _fit = mode == ForgettingMode.None ? null : new ForgettingFit(n, mode == ForgettingMode.PerUser, settings.AlphaInit, settings.Shape, settings.AlphaPrior);
+        _fit = mode == ForgettingMode.None ? null : new AlphaGridFit(n, mode == ForgettingMode.PerUser, settings.AlphaInit, settings.Shape, settings.AlphaPrior);
         _fitted = new float[mode == ForgettingMode.PerUser ? n : 0];
         Array.Fill(_fitted, float.NaN);
     }

@@ -34,15 +34,37 @@ public sealed record MlpSettings(
     float Shape,
     float Reinforcement)
 {
-    /// <summary>Settings from a scenario's resolved hyper-parameters (absent forgetting fields keep their defaults).</summary>
+    /// <summary>The network's hyper-parameters with their defaults and ranges (every MLP strategy takes them).</summary>
+    public static IReadOnlyList<StrategyParameter> NetworkParameters { get; } =
+    [
+        new("hidden", 32, 1, 1024, "width of the MLP's hidden layer (integer)"),
+        new("learningRate", 0.005, 0.0, 1.0, "Adam step size of the network"),
+        new("batch", 256, 1, 100000, "users per training minibatch (integer)"),
+        new("steps", 2, 0, 100, "minibatches (Adam steps) per tick (integer)"),
+        new("warmup", 5, 0, 100000, "ticks observed before the network trains (integer)"),
+        new("reinforcement", 0.5, 0.0, 1.0, "eta: S <- S r + eta (1 - S r) on a click"),
+    ];
+
+    /// <summary>The forgetting fit's hyper-parameters (the strategies that forget take them; mlp-global-alpha has no alphaPrior).</summary>
+    public static IReadOnlyList<StrategyParameter> ForgettingParameters { get; } =
+    [
+        new("alphaInit", 0.3, 0.01, 5.0, "starting forgetting coefficient alpha (1/tick)"),
+        new("alphaPrior", 100, 0.0, 1e6, "weight, in responses, of the population's click likelihood in each user's alpha fit (shrinkage; dwell evidence is not shrunk)"),
+        new("shape", 3, 0.0, 20.0, "beta of R(dt) = (1 + e^-beta) / (1 + e^(alpha dt - beta)); midpoint beta / alpha"),
+    ];
+
+    /// <summary>Settings from a scenario's resolved hyper-parameters; forgetting fields a strategy does not take keep their defaults.</summary>
     public static MlpSettings From(Scenarios.StrategySpec spec) => new(
         (int)spec["hidden"],
         (float)spec["learningRate"],
         (int)spec["batch"],
         (int)spec["steps"],
         (int)spec["warmup"],
-        (float)spec.Parameters.GetValueOrDefault("alphaInit", 0.3),
-        (float)spec.Parameters.GetValueOrDefault("alphaPrior", 100.0),
-        (float)spec.Parameters.GetValueOrDefault("shape", 3.0),
+        (float)ForgettingValue(spec, "alphaInit"),
+        (float)ForgettingValue(spec, "alphaPrior"),
+        (float)ForgettingValue(spec, "shape"),
         (float)spec["reinforcement"]);
+
+    private static double ForgettingValue(Scenarios.StrategySpec spec, string name) =>
+        spec.Parameters.TryGetValue(name, out var value) ? value : ForgettingParameters.Single(p => p.Name == name).Default;
 }

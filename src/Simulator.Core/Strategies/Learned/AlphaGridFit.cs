@@ -31,7 +31,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// Global mode uses the argmax of LL_all alone.
 /// The population curve is summed per shard and merged in shard order.
 /// </summary>
-public sealed class ForgettingFit : ICheckpointable
+public sealed class AlphaGridFit : ICheckpointable
 {
     public const int GridSize = 24;
     public const float MinAlpha = 0.02f;
@@ -53,7 +53,7 @@ public sealed class ForgettingFit : ICheckpointable
     private readonly float _prior;
     private long _populationClicks;
 
-    public ForgettingFit(int users, bool perUser, float alphaInit, float shape, float prior)
+    public AlphaGridFit(int users, bool perUser, float alphaInit, float shape, float prior)
     {
         _perUser = perUser;
         _shape = shape;
