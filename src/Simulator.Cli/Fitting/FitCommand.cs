@@ -6,6 +6,8 @@ using Simulator.Core.Compute.Operators;
 using Simulator.Core.Fitting;
 using Simulator.Core.Scenarios;
 using Simulator.Reporting.Figures;
+using Simulator.Storage.Export;
+using Simulator.Storage.InteractionLogs;
 
 namespace Simulator.Cli.Fitting;
 
