@@ -1,6 +1,7 @@
-using Simulator.Cli.Fitting;
+using Simulator.Storage.Export;
+using Simulator.Storage.InteractionLogs;
 
-namespace Simulator.Tests.Fitting;
+namespace Simulator.Tests.Storage.InteractionLogs;
 
 /// <summary>Each real log layout read from a tiny hand-written file, and each kind of bad input.</summary>
 public sealed class LogReaderTests : IDisposable

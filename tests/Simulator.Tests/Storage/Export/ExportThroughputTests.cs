@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Simulator.Core.Compute;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
-using Simulator.Reporting.Export;
+using Simulator.Storage.Export;
 using Xunit.Abstractions;
 
-namespace Simulator.Tests.Export;
+namespace Simulator.Tests.Storage.Export;
 
 /// <summary>
 /// The export at the size the issue names (20,000 users x 50 ticks, 10 million rows): it must

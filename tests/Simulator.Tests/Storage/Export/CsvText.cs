@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Simulator.Tests.Export;
+namespace Simulator.Tests.Storage.Export;
 
 /// <summary>A minimal RFC 4180 reader for checking exported files (quoted fields may hold commas and quotes).</summary>
 internal static class CsvText

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Simulator.Reporting.Export;
+using Simulator.Storage.Export;
 
-namespace Simulator.Tests.Export;
+namespace Simulator.Tests.Storage.Export;
 
 /// <summary>The byte-level CSV writer: escaping, number forms and buffer boundaries.</summary>
 public sealed class Utf8CsvWriterTests

@@ -4,9 +4,9 @@ using Simulator.Core.Compute;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
-using Simulator.Reporting.Export;
+using Simulator.Storage.Export;
 
-namespace Simulator.Tests.Export;
+namespace Simulator.Tests.Storage.Export;
 
 /// <summary>A run with the dataset export attached, its files kept in memory, parsed for checks.</summary>
 internal sealed class ExportRun

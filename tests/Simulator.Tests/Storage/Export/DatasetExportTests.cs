@@ -3,9 +3,9 @@ using Simulator.Core.Compute;
 using Simulator.Core.Metrics;
 using Simulator.Core.Simulation;
 using Simulator.Core.World;
-using Simulator.Reporting.Export;
+using Simulator.Storage.Export;
 
-namespace Simulator.Tests.Export;
+namespace Simulator.Tests.Storage.Export;
 
 /// <summary>
 /// The exported dataset against the run's own metrics and ground truth: the bar of issue 3 (mean

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Simulator.Core.Results;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
-namespace Simulator.Tests.Reporting;
+namespace Simulator.Tests.Storage.RunFolders;
 
 /// <summary>Writes a RunResult's data files as a run folder, without simulating (for reader and compare tests).</summary>
 internal static class RunFolders

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
+using Simulator.Tests.Reporting;
 
-namespace Simulator.Tests.Reporting;
+namespace Simulator.Tests.Storage.RunFolders;
 
 /// <summary>Reading a run folder back: exact round trip, tolerance for new fields, errors that name the file.</summary>
 public sealed class RunFolderReaderTests : IDisposable
