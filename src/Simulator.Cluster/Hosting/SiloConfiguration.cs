@@ -9,9 +9,10 @@ namespace Simulator.Cluster.Hosting;
 /// <summary>
 /// What every simulator silo needs, whoever hosts it (the `silo` command, the bench's in-process
 /// cluster, the TestingHost): the slot placement director, the engine source, serialisation of
-/// the simulator's own exceptions, and failure
-/// detection fast enough that a killed silo is declared dead within seconds, not the default
-/// half minute or more, so a driver can report it well inside its 30 s bound.
+/// the simulator's own exceptions, and failure detection fast enough that a killed silo is
+/// declared dead within seconds, not the default half minute or more, so a driver can report it
+/// well inside its 30 s bound. Tick checkpoints need nothing here: the workers write Storage's
+/// checkpoint files themselves.
 /// </summary>
 public static class SiloConfiguration
 {
