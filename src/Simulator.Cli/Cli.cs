@@ -63,7 +63,7 @@ public static class Cli
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
         }
-        catch (Reporting.RunFiles.RunFolderException e)
+        catch (Storage.RunFolders.RunFolderException e)
         {
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;

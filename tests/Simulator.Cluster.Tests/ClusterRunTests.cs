@@ -1,6 +1,6 @@
 using Simulator.Core.Compute;
 using Simulator.Core.Simulation;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cluster.Tests;
 

@@ -1,7 +1,7 @@
 using Simulator.Core.Compute;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cluster.Tests;
 

@@ -1,5 +1,5 @@
 using Simulator.Core.Results;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cluster.Tests;
 

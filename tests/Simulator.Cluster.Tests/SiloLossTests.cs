@@ -3,7 +3,7 @@ using Orleans.TestingHost;
 using Simulator.Core.Compute;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cluster.Tests;
 

@@ -2,16 +2,13 @@ using Orleans.Hosting;
 using Orleans.TestingHost;
 using Simulator.Cluster.Hosting;
 using Simulator.Core.Compute;
-using Simulator.Reporting.RunFiles;
 
 namespace Simulator.Cluster.Tests;
 
 /// <summary>Configures TestingHost silos exactly as the `silo` command does, with a one-thread CPU engine.</summary>
 public sealed class SimulatorSiloConfigurator : ISiloConfigurator
 {
-    public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddSimulator(
-        new SeedEngineSource(() => new CpuEngine(1)),
-        new SeedCheckpointFiles((path, scenarioJson) => new CheckpointWriter(path, scenarioJson), CheckpointFile.OpenIfPresent));
+    public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddSimulator(new SeedEngineSource(() => new CpuEngine(1)));
 }
 
 /// <summary>An in-process three-silo cluster (TestingHost) on the given transport.</summary>

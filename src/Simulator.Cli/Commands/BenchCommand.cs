@@ -6,6 +6,7 @@ using Simulator.Cli.Infrastructure;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Reporting.Figures;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cli.Commands;
 

@@ -6,6 +6,7 @@ using Simulator.Cluster;
 using Simulator.Cluster.Bench;
 using Simulator.Cluster.Hosting;
 using Simulator.Core.Compute;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cli.Commands;
 

@@ -3,6 +3,7 @@ using Simulator.Cluster;
 using Simulator.Cluster.Hosting;
 using Simulator.Core.Scenarios;
 using Simulator.Reporting;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cli.Commands;
 

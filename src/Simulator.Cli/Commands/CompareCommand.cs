@@ -1,7 +1,7 @@
 using System.Text;
 using Simulator.Cli.Infrastructure;
 using Simulator.Reporting.Comparison;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cli.Commands;
 

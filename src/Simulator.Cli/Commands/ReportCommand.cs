@@ -1,5 +1,6 @@
 using Simulator.Cli.Infrastructure;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
+using Simulator.Storage.Sweeps;
 
 namespace Simulator.Cli.Commands;
 
@@ -51,12 +52,12 @@ public static class ReportCommand
         }
 
         using var folder = RunFolder.Create(outDir, "results", run.ScenarioName, DateTimeOffset.UtcNow);
-        foreach (var name in ReportFiles.DataFiles)
+        foreach (var name in RunFileNames.DataFiles)
         {
             File.Copy(Path.Combine(runDir, name), folder.File(name));
         }
 
-        foreach (var name in ReportFiles.OptionalDataFiles.Where(name => File.Exists(Path.Combine(runDir, name))))
+        foreach (var name in RunFileNames.OptionalDataFiles.Where(name => File.Exists(Path.Combine(runDir, name))))
         {
             File.Copy(Path.Combine(runDir, name), folder.File(name));
         }
@@ -76,7 +77,7 @@ public static class ReportCommand
         {
             if (outDir is not null)
             {
-                var sweep = Reporting.Sweeps.SweepJson.Read(sweepDir);
+                var sweep = SweepJson.Read(sweepDir);
                 folder = RunFolder.Create(outDir, "results", sweep.ScenarioName, DateTimeOffset.UtcNow);
                 CopyTree(sweepDir, folder.WorkingPath);
                 target = folder.WorkingPath;

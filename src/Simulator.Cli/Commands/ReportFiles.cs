@@ -2,7 +2,7 @@ using System.Text;
 using Simulator.Core.Results;
 using Simulator.Reporting;
 using Simulator.Reporting.Figures;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cli.Commands;
 
@@ -13,13 +13,6 @@ namespace Simulator.Cli.Commands;
 public static class ReportFiles
 {
     private static readonly UTF8Encoding Utf8 = new(false);
-
-    /// <summary>The data files a run folder holds besides its report; `report --out` copies them.</summary>
-    public static readonly string[] DataFiles =
-        [RunFileNames.Scenario, RunFileNames.Summary, RunFileNames.Metrics, RunFileNames.Environment];
-
-    /// <summary>Data files a run folder holds only when the run produced them (exposure counts, example users).</summary>
-    public static readonly string[] OptionalDataFiles = [RunFileNames.Exposure, RunFileNames.ExampleUsers, RunFileNames.ParameterRecovery];
 
     /// <summary>Renders and writes report.html, report.md and plots/ through <paramref name="file"/> (relative path -> full path).</summary>
     public static void Write(RunResult run, Func<string, string> file)

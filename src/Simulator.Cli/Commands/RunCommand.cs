@@ -1,12 +1,12 @@
-using System.Text;
 using Simulator.Cli.Infrastructure;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
 using Simulator.Reporting;
-using Simulator.Reporting.Export;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.Checkpoints;
+using Simulator.Storage.Export;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Cli.Commands;
 
@@ -226,35 +226,10 @@ public static class RunCommand
     /// <summary>Writes every file of a run folder from the finished result.</summary>
     public static void Write(RunResult run, RunFolder folder) => Write(run, folder.File);
 
-    /// <summary>Writes every file of a run folder through <paramref name="file"/> (relative path -> full path); sweeps write each cell this way.</summary>
+    /// <summary>Writes every file of a run folder (data files, then the report) through <paramref name="file"/> (relative path -> full path); sweeps write each cell this way.</summary>
     public static void Write(RunResult run, Func<string, string> file)
     {
-        var utf8 = new UTF8Encoding(false);
-        File.WriteAllText(file(RunFileNames.Scenario), run.ScenarioJson, utf8);
-        File.WriteAllText(file(RunFileNames.Summary), SummaryJson.Write(run), utf8);
-        File.WriteAllText(file(RunFileNames.Environment), EnvironmentJson.Write(run.Environment), utf8);
-        using (var csv = new StreamWriter(file(RunFileNames.Metrics), false, utf8))
-        {
-            MetricsCsv.Write(run, csv);
-        }
-
-        if (run.ItemExposure is { } exposure)
-        {
-            using var csv = new StreamWriter(file(RunFileNames.Exposure), false, utf8);
-            ExposureCsv.Write(run.Strategies, exposure, csv);
-        }
-
-        if (run.ExampleUsers.Count > 0)
-        {
-            File.WriteAllText(file(RunFileNames.ExampleUsers), ExampleUsersJson.Write(run.ExampleUsers), utf8);
-        }
-
-        if (run.ParameterRecoveryPoints.Count > 0)
-        {
-            using var points = new StreamWriter(file(RunFileNames.ParameterRecovery), false, utf8);
-            ParameterRecoveryCsv.Write(run, points);
-        }
-
+        RunFolderWriter.Write(run, file);
         ReportFiles.Write(run, file);
     }
 }

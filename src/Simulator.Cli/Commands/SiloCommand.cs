@@ -54,7 +54,7 @@ public static class SiloCommand
         }
 
         var settings = new SiloSettings(port, gateway, primary, host, clusterId, name);
-        using var silo = SiloHosting.Build(settings, new SeedEngineSource(() => EngineSelector.Create(device, threads, stderr)), TickCheckpointFiles.Instance);
+        using var silo = SiloHosting.Build(settings, new SeedEngineSource(() => EngineSelector.Create(device, threads, stderr)));
         try
         {
             silo.StartAsync(cancel).GetAwaiter().GetResult();

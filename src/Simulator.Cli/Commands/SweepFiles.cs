@@ -1,7 +1,8 @@
 using System.Text;
 using Simulator.Core.Results;
-using Simulator.Reporting.RunFiles;
 using Simulator.Reporting.Sweeps;
+using Simulator.Storage.RunFolders;
+using Simulator.Storage.Sweeps;
 
 namespace Simulator.Cli.Commands;
 

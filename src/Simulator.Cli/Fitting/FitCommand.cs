@@ -7,6 +7,8 @@ using Simulator.Core.Fitting;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Statistics;
 using Simulator.Reporting.Figures;
+using Simulator.Storage.Export;
+using Simulator.Storage.InteractionLogs;
 
 namespace Simulator.Cli.Fitting;
 

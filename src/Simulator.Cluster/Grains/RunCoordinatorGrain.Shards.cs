@@ -110,16 +110,9 @@ public sealed partial class RunCoordinatorGrain
         return null;
     }
 
-    /// <summary>The tick every shard of the seed has a save of, read through the silo's checkpoint files (0: none, or no checkpoint support here).</summary>
-    private int ResumeTick(SeedTickCheckpoints ticks, Scenario scenario, int seed, int shards)
-    {
-        if (services.GetService(typeof(ISeedCheckpointFiles)) is not ISeedCheckpointFiles files)
-        {
-            return 0;
-        }
-
-        return ShardTickCheckpoints.CommonTick(files, ticks, seed, shards, ScenarioWriter.ToJson(SeedScenario.Single(scenario, seed)));
-    }
+    /// <summary>The tick every shard of the seed has a save of (0: none).</summary>
+    private static int ResumeTick(SeedTickCheckpoints ticks, Scenario scenario, int seed, int shards) =>
+        ShardTickCheckpoints.CommonTick(ticks, seed, shards, ScenarioWriter.ToJson(SeedScenario.Single(scenario, seed)));
 
     /// <summary>The one-process order of example users: ascending time scale, then user (see ExampleUserRecorder.Choose).</summary>
     private static Core.Results.ExampleUserTrace[] ExampleOrder(IEnumerable<Core.Results.ExampleUserTrace> traces) =>

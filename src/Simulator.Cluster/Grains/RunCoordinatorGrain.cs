@@ -12,7 +12,7 @@ namespace Simulator.Cluster.Grains;
 /// so the merge is in seed order whatever the completion order. With shard grains, seeds run one
 /// after another, each split over every silo (RunCoordinatorGrain.Shards.cs).
 /// </summary>
-public sealed partial class RunCoordinatorGrain(IClusterMembershipService membership, IServiceProvider services) : Grain, IRunCoordinatorGrain
+public sealed partial class RunCoordinatorGrain(IClusterMembershipService membership) : Grain, IRunCoordinatorGrain
 {
     private readonly Dictionary<string, SeedProgress> _progress = new(StringComparer.Ordinal);
 

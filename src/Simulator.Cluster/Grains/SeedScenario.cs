@@ -1,10 +1,8 @@
-using Orleans.Runtime;
-using Simulator.Cluster.Hosting;
 using Simulator.Core.Scenarios;
 
 namespace Simulator.Cluster.Grains;
 
-/// <summary>What every worker of one seed starts from: the scenario, its one-seed copy, and the silo's checkpoint files.</summary>
+/// <summary>What every worker of one seed starts from: the scenario and its one-seed copy.</summary>
 internal static class SeedScenario
 {
     /// <summary>
@@ -23,9 +21,4 @@ internal static class SeedScenario
     }
 
     public static Scenario Single(Scenario scenario, int seedIndex) => scenario with { Seed = scenario.Seeds[seedIndex], SeedCount = 1 };
-
-    /// <summary>The silo's checkpoint files, or a failure naming the silo when it was started without them.</summary>
-    public static ISeedCheckpointFiles CheckpointFiles(IServiceProvider services, ILocalSiloDetails silo) =>
-        services.GetService(typeof(ISeedCheckpointFiles)) as ISeedCheckpointFiles
-        ?? throw new InvalidOperationException($"silo {SiloLabel.Of(silo)} was started without checkpoint support, so it cannot run with tick checkpoints");
 }

@@ -7,6 +7,7 @@ using Simulator.Cluster.Placement;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
+using Simulator.Storage.Checkpoints;
 
 namespace Simulator.Cluster.Grains;
 
@@ -17,7 +18,7 @@ namespace Simulator.Cluster.Grains;
 /// one exists: the local run's checkpoint and resume, so the bytes are the uninterrupted run's.
 /// </summary>
 [SiloSlotPlacement]
-public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo, IServiceProvider services) : Grain, ISeedWorkerGrain
+public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo) : Grain, ISeedWorkerGrain
 {
     private double[] _series = [];
 
@@ -51,7 +52,7 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
     }
 
     /// <summary>The run options of one seed: with tick checkpoints, the sink and (when a file exists) the state to resume from, which the caller disposes.</summary>
-    private (RunOptions Options, IDisposable? Resume) Checkpointing(
+    private static (RunOptions Options, IDisposable? Resume) Checkpointing(
         SeedTickCheckpoints? ticks, int seedIndex, string singleJson, IProgress<RunProgress> progress, CancellationToken cancellation)
     {
         // A seed runs on every core of its silo, as a local run does by default.
@@ -61,15 +62,14 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
             return (options, null);
         }
 
-        var files = SeedScenario.CheckpointFiles(services, silo);
         var path = ticks.PathOf(seedIndex);
-        var resume = files.Open(path, singleJson);
+        var resume = CheckpointFile.OpenIfPresent(path, singleJson);
         return (options with
         {
             CheckpointEvery = ticks.Every,
-            Checkpoints = ticks.Every > 0 ? files.Writer(path, singleJson) : null,
+            Checkpoints = ticks.Every > 0 ? new CheckpointWriter(path, singleJson) : null,
             Resume = resume is null ? null : new ReleasedAfterRestore(resume),
-        }, resume as IDisposable);
+        }, resume);
     }
 
     public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
@@ -79,14 +79,14 @@ public sealed class SeedWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails
 /// Releases the checkpoint file as soon as the state is restored, so the seed's next save can
 /// replace it (a rename over an open file fails on some platforms).
 /// </summary>
-internal sealed class ReleasedAfterRestore(ICheckpointSource inner) : ICheckpointSource
+internal sealed class ReleasedAfterRestore(LoadedCheckpoint inner) : ICheckpointSource
 {
     public CheckpointPosition Position { get; } = inner.Position;
 
     public void Restore(ICheckpointable state)
     {
         inner.Restore(state);
-        (inner as IDisposable)?.Dispose();
+        inner.Dispose();
     }
 }
 

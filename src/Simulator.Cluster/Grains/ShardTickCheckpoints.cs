@@ -1,5 +1,5 @@
-using Simulator.Cluster.Hosting;
 using Simulator.Core.Checkpoints;
+using Simulator.Storage.Checkpoints;
 
 namespace Simulator.Cluster.Grains;
 
@@ -12,7 +12,7 @@ namespace Simulator.Cluster.Grains;
 internal static class ShardTickCheckpoints
 {
     /// <summary>The latest tick every shard has a save of (0 when some shard has none: the seed starts over).</summary>
-    public static int CommonTick(ISeedCheckpointFiles files, SeedTickCheckpoints ticks, int seedIndex, int shards, string scenarioJson)
+    public static int CommonTick(SeedTickCheckpoints ticks, int seedIndex, int shards, string scenarioJson)
     {
         HashSet<int>? common = null;
         for (var shard = 0; shard < shards; shard++)
@@ -20,11 +20,10 @@ internal static class ShardTickCheckpoints
             var saved = new HashSet<int>();
             foreach (var previous in new[] { false, true })
             {
-                var source = files.Open(ticks.PathOf(seedIndex, shard, previous), scenarioJson);
+                using var source = CheckpointFile.OpenIfPresent(ticks.PathOf(seedIndex, shard, previous), scenarioJson);
                 if (source is not null)
                 {
                     saved.Add(source.Position.NextTick);
-                    (source as IDisposable)?.Dispose();
                 }
             }
 
@@ -35,18 +34,18 @@ internal static class ShardTickCheckpoints
     }
 
     /// <summary>The save of shard <paramref name="shard"/> at <paramref name="tick"/> (its latest or the one before).</summary>
-    public static ICheckpointSource OpenAt(ISeedCheckpointFiles files, SeedTickCheckpoints ticks, int seedIndex, int shard, string scenarioJson, int tick)
+    public static LoadedCheckpoint OpenAt(SeedTickCheckpoints ticks, int seedIndex, int shard, string scenarioJson, int tick)
     {
         foreach (var previous in new[] { false, true })
         {
             var path = ticks.PathOf(seedIndex, shard, previous);
-            var source = files.Open(path, scenarioJson);
+            var source = CheckpointFile.OpenIfPresent(path, scenarioJson);
             if (source?.Position.NextTick == tick)
             {
                 return source;
             }
 
-            (source as IDisposable)?.Dispose();
+            source?.Dispose();
         }
 
         throw new CheckpointException($"{ticks.PathOf(seedIndex, shard)}: shard {shard} of seed {seedIndex} has no save at tick {tick} (the other shards have one); it was removed or replaced while the run was stopped");

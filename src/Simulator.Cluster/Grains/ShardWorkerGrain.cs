@@ -9,6 +9,7 @@ using Simulator.Cluster.Placement;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
+using Simulator.Storage.Checkpoints;
 
 namespace Simulator.Cluster.Grains;
 
@@ -19,7 +20,7 @@ namespace Simulator.Cluster.Grains;
 /// is never collected mid-seed, and <see cref="ImmovableAttribute"/> keeps rebalancing from moving it.
 /// </summary>
 [SiloSlotPlacement, Immovable]
-public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo, IServiceProvider services) : Grain, IShardWorkerGrain
+public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetails silo) : Grain, IShardWorkerGrain
 {
     private double[] _series = [];
 
@@ -38,7 +39,7 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
             {
                 var options = new RunOptions { Threads = Environment.ProcessorCount, Cancellation = cancellation, Progress = progress, ShardPeers = peers };
                 var resume = ticks is null ? null : Checkpointing(ticks, seedIndex, shard, ScenarioWriter.ToJson(single), fromTick, ref options);
-                using (resume as IDisposable)
+                using (resume)
                 {
                     using var engine = engines.Create();
                     var result = SimulationRunner.Run(single, engine, options);
@@ -66,15 +67,14 @@ public sealed class ShardWorkerGrain(ISeedEngineSource engines, ILocalSiloDetail
     public Task<DoubleBlock> FetchSeries(int offset, int count) => Task.FromResult(SeedSeries.Slice(_series, offset, count));
 
     /// <summary>Adds this shard's saves (rotating, so the previous one stays) and, from a positive tick, its save there to <paramref name="options"/>; returns the source to dispose.</summary>
-    private ICheckpointSource? Checkpointing(SeedTickCheckpoints ticks, int seedIndex, int shard, string singleJson, int fromTick, ref RunOptions options)
+    private static LoadedCheckpoint? Checkpointing(SeedTickCheckpoints ticks, int seedIndex, int shard, string singleJson, int fromTick, ref RunOptions options)
     {
-        var files = SeedScenario.CheckpointFiles(services, silo);
-        var resume = fromTick > 0 ? ShardTickCheckpoints.OpenAt(files, ticks, seedIndex, shard, singleJson, fromTick) : null;
+        var resume = fromTick > 0 ? ShardTickCheckpoints.OpenAt(ticks, seedIndex, shard, singleJson, fromTick) : null;
         var path = ticks.PathOf(seedIndex, shard);
         options = options with
         {
             CheckpointEvery = ticks.Every,
-            Checkpoints = ticks.Every > 0 ? new ShardTickCheckpoints.RotatingSink(files.Writer(path, singleJson), path, ticks.PathOf(seedIndex, shard, previous: true)) : null,
+            Checkpoints = ticks.Every > 0 ? new ShardTickCheckpoints.RotatingSink(new CheckpointWriter(path, singleJson), path, ticks.PathOf(seedIndex, shard, previous: true)) : null,
             Resume = resume is null ? null : new ReleasedAfterRestore(resume),
         };
         return resume;

@@ -21,7 +21,7 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public string ClusterId { get; private set; } = string.Empty;
 
-    public static async Task<InProcessCluster> StartAsync(int silos, ISeedEngineSource engines, CancellationToken cancellation, ISeedCheckpointFiles? checkpoints = null)
+    public static async Task<InProcessCluster> StartAsync(int silos, ISeedEngineSource engines, CancellationToken cancellation)
     {
         var cluster = new InProcessCluster { ClusterId = $"bench-{Guid.NewGuid():N}" };
         try
@@ -30,7 +30,7 @@ public sealed class InProcessCluster : IAsyncDisposable
             for (var i = 0; i < silos; i++)
             {
                 var settings = new SiloSettings(FreePort(), FreePort(), primary, IPAddress.Loopback, cluster.ClusterId, $"bench-silo-{i}");
-                var host = SiloHosting.Build(settings, engines, checkpoints);
+                var host = SiloHosting.Build(settings, engines);
                 cluster._silos.Add(host);
                 await host.StartAsync(cancellation).ConfigureAwait(false);
                 primary ??= settings.PrimaryEndpoint;

@@ -8,22 +8,17 @@ namespace Simulator.Cluster.Hosting;
 
 /// <summary>
 /// What every simulator silo needs, whoever hosts it (the `silo` command, the bench's in-process
-/// cluster, the TestingHost): the slot placement director, the engine source, the checkpoint
-/// files (optional: without them a run with tick checkpoints fails on this silo), serialisation of
-/// the simulator's own exceptions, and failure
-/// detection fast enough that a killed silo is declared dead within seconds, not the default
-/// half minute or more, so a driver can report it well inside its 30 s bound.
+/// cluster, the TestingHost): the slot placement director, the engine source, serialisation of
+/// the simulator's own exceptions, and failure detection fast enough that a killed silo is
+/// declared dead within seconds, not the default half minute or more, so a driver can report it
+/// well inside its 30 s bound. Tick checkpoints need nothing here: the workers write Storage's
+/// checkpoint files themselves.
 /// </summary>
 public static class SiloConfiguration
 {
-    public static ISiloBuilder AddSimulator(this ISiloBuilder builder, ISeedEngineSource engines, ISeedCheckpointFiles? checkpoints = null)
+    public static ISiloBuilder AddSimulator(this ISiloBuilder builder, ISeedEngineSource engines)
     {
         builder.Services.AddSingleton(engines);
-        if (checkpoints is not null)
-        {
-            builder.Services.AddSingleton(checkpoints);
-        }
-
         builder.Services.AddPlacementDirector<SiloSlotPlacement, SiloSlotPlacementDirector>();
         builder.Configure<ClusterMembershipOptions>(o =>
         {

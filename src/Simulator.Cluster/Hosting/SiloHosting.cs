@@ -8,7 +8,7 @@ namespace Simulator.Cluster.Hosting;
 /// <summary>Builds a silo host with development clustering (membership in the primary silo's memory).</summary>
 public static class SiloHosting
 {
-    public static IHost Build(SiloSettings settings, ISeedEngineSource engines, ISeedCheckpointFiles? checkpoints = null, LogLevel logLevel = LogLevel.Warning, ILoggerProvider? log = null) =>
+    public static IHost Build(SiloSettings settings, ISeedEngineSource engines, LogLevel logLevel = LogLevel.Warning, ILoggerProvider? log = null) =>
         new HostBuilder()
             .ConfigureLogging(l =>
             {
@@ -27,6 +27,6 @@ public static class SiloHosting
                 })
                 .Configure<SiloOptions>(o => o.SiloName = settings.Name)
                 .ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true)
-                .AddSimulator(engines, checkpoints))
+                .AddSimulator(engines))
             .Build();
 }

@@ -2,7 +2,7 @@ using Simulator.Cli.Commands;
 using Simulator.Cli.Infrastructure;
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Simulation;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.Checkpoints;
 
 namespace Simulator.Tests.Cli;
 

@@ -1,6 +1,6 @@
 using Simulator.Core.Strategies;
-using Simulator.Reporting.Export;
-using Simulator.Tests.Export;
+using Simulator.Storage.Export;
+using Simulator.Tests.Storage.Export;
 
 namespace Simulator.Tests.Cli;
 

@@ -1,4 +1,5 @@
 using Simulator.Tests.Reporting;
+using Simulator.Tests.Storage.RunFolders;
 
 namespace Simulator.Tests.Cli;
 
@@ -57,10 +58,10 @@ public sealed class CliReportTests : IDisposable
     public void A_simulated_run_folder_reads_back_and_writes_the_same_bytes()
     {
         var run = SimulatedRun("roundtrip");
-        var read = Simulator.Reporting.RunFiles.RunFolderReader.Read(run);
-        Assert.Equal(File.ReadAllText(Path.Combine(run, "summary.json")), Simulator.Reporting.RunFiles.SummaryJson.Write(read));
+        var read = Simulator.Storage.RunFolders.RunFolderReader.Read(run);
+        Assert.Equal(File.ReadAllText(Path.Combine(run, "summary.json")), Simulator.Storage.RunFolders.SummaryJson.Write(read));
         Assert.Equal(File.ReadAllText(Path.Combine(run, "metrics.csv")), RunFolders.Csv(read));
-        Assert.Equal(File.ReadAllText(Path.Combine(run, "environment.json")), Simulator.Reporting.RunFiles.EnvironmentJson.Write(read.Environment));
+        Assert.Equal(File.ReadAllText(Path.Combine(run, "environment.json")), Simulator.Storage.RunFolders.EnvironmentJson.Write(read.Environment));
         Assert.Equal([6], read.DriftEventTicks);
         Assert.Equal((120, 60, 8, 5, 12), (read.Users, read.Items, read.Dim, read.SlateSize, read.Ticks));
     }

@@ -41,8 +41,7 @@ public sealed class ClusterTickCheckpointCliTests : IDisposable
         await using var cluster = await Simulator.Cluster.Hosting.InProcessCluster.StartAsync(
             2,
             new Simulator.Cluster.Hosting.SeedEngineSource(() => new Simulator.Core.Compute.CpuEngine(1)),
-            CancellationToken.None,
-            Simulator.Cli.Infrastructure.TickCheckpointFiles.Instance);
+            CancellationToken.None);
         var remote = Path.Combine(_temp, "remote");
         var checkpoints = Path.Combine(_temp, "checkpoints");
         var (code, err) = Cli(

@@ -2,7 +2,7 @@ using Simulator.Core.Compute;
 using Simulator.Core.Results;
 using Simulator.Core.Simulation;
 using Simulator.Core.Strategies;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Tests.Core;
 

@@ -137,8 +137,8 @@ public sealed class SimulationTests
     public void Summary_json_is_byte_identical_whatever_the_thread_count()
     {
         Assert.Equal(
-            Simulator.Reporting.RunFiles.SummaryJson.Write(Run(1)),
-            Simulator.Reporting.RunFiles.SummaryJson.Write(Run(4)));
+            Simulator.Storage.RunFolders.SummaryJson.Write(Run(1)),
+            Simulator.Storage.RunFolders.SummaryJson.Write(Run(4)));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Simulator.Core.Compute;
 using Simulator.Core.Simulation;
 using Simulator.Core.Strategies;
 using Simulator.Core.Strategies.Learned;
-using Simulator.Reporting.RunFiles;
+using Simulator.Storage.RunFolders;
 
 namespace Simulator.Tests.Core;
 

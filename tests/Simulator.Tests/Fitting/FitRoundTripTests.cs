@@ -114,7 +114,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"fit {fit.Best.Shape} b {fit.Best.Baseline:F3}; time-scale drops {fit.TimeScale!.DropFaster:F2} (2x faster) / {fit.TimeScale.DropSlower:F2} (2x slower)");
         Assert.False(fit.TimeScale.Identified);
 
-        var read = new Simulator.Cli.Fitting.LogReadResult(export.Log, Simulator.Cli.Fitting.LogFormat.Export, export.Log.Count, 0, null, [], "fixture", "ticks", 1, [], []);
+        var read = new Simulator.Storage.InteractionLogs.LogReadResult(export.Log, Simulator.Storage.InteractionLogs.LogFormat.Export, export.Log.Count, 0, null, [], "fixture", "ticks", 1, [], []);
         var summary = Simulator.Cli.Fitting.FitCommand.Summary("fixture", read, LogStatistics.Compute(export.Log), fit, likelihood);
         output.WriteLine(summary);
         Assert.Contains("WARNING: the log does not identify the forgetting curve", summary, StringComparison.Ordinal);

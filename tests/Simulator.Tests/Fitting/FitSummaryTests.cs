@@ -2,6 +2,7 @@ using Simulator.Cli.Fitting;
 using Simulator.Core.Compute.Operators;
 using Simulator.Core.Fitting;
 using Simulator.Core.Randomness;
+using Simulator.Storage.InteractionLogs;
 
 namespace Simulator.Tests.Fitting;
 

@@ -1,12 +1,11 @@
 using Simulator.Core.Results;
 using Simulator.Core.Simulation;
 using Simulator.Reporting.Figures;
-using Simulator.Reporting.RunFiles;
 using Xunit;
 
 namespace Simulator.Tests.Reporting;
 
-/// <summary>The Lorenz curve, the example-user panel and the run files behind them.</summary>
+/// <summary>The Lorenz curve and the example-user panel (their files: Storage/RunFolders/ExposureAndExampleUserTests).</summary>
 public sealed class ExposureAndExampleUserTests
 {
     [Fact]
@@ -79,45 +78,6 @@ public sealed class ExposureAndExampleUserTests
         Assert.Equal([0.75, 0, 0.25], shares[..3]);
         Assert.All(shares[3..], v => Assert.True(double.IsNaN(v)));
         Assert.Equal([2, 0], ExampleUserFigure.StrongestTopics([0.2, 0.1, 0.7, 0.2, 0.1, 0.7], 3, 2).Take(2));
-    }
-
-    [Fact]
-    public void Example_users_file_round_trips_exactly_including_missing_estimates()
-    {
-        var users = SyntheticRun.Create().ExampleUsers;
-        var text = ExampleUsersJson.Write(users);
-        var back = ExampleUsersJson.Read("example-users.json", text);
-        Assert.Equal(text, ExampleUsersJson.Write(back));
-        Assert.Equal(users[1].Profile, back[1].Profile);
-        Assert.True(float.IsNaN(back[0].Strategies[0].Estimate[0]));
-        Assert.Equal(users[2].Strategies[1].Truth, back[2].Strategies[1].Truth);
-    }
-
-    [Theory]
-    [InlineData("{")]
-    [InlineData("{\"users\":[{\"seed\":1}]}")]
-    [InlineData("{\"users\":[{\"seed\":1,\"user\":0,\"name\":\"a\",\"locale\":\"de\",\"segment\":\"s\",\"forgetting_time_scale\":2,\"dim\":3,\"strategies\":[{\"strategy\":\"ema\",\"truth\":[1,2],\"estimate\":[1,2]}]}]}")]
-    public void Malformed_example_users_file_names_the_file(string text)
-    {
-        var e = Assert.Throws<RunFolderException>(() => ExampleUsersJson.Read("/run/example-users.json", text));
-        Assert.StartsWith("/run/example-users.json: malformed", e.Message);
-    }
-
-    [Fact]
-    public void Exposure_file_round_trips_and_bad_lines_are_named()
-    {
-        string[] strategies = ["random", "ema"];
-        long[][] counts = [[1, 0, 7], [3, 3, 0]];
-        using var writer = new StringWriter();
-        ExposureCsv.Write(strategies, counts, writer);
-        var text = writer.ToString();
-        Assert.Equal(counts, ExposureCsv.Read("exposure.csv", text, strategies, 3));
-
-        var e = Assert.Throws<RunFolderException>(() => ExposureCsv.Read("exposure.csv", text.Replace("ema,2,0", "ema,9,0"), strategies, 3));
-        Assert.StartsWith("exposure.csv:7:", e.Message);
-        e = Assert.Throws<RunFolderException>(() => ExposureCsv.Read("exposure.csv", text.Replace("random,1,0", "oracle,1,0"), strategies, 3));
-        Assert.StartsWith("exposure.csv:3:", e.Message);
-        Assert.Throws<RunFolderException>(() => ExposureCsv.Read("exposure.csv", "item,count\n", strategies, 3));
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>

@@ -123,14 +123,14 @@ public sealed class ReportTextTests
         Assert.Contains("median ticks", text, StringComparison.Ordinal);
         Assert.DoesNotContain("vs oracle", ConsoleTable.Render(plain), StringComparison.Ordinal);
 
-        var json = Simulator.Reporting.RunFiles.SummaryJson.Write(run);
+        var json = Simulator.Storage.RunFolders.SummaryJson.Write(run);
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         Assert.Equal("oracle", doc.RootElement.GetProperty("comparisons").GetProperty("reference").GetString());
         var diff = doc.RootElement.GetProperty("comparisons").GetProperty("popularity").GetProperty("ndcg@10");
         Assert.True(diff.GetProperty("mean_diff").GetDouble() < 0);
         Assert.Equal(2, diff.GetProperty("bootstrap_ci95").GetArrayLength());
         Assert.Equal(3, doc.RootElement.GetProperty("recovery").GetProperty("oracle")[0].GetProperty("seeds").GetArrayLength());
-        Assert.Equal(json, Simulator.Reporting.RunFiles.SummaryJson.Write(run)); // deterministic
+        Assert.Equal(json, Simulator.Storage.RunFolders.SummaryJson.Write(run)); // deterministic
     }
 
     [Fact]

@@ -1,0 +1,28 @@
+using Simulator.Core.Fitting;
+
+namespace Simulator.Storage.InteractionLogs;
+
+/// <summary>A read log with what the summary reports about reading it.</summary>
+/// <param name="Log">The rows.</param>
+/// <param name="Format">The layout that was read.</param>
+/// <param name="Lines">Data lines read (header excluded).</param>
+/// <param name="Skipped">Bad lines skipped under --skip-bad.</param>
+/// <param name="FirstSkipped">The first skipped line's error, for the summary.</param>
+/// <param name="Topics">Topic names by id.</param>
+/// <param name="TopicSource">Where topics came from (a column, genres, artists, or items when the log has none).</param>
+/// <param name="UnitName">The time unit of fitted parameters (days, ticks, ...).</param>
+/// <param name="TickLength">Time units per tick of a simulator export (1 for real logs).</param>
+/// <param name="Notes">Anything else worth saying (ignored rows, fallbacks).</param>
+/// <param name="UserNames">The log's user ids by the fitter's dense user index (an export's are "seed:user").</param>
+public sealed record LogReadResult(
+    InteractionLog Log,
+    LogFormat Format,
+    long Lines,
+    long Skipped,
+    string? FirstSkipped,
+    IReadOnlyList<string> Topics,
+    string TopicSource,
+    string UnitName,
+    double TickLength,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<string> UserNames);
