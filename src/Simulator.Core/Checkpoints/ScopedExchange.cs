@@ -4,7 +4,7 @@ namespace Simulator.Core.Checkpoints;
 /// Prefixes every entry name (e.g. "world[2:ema]."), so two worlds' identical field names stay
 /// distinguishable in a checkpoint and a mismatch names the component it belongs to.
 /// </summary>
-public sealed class ScopedExchange(StateExchange inner, string prefix) : StateExchange
+internal sealed class ScopedExchange(StateExchange inner, string prefix) : StateExchange
 {
     public override bool IsRestoring => inner.IsRestoring;
 

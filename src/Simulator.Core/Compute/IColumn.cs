@@ -23,7 +23,7 @@ public interface IColumn<T> : IDisposable
 }
 
 /// <summary>A column that lives in host memory: the CPU engines' column, with no copy at all.</summary>
-public sealed class HostColumn<T> : IColumn<T>
+internal sealed class HostColumn<T> : IColumn<T>
     where T : unmanaged
 {
     public HostColumn(T[] host) => Host = host;

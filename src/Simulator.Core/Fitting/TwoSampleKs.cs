@@ -1,7 +1,7 @@
 namespace Simulator.Core.Fitting;
 
 /// <summary>The two-sample Kolmogorov-Smirnov statistic: the largest gap between two empirical CDFs.</summary>
-public static class TwoSampleKs
+internal static class TwoSampleKs
 {
     /// <summary>
     /// D = sup |F_a(x) - F_b(x)| over sorted samples; ties are stepped over together so that

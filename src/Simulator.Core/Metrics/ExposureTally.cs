@@ -7,7 +7,7 @@ namespace Simulator.Core.Metrics;
 /// shard order, so counts never depend on scheduling. Where shards x items would be too large to
 /// hold per shard, one pass after scoring counts instead (same integers, so the same result).
 /// </summary>
-public sealed class ExposureTally : ICheckpointable
+internal sealed class ExposureTally : ICheckpointable
 {
     /// <summary>Per-shard arrays are used while shards x items stays at or below this many counts (32 MB per world).</summary>
     public const long MaxShardCounts = 4L << 20;

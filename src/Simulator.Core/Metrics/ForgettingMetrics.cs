@@ -5,7 +5,7 @@ namespace Simulator.Core.Metrics;
 /// strength, w in [baseline, 1]). A topic is lost when w_g &lt; threshold, held otherwise; the
 /// simulator uses threshold = b + <see cref="MetricCatalog.LostFraction"/> (1 - b).
 /// </summary>
-public static class ForgettingMetrics
+internal static class ForgettingMetrics
 {
     /// <summary>The strength below which a topic counts as lost: b + f (1 - b).</summary>
     public static double LostThreshold(double baseline) => baseline + (MetricCatalog.LostFraction * (1 - baseline));

@@ -6,7 +6,7 @@ namespace Simulator.Core.Metrics;
 /// One shard's contribution to a world's tick score: its metric sums and, when a metric keeps
 /// exposure counts, its per-item exposures of the tick.
 /// </summary>
-public sealed record ScorePartial(MetricSums Sums, long[]? Exposure)
+internal sealed record ScorePartial(MetricSums Sums, long[]? Exposure)
 {
     /// <summary>One shard's partials of every world, in strategy order: sums raw, exposures sparse (a shard shows at most users x k distinct items).</summary>
     public static IPartialCodec<ScorePartial[]> Worlds { get; } = new WorldsCodec();

@@ -9,7 +9,7 @@ namespace Simulator.Core.Metrics;
 /// across shards in shard order. A per-user metric's tick value is sum / count over the users for
 /// whom it is defined; a per-tick metric (coverage, gini) is stored with count 1.
 /// </summary>
-public sealed class MetricSums
+internal sealed class MetricSums
 {
     private static readonly int MetricCount = Enum.GetValues<MetricId>().Length;
 
@@ -85,7 +85,7 @@ public sealed class MetricSums
 }
 
 /// <summary>What <see cref="TickScorer.Score"/> reads for one world and tick (host arrays, shared read-only).</summary>
-public sealed class ScoreInputs
+internal sealed class ScoreInputs
 {
     public required int Dim { get; init; }
 
@@ -141,7 +141,7 @@ public sealed class ScoreInputs
 /// scores NDCG exactly 1 and regret exactly 0. Works on slates, the oracle's top-k and d-vectors
 /// only, never on a users x items matrix: O(k^2 + k d) per user (ild adds k^2 d).
 /// </summary>
-public static class TickScorer
+internal static class TickScorer
 {
     /// <summary>
     /// Sums the per-user metrics of users [start, end). When <paramref name="exposure"/> is given

@@ -11,7 +11,7 @@ namespace Simulator.Core.Randomness;
 /// exceed <see cref="KeyedRandom.NormalBound"/>; a lane's value does not depend on its neighbours,
 /// so <see cref="One"/> gives exactly what <see cref="Eight"/> gives for the same key and item.
 /// </summary>
-public static class KeyedNormals
+internal static class KeyedNormals
 {
     public const int Width = 8;
 

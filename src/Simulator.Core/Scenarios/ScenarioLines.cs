@@ -7,7 +7,7 @@ namespace Simulator.Core.Scenarios;
 /// Maps the JSON paths of a scenario text ($, $.population.users, $.strategies[0].name) to the
 /// 1-based line of their token, so every error can name the line it is about.
 /// </summary>
-public static class ScenarioLines
+internal static class ScenarioLines
 {
     private static readonly JsonReaderOptions Options = new()
     {

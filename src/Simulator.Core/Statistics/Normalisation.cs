@@ -6,7 +6,7 @@ namespace Simulator.Core.Statistics;
 /// Normalised score (m - m_random) / (m_oracle - m_random): where a strategy sits between the
 /// floor (random = 0) and the ceiling (oracle = 1), on each metric's across-seed mean.
 /// </summary>
-public static class Normalisation
+internal static class Normalisation
 {
     public const string Random = "random";
     public const string Oracle = "oracle";

@@ -29,7 +29,7 @@ public sealed record RunComparisons(string Reference, IReadOnlyList<PairedCompar
 }
 
 /// <summary>Statistics over seeds, the unit of analysis: paired t, bootstrap and Holm's step-down correction.</summary>
-public static class PairedStatistics
+internal static class PairedStatistics
 {
     /// <summary>Bootstrap resamples per interval: enough that the 2.5% and 97.5% quantiles are stable to about 0.1 se.</summary>
     public const int BootstrapResamples = 2000;

@@ -17,7 +17,7 @@ public sealed record ParameterRecoveryResult(string Strategy, IReadOnlyList<doub
 /// of the curve's time scale). Only the ranking matters, so the statistic is Spearman's rho in
 /// [-1, 1] (1 = same order), over the users for whom the strategy has an estimate.
 /// </summary>
-public static class ParameterRecovery
+internal static class ParameterRecovery
 {
     /// <summary>Users kept per seed and strategy in the points file.</summary>
     public const int MaxPoints = 2000;

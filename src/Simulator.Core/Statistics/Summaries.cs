@@ -4,7 +4,7 @@ using Simulator.Core.Results;
 namespace Simulator.Core.Statistics;
 
 /// <summary>Across-seed statistics: the seed (replication) is the unit of analysis.</summary>
-public static class Summaries
+internal static class Summaries
 {
     /// <summary>
     /// Mean and 95% t-interval of per-seed values: mean +- t(0.975, n-1) s / sqrt(n).

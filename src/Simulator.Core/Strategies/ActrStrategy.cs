@@ -11,7 +11,7 @@ namespace Simulator.Core.Strategies;
 /// topics never clicked) plus keyed noise 0.001 u_g, u ~ U(0,1), so cold users differ.
 /// Score = &lt;v, x_i&gt;, top-k through the engine. Memory: O(N L) pairs plus O(N d) vectors.
 /// </summary>
-public sealed class ActrStrategy : IStrategy, IInterestEstimator
+internal sealed class ActrStrategy : IStrategy, IInterestEstimator
 {
     /// <summary>Clicks remembered per user (L).</summary>
     public const int Memory = 20;

@@ -8,7 +8,7 @@ namespace Simulator.Core.Strategies;
 /// Score = &lt;h_u, x_i&gt;, top-k through the engine. Cold users start at a small keyed-noise vector
 /// 0.01 (1/d)(1 + 0.1 z). Memory: O(N d).
 /// </summary>
-public sealed class DecayHistoryStrategy : IStrategy, IInterestEstimator
+internal sealed class DecayHistoryStrategy : IStrategy, IInterestEstimator
 {
     private readonly StrategyContext _context;
     private readonly float _decay;

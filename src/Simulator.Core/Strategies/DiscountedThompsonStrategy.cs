@@ -15,7 +15,7 @@ namespace Simulator.Core.Strategies;
 /// whatever the thread count.
 /// Tallies are merged in shard order. Memory: O(M); work O(N M) draws per tick, no N x M matrix.
 /// </summary>
-public sealed class DiscountedThompsonStrategy(StrategyContext context, double discount) : IStrategy
+internal sealed class DiscountedThompsonStrategy(StrategyContext context, double discount) : IStrategy
 {
     private readonly double[] _clicks = new double[context.Catalog.Count];
     private readonly double[] _shows = new double[context.Catalog.Count];

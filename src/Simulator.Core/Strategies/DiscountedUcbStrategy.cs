@@ -8,7 +8,7 @@ namespace Simulator.Core.Strategies;
 /// (by index), then the top indices. Tallies are counted per shard and merged in shard order.
 /// Memory: O(M).
 /// </summary>
-public sealed class DiscountedUcbStrategy(StrategyContext context, double discount, double exploration) : IStrategy
+internal sealed class DiscountedUcbStrategy(StrategyContext context, double discount, double exploration) : IStrategy
 {
     private readonly double[] _clicks = new double[context.Catalog.Count];
     private readonly double[] _shows = new double[context.Catalog.Count];

@@ -9,7 +9,7 @@ namespace Simulator.Core.Strategies;
 /// Score = &lt;e_u, x_i&gt;, top-k through the engine. e_u starts at 1/d plus small keyed noise,
 /// so cold users get varied (not identical) slates.
 /// </summary>
-public sealed class EmaStrategy : IStrategy, IInterestEstimator
+internal sealed class EmaStrategy : IStrategy, IInterestEstimator
 {
     private readonly StrategyContext _context;
     private readonly float _alpha;

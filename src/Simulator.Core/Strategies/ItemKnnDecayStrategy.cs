@@ -15,7 +15,7 @@ namespace Simulator.Core.Strategies;
 /// clicks weigh more) plus 1e-3 n_i / max n (popularity, for users without history) plus 1e-6 keyed
 /// noise (varied cold slates); top-k. Memory O(M^2): meant for catalogs of a few thousand items.
 /// </summary>
-public sealed class ItemKnnDecayStrategy : IStrategy, ICheckpointable
+internal sealed class ItemKnnDecayStrategy : IStrategy, ICheckpointable
 {
     /// <summary>Clicks remembered per user (H).</summary>
     public const int History = 5;

@@ -20,7 +20,7 @@ namespace Simulator.Core.Strategies;
 /// <see cref="MaxCandidates"/>) items with the best mean score theta . z = (theta (.) v_u) . x_i,
 /// found by the engine's fused score-and-top-k; the others cannot enter the slate.
 /// </summary>
-public sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointable
+internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpointable
 {
     /// <summary>Candidates per slate position re-ranked with the exploration bonus.</summary>
     public const int CandidatesPerSlot = 4;

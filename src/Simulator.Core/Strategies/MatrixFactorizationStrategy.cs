@@ -16,7 +16,7 @@ namespace Simulator.Core.Strategies;
 /// the result never depends on the thread count. Factors start at 0.1 N(0, 1), keyed by (seed, user
 /// or item). No interest estimate over topics (the factors live in their own latent space).
 /// </summary>
-public sealed class MatrixFactorizationStrategy : IStrategy, ICheckpointable
+internal sealed class MatrixFactorizationStrategy : IStrategy, ICheckpointable
 {
     private readonly StrategyContext _context;
     private readonly int _factors;

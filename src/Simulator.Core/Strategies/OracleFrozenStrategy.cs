@@ -7,7 +7,7 @@ namespace Simulator.Core.Strategies;
 /// true item bias. Update rule: none after the first tick (the snapshot never changes). Its gap to
 /// <c>oracle</c> prices the value of tracking drift. Reads ground truth. Memory: one [N x d] snapshot.
 /// </summary>
-public sealed class OracleFrozenStrategy(StrategyContext context) : IStrategy, IInterestEstimator
+internal sealed class OracleFrozenStrategy(StrategyContext context) : IStrategy, IInterestEstimator
 {
     private readonly UserVectorScorer _scorer = new(context);
     private bool _frozen;

@@ -8,7 +8,7 @@ namespace Simulator.Core.Strategies;
 /// ticks old, or the oldest one held before that much history exists. Reads ground truth.
 /// Memory: (lag + 1) snapshots of [N x d] plus one [N x d] scoring column.
 /// </summary>
-public sealed class OracleLaggedStrategy : IStrategy, IInterestEstimator
+internal sealed class OracleLaggedStrategy : IStrategy, IInterestEstimator
 {
     private readonly UserVectorScorer _scorer;
     private readonly float[][] _ring;

@@ -5,7 +5,7 @@ namespace Simulator.Core.Strategies;
 /// oracle: shows the top-k items by true utility in its own world (the upper bound). It reads the
 /// ideal slate the world computes for scoring, so its NDCG is exactly 1 and its regret exactly 0.
 /// </summary>
-public sealed class OracleStrategy : IStrategy, IInterestEstimator
+internal sealed class OracleStrategy : IStrategy, IInterestEstimator
 {
     public string Name => "oracle";
 

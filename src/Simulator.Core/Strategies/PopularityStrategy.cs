@@ -9,7 +9,7 @@ namespace Simulator.Core.Strategies;
 /// Update rule: count[i] += 1 for every click on i. Counts are summed per shard and merged in
 /// shard order (integers, so the result is exact whatever the schedule).
 /// </summary>
-public sealed class PopularityStrategy(StrategyContext context) : IStrategy
+internal sealed class PopularityStrategy(StrategyContext context) : IStrategy
 {
     private readonly long[] _counts = new long[context.Catalog.Count];
 

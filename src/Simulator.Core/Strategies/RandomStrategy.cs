@@ -7,7 +7,7 @@ namespace Simulator.Core.Strategies;
 /// random: k distinct live items drawn uniformly per user and tick (keyed draws, rejection of repeats).
 /// Learns nothing. The floor every other strategy must beat.
 /// </summary>
-public sealed class RandomStrategy(StrategyContext context) : IStrategy
+internal sealed class RandomStrategy(StrategyContext context) : IStrategy
 {
     public string Name => "random";
 

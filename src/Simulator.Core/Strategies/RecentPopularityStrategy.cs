@@ -6,7 +6,7 @@ namespace Simulator.Core.Strategies;
 /// counts (ties: smaller index). Update rule, every tick: c_i &lt;- gamma c_i + clicks_i(t).
 /// Clicks are counted per shard and merged in shard order. Memory: O(M).
 /// </summary>
-public sealed class RecentPopularityStrategy(StrategyContext context, double decay) : IStrategy
+internal sealed class RecentPopularityStrategy(StrategyContext context, double decay) : IStrategy
 {
     private readonly double[] _counts = new double[context.Catalog.Count];
 

@@ -8,7 +8,7 @@ namespace Simulator.Core.Strategies;
 /// Score = &lt;v_u, x_i&gt;, top-k through the engine. Users with no click keep a keyed-noise vector
 /// (1/d)(1 + 0.1 z). Memory: O(N W) item ids plus O(N d) vectors.
 /// </summary>
-public sealed class SlidingWindowStrategy : IStrategy, IInterestEstimator
+internal sealed class SlidingWindowStrategy : IStrategy, IInterestEstimator
 {
     private readonly StrategyContext _context;
     private readonly int _window;

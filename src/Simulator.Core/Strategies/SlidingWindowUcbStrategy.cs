@@ -8,7 +8,7 @@ namespace Simulator.Core.Strategies;
 /// not shown within the window go first (by index). Integer tallies, merged in shard order.
 /// Memory: O(W M).
 /// </summary>
-public sealed class SlidingWindowUcbStrategy : IStrategy
+internal sealed class SlidingWindowUcbStrategy : IStrategy
 {
     private readonly StrategyContext _context;
     private readonly double _exploration;

@@ -8,7 +8,7 @@ namespace Simulator.Core.World;
 /// per user the smoothed expected CTR, the run of consecutive low ticks, and whether the user
 /// has left. Plain host arrays [N]: only the host-side Arrive stage reads them.
 /// </summary>
-public sealed class ChurnState : ICheckpointable
+internal sealed class ChurnState : ICheckpointable
 {
     private readonly IColumn<byte> _active;
     private readonly IColumn<float> _expectedCtr;

@@ -14,7 +14,7 @@ namespace Simulator.Core.World;
 /// Layout: [M] columns over the catalog's capacity; entries of items not yet live stay 0 and are
 /// never read (engines score only the live prefix).
 /// </summary>
-public sealed class ItemAppeal : ICheckpointable, IDisposable
+internal sealed class ItemAppeal : ICheckpointable, IDisposable
 {
     private readonly CatalogDynamicsSpec _spec;
     private readonly ChoiceParameters _choice;

@@ -10,7 +10,7 @@ namespace Simulator.Core.World;
 /// scenario's initial items are live; at each tick t &gt;= 1, Poisson(rate) more arrive (keyed by
 /// (seed, CatalogArrival, tick), the same for every world), until the catalog is full.
 /// </summary>
-public sealed class ItemArrivals
+internal sealed class ItemArrivals
 {
     /// <summary>Largest Poisson mean drawn by one inversion: e^-8 keeps the inversion sum accurate in double.</summary>
     private const double ChunkRate = 8.0;

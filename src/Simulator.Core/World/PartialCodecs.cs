@@ -8,7 +8,7 @@ namespace Simulator.Core.World;
 /// same bytes as the original. Count arrays are sent sparse: a shard touches at most its users'
 /// slates, often far fewer than the catalog's items.
 /// </summary>
-public static class PartialCodecs
+internal static class PartialCodecs
 {
     /// <summary>A list of item indices (clicked items of a shard, in user order).</summary>
     public static IPartialCodec<List<int>> Ints { get; } = new IntListCodec();

@@ -14,7 +14,7 @@ namespace Simulator.Core.World;
 /// Per world because it depends on what the world's strategy made its users consume.
 /// Layout: both columns [N x d] row-major per user, like the interest they modify.
 /// </summary>
-public sealed class Satiation : ICheckpointable, IDisposable
+internal sealed class Satiation : ICheckpointable, IDisposable
 {
     private readonly int _dim;
     private readonly float _decay;

@@ -12,7 +12,7 @@ namespace Simulator.Core.World;
 /// before they existed. The accessors say which columns the oracle, Choice and the metrics read,
 /// so all three always use the same true utility.
 /// </summary>
-public sealed class WorldDynamics : ICheckpointable, IDisposable
+internal sealed class WorldDynamics : ICheckpointable, IDisposable
 {
     private readonly ChoiceParameters _choice;
 

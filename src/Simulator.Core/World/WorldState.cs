@@ -9,7 +9,7 @@ namespace Simulator.Core.World;
 /// forgetting parameters) lives in <see cref="Population"/> and <see cref="Catalog"/>.
 /// Layout: N x d and N x k columns row-major per user.
 /// </summary>
-public sealed class WorldState : IDisposable, ICheckpointable
+internal sealed class WorldState : IDisposable, ICheckpointable
 {
     public WorldState(IComputeEngine engine, int users, int dim, int k)
     {

@@ -9,7 +9,7 @@ namespace Simulator.Core.Compute.Operators;
 /// shape the engines' ScoreTopK (vector + item bias) and Choice (interest + weighted "quality")
 /// already compute, so the oracle, the choice model and the metrics rank by the same utility.
 /// </summary>
-public static class ItemUtilityMath
+internal static class ItemUtilityMath
 {
     /// <summary>The utility offset of one item: quality, attention aging and social proof.</summary>
     public static float Offset(

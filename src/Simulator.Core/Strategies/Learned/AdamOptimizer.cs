@@ -7,7 +7,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// v &lt;- b2 v + (1 - b2) g^2, p &lt;- p - lr mhat / (sqrt(vhat) + eps), with bias-corrected
 /// mhat = m / (1 - b1^t), vhat = v / (1 - b2^t) and t the step count shared by the caller.
 /// </summary>
-public sealed class AdamOptimizer(string name, int length) : ICheckpointable
+internal sealed class AdamOptimizer(string name, int length) : ICheckpointable
 {
     public const float Beta1 = 0.9f;
     public const float Beta2 = 0.999f;

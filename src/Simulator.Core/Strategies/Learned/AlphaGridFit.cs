@@ -31,7 +31,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// Global mode uses the argmax of LL_all alone.
 /// The population curve is summed per shard and merged in shard order.
 /// </summary>
-public sealed class AlphaGridFit : ICheckpointable
+internal sealed class AlphaGridFit : ICheckpointable
 {
     public const int GridSize = 24;
     public const float MinAlpha = 0.02f;

@@ -7,7 +7,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// same shape as the simulator's sigmoid curve, so one coefficient alpha (per user) sets the speed:
 /// larger alpha forgets faster. beta (the shape) is a global hyper-parameter.
 /// </summary>
-public static class AlphaRetention
+internal static class AlphaRetention
 {
     /// <summary>R(dt; alpha) for dt &gt;= 0.</summary>
     public static float Retain(float dt, float alpha, float beta) =>

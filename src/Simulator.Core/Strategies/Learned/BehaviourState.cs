@@ -11,7 +11,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// engaged); the first block, S_g R_g, is the decayed interest estimate the score starts from.
 /// Layout: [N x d] row-major per user, so one user's topics are contiguous.
 /// </summary>
-public sealed class BehaviourState : ICheckpointable
+internal sealed class BehaviourState : ICheckpointable
 {
     private readonly int _dim;
 

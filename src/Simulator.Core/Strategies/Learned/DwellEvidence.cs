@@ -23,7 +23,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// exact for the current regression whenever it is asked. The population's sums are merged in
 /// shard order.
 /// </summary>
-public sealed class DwellEvidence : ICheckpointable
+internal sealed class DwellEvidence : ICheckpointable
 {
     /// <summary>Sums kept per user and grid value: z, z^2, y z.</summary>
     public const int Stats = 3;

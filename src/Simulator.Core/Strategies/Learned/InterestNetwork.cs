@@ -16,7 +16,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// W2 starts at zero, so before training the model scores by the decayed estimate alone.
 /// Layout: W1 [F x H] and W2 [H x d] input-major (the engine's MlpLayer convention).
 /// </summary>
-public sealed class InterestNetwork : ICheckpointable, IDisposable
+internal sealed class InterestNetwork : ICheckpointable, IDisposable
 {
     private readonly IComputeEngine _engine;
     private readonly IColumn<float> _w1;

@@ -22,7 +22,7 @@ namespace Simulator.Core.Strategies.Learned;
 /// Items are ranked by s &lt;I, x_i&gt; + c_i (learned scale and item bias of the click model).
 /// mlp-static uses R = 1 (no forgetting, no time in the features) and skips step 2.
 /// </summary>
-public sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForgettingEstimator, ICheckpointable
+internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForgettingEstimator, ICheckpointable
 {
     /// <summary>Fixed gradient chunks per minibatch: the merge order, so results do not depend on thread count.</summary>
     public const int GradientChunks = 4;

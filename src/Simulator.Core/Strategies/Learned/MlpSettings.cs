@@ -1,7 +1,7 @@
 namespace Simulator.Core.Strategies.Learned;
 
 /// <summary>How an MLP strategy forgets: not at all, with one alpha for everyone, or with alpha per user.</summary>
-public enum ForgettingMode
+internal enum ForgettingMode
 {
     /// <summary>mlp-static: R = 1, features carry no time information.</summary>
     None = 0,
@@ -23,7 +23,7 @@ public enum ForgettingMode
 /// <param name="AlphaPrior">[alphaPrior] weight, in clicks, of the population's likelihood in each user's alpha fit.</param>
 /// <param name="Shape">[shape] beta of the retention sigmoid (midpoint beta / alpha ticks).</param>
 /// <param name="Reinforcement">[reinforcement] eta in S &lt;- S r + eta (1 - S r) on a click.</param>
-public sealed record MlpSettings(
+internal sealed record MlpSettings(
     int Hidden,
     float LearningRate,
     int Batch,
