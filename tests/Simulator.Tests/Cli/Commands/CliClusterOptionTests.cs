@@ -12,7 +12,7 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void ExpectSilosWithoutClusterIsAUsageError()
+    public void Expect_silos_without_cluster_is_a_usage_error()
     {
         var (code, err) = Cli("run", Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json"), "--expect-silos", "3");
         Assert.Equal(2, code);
@@ -20,7 +20,7 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void ClusterWithoutAPortIsAUsageError()
+    public void Cluster_without_a_port_is_a_usage_error()
     {
         var (code, err) = Cli("run", Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json"), "--cluster", "localhost");
         Assert.Equal(2, code);
@@ -28,7 +28,7 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void ExportWithClusterIsAUsageError()
+    public void Export_with_cluster_is_a_usage_error()
     {
         var (code, err) = Cli("run", Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json"), "--cluster", "127.0.0.1:30000", "--export");
         Assert.Equal(2, code);
@@ -36,7 +36,7 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void ShardGrainsWithoutClusterIsAUsageError()
+    public void Shard_grains_without_cluster_is_a_usage_error()
     {
         var quickstart = Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json");
         var (code, err) = Cli("run", quickstart, "--shard-grains");
@@ -45,7 +45,7 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void ShardGrainsNameTheStrategiesThatCannotRunOnShardsBeforeConnecting()
+    public void Shard_grains_name_the_strategies_that_cannot_run_on_shards_before_connecting()
     {
         // Port 9 (discard) has no gateway: the refusal must come before any connection attempt.
         var quickstart = Path.Combine(TestScenarios.RepoRoot(), "scenarios", "quickstart.json");
@@ -56,7 +56,7 @@ public sealed class CliClusterOptionTests
     }
 
     [Fact]
-    public void ClusterCheckpointsAndLocalCheckpointsAreNotConfused()
+    public void Cluster_checkpoints_and_local_checkpoints_are_not_confused()
     {
         var folder = Directory.CreateTempSubdirectory("cli-seeds-").FullName;
         try
@@ -88,7 +88,7 @@ public sealed class CliClusterOptionTests
     [InlineData(new[] { "silo", "--port", "11111", "--gateway", "11111" }, "must differ")]
     [InlineData(new[] { "silo", "--port", "11111", "--gateway", "30000", "--primary", "nowhere" }, "option --primary: expected HOST:PORT")]
     [InlineData(new[] { "silo", "--port", "11111", "--gateway", "30000", "--host", "not-an-ip" }, "option --host")]
-    public void SiloUsageErrorsNameTheOption(string[] args, string expected)
+    public void Silo_usage_errors_name_the_option(string[] args, string expected)
     {
         var (code, err) = Cli(args);
         Assert.Equal(2, code);

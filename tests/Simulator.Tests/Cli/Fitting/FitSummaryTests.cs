@@ -18,7 +18,7 @@ public sealed class FitSummaryTests
     [InlineData(ForgettingCurve.Sigmoid, 1.49, 3.19, true)]
     [InlineData(ForgettingCurve.Sigmoid, 7.1, 2.3, false)]
     [InlineData(ForgettingCurve.Exponential, 4.5, 0, false)]
-    public void ASigmoidWithoutPlateauIsFlaggedInTheSummary(ForgettingCurve winner, double p1, double p2, bool cautioned)
+    public void A_sigmoid_without_plateau_is_flagged_in_the_summary(ForgettingCurve winner, double p1, double p2, bool cautioned)
     {
         var exponential = Exponential();
         var other = new FamilyFit(new CurveShape(winner, p1, p2), 0.1, [], -976.5, 3);
@@ -47,7 +47,7 @@ public sealed class FitSummaryTests
     /// targeted slates.
     /// </summary>
     [Fact]
-    public void AnEngagementLogWithoutForgettingGetsTheWarningWithItsOwnCause()
+    public void An_engagement_log_without_forgetting_gets_the_warning_with_its_own_cause()
     {
         var log = new InteractionLog { HasImpressions = false };
         for (var g = 0; g < 300; g++)
@@ -86,7 +86,7 @@ public sealed class FitSummaryTests
     [Theory]
     [InlineData(0.137, true)]
     [InlineData(0.034, false)]
-    public void DriftAboveTheCautionLevelIsFlagged(double indicator, bool cautioned)
+    public void Drift_above_the_caution_level_is_flagged(double indicator, bool cautioned)
     {
         var exponential = Exponential();
         var fit = new ForgettingFit("test", [exponential], exponential, [], 0.6, exponential.Shape);
@@ -101,7 +101,7 @@ public sealed class FitSummaryTests
 
     /// <summary>A drop that rounds to zero from below prints as 0, not -0.</summary>
     [Fact]
-    public void ATinyNegativeDropPrintsAsZero()
+    public void A_tiny_negative_drop_prints_as_zero()
     {
         var exponential = Exponential();
         var fit = new ForgettingFit("test", [exponential], exponential, [], 0.6, exponential.Shape) { TimeScale = new TimeScaleCheck(2, -1e-6, 0.25) };

@@ -31,14 +31,14 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// ones (Spearman > 0.3); for every family the spread of speeds (maximum marginal likelihood,
     /// measured 0.49, 0.37 and 0.43 for true 0.5, 0.5 and 0.3) within 0.2 of the truth. The power
     /// law's exponent is not identifiable from 60 ticks (see
-    /// <see cref="PowerLawExponentIsNotIdentifiableButStrengthAfterThreeTicksIs"/>), so for it the
+    /// <see cref="Power_law_exponent_is_not_identifiable_but_strength_after_three_ticks_is"/>), so for it the
     /// parameters are printed, not asserted here.
     /// </summary>
     [Theory]
     [InlineData("""{ "curve": "exponential", "halfLife": 6, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
     [InlineData("""{ "curve": "sigmoid", "midpoint": 8, "width": 2, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
     [InlineData("""{ "curve": "power-law", "tau": 1, "exponent": 0.6, "heterogeneity": 0.3, "baseline": 0.05, "reinforcement": 0.6 }""", double.NaN)]
-    public void ExportFitRecoversFamilyParametersAndRanksUsers(string forgetting, double tolerance)
+    public void Export_fit_recovers_family_parameters_and_ranks_users(string forgetting, double tolerance)
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(forgetting), "fixture"));
         var fit = ForgettingFitter.Fit(ImpressionLikelihood.Build(export.Log, new ParallelOptions()));
@@ -79,7 +79,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// user's (measured -20%, the same fast-leaning bias as the other families' -8%, larger here).
     /// </summary>
     [Fact]
-    public void PowerLawExponentIsNotIdentifiableButStrengthAfterThreeTicksIs()
+    public void Power_law_exponent_is_not_identifiable_but_strength_after_three_ticks_is()
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(
             """{ "curve": "power-law", "tau": 1, "exponent": 0.6, "heterogeneity": 0.3, "baseline": 0.05, "reinforcement": 0.6 }"""), "fixture"));
@@ -107,7 +107,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// where random slates of the same truth pass the check (see the round-trip test).
     /// </summary>
     [Fact]
-    public void TargetedSlatesLeaveTheCurveUnidentifiedAndTheSummarySaysSo()
+    public void Targeted_slates_leave_the_curve_unidentified_and_the_summary_says_so()
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(Exponential), "fixture"), targeted: true);
         var likelihood = ImpressionLikelihood.Build(export.Log, new ParallelOptions());
@@ -148,7 +148,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void CliFitsExportFolderWritesReportAndSchemaValidCalibratedScenarioThatReproducesGaps()
+    public void CLI_fits_export_folder_writes_report_and_schema_valid_calibrated_scenario_that_reproduces_gaps()
     {
         var scenario = ScenarioParser.Parse(SimulatedExport.ScenarioJson(Exponential, users: 200, ticks: 50), "fixture");
         var original = SimulatedExport.Generate(scenario);
@@ -198,7 +198,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void CliReportsBadLineWithExitCodeTwo()
+    public void CLI_reports_bad_line_with_exit_code_two()
     {
         var path = Path.Combine(_dir, "bad.csv");
         File.WriteAllText(path, "user,item,timestamp\n1,2,100\n1,3,not-a-time\n");

@@ -15,7 +15,7 @@ public sealed class GapLikelihoodTests
     [InlineData(ForgettingCurve.Sigmoid, 6.0, 1.5)]
     [InlineData(ForgettingCurve.PowerLaw, 2.0, 1.5)]
     [InlineData(ForgettingCurve.PowerLaw, 2.0, 1.0)]
-    public void IntegralMatchesQuadratureAndRetentionMatchesFloatReference(ForgettingCurve curve, double p1, double p2)
+    public void Integral_matches_quadrature_and_retention_matches_float_reference(ForgettingCurve curve, double p1, double p2)
     {
         var shape = new CurveShape(curve, p1, p2);
         var sum = 0.0;
@@ -40,7 +40,7 @@ public sealed class GapLikelihoodTests
     [Theory]
     [InlineData(ForgettingCurve.Exponential, 5.0, 0.0)]
     [InlineData(ForgettingCurve.PowerLaw, 1.0, 2.0)]
-    public void RecoversFamilyAndParametersFromItsOwnModel(ForgettingCurve curve, double p1, double p2)
+    public void Recovers_family_and_parameters_from_its_own_model(ForgettingCurve curve, double p1, double p2)
     {
         var truth = new CurveShape(curve, p1, p2);
         var log = DrawReengagements(truth, groups: 600);
@@ -62,7 +62,7 @@ public sealed class GapLikelihoodTests
     /// start: 25 iterations (short of convergence, which the last assert pins) beat 2.
     /// </summary>
     [Fact]
-    public void AFitStoppedByTheIterationCapKeepsTheBestPointItMet()
+    public void A_fit_stopped_by_the_iteration_cap_keeps_the_best_point_it_met()
     {
         var likelihood = GapLikelihood.Build(DrawReengagements(new CurveShape(ForgettingCurve.Exponential, 5, 0), groups: 150), new ParallelOptions());
         var early = ForgettingFitter.FitFamily(likelihood, ForgettingCurve.Sigmoid, maxIterations: 2);

@@ -14,7 +14,7 @@ public sealed class ScenarioCalibrationTests
     /// own template re-ran with 6% more gaps and failed the gap KS test).
     /// </summary>
     [Fact]
-    public void TemplateSegmentsLoseTheirSpeedAndActivityMultipliersButKeepTheRest()
+    public void Template_segments_lose_their_speed_and_activity_multipliers_but_keep_the_rest()
     {
         var template = ScenarioParser.Parse("""
             {

@@ -41,7 +41,7 @@ public sealed class OneShardPerProcessTests
     private static readonly string[] Shardable = StrategyCatalog.All.Where(d => d.RunsOnShards).Select(d => d.Name).ToArray();
 
     [Fact]
-    public void EveryShardableStrategyGivesTheOneProcessBytes()
+    public void Every_shardable_strategy_gives_the_one_process_bytes()
     {
         var scenario = Scenario(Shardable);
         var whole = SimulationRunner.Run(scenario, new CpuEngine(2), new RunOptions { Threads = 2 });
@@ -73,7 +73,7 @@ public sealed class OneShardPerProcessTests
     }
 
     [Fact]
-    public void EveryCrossUserReductionIsOneExchangeAndShardsFollowOnlyTheirUsers()
+    public void Every_cross_user_reduction_is_one_exchange_and_shards_follow_only_their_users()
     {
         var scenario = Scenario(["popularity", "ema"]);
         var group = new ThreadShardPeers.Group(scenario.Shards);
@@ -94,7 +94,7 @@ public sealed class OneShardPerProcessTests
     }
 
     [Fact]
-    public void EveryShardResumedFromItsOwnCheckpointFinishesWithTheOneProcessBytes()
+    public void Every_shard_resumed_from_its_own_checkpoint_finishes_with_the_one_process_bytes()
     {
         var scenario = Scenario(["popularity", "linucb", "ema"]) with { SeedCount = 1 };
         var whole = SimulationRunner.Run(scenario, new CpuEngine(2), new RunOptions { Threads = 2 });
@@ -109,7 +109,7 @@ public sealed class OneShardPerProcessTests
     }
 
     [Fact]
-    public void AStrategyThatCannotRunOnShardsIsRefusedByName()
+    public void A_strategy_that_cannot_run_on_shards_is_refused_by_name()
     {
         var scenario = Scenario(["ema", "mf"]);
         var peers = new ThreadShardPeers(0, new ThreadShardPeers.Group(1));
