@@ -30,6 +30,7 @@ public sealed class ClusterSweepCliTests : IDisposable
     private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task A_sweep_on_a_cluster_writes_the_local_sweeps_bytes()
     {
         var scenario = Path.Combine(_temp, "sweep.json");

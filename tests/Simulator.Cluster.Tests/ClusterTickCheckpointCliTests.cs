@@ -33,6 +33,7 @@ public sealed class ClusterTickCheckpointCliTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task A_cluster_run_with_tick_checkpoints_writes_the_local_bytes_and_cleans_up()
     {
         var scenario = Path.Combine(_temp, "scenario.json");

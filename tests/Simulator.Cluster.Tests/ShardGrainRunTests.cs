@@ -33,6 +33,7 @@ public sealed class ShardGrainRunTests(InMemoryClusterFixture fixture)
         "cluster-shards");
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Shard_grains_give_the_local_runs_bytes_and_spread_over_all_silos()
     {
         var scenario = Scenario();

@@ -87,6 +87,7 @@ public sealed class CheckpointCliTests : IDisposable
     }
 
     [Theory]
+    [Trait("Category", "Slow")]
     [InlineData(1, "1")]
     [InlineData(4, "2")]
     public void Resume_from_a_checkpoint_file_is_byte_identical_to_the_uninterrupted_run(int stopAfter, string threads)
@@ -111,6 +112,7 @@ public sealed class CheckpointCliTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Resume_on_an_accelerator_engine_moves_device_columns_both_ways()
     {
         // ILGPU's CPU accelerator keeps its own copy of every column, as a GPU does: a checkpoint
@@ -131,6 +133,7 @@ public sealed class CheckpointCliTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Ctrl_c_keeps_the_last_checkpoint_outside_results_and_resume_finishes_the_run()
     {
         var path = Write("long.json", Json.Replace("\"ticks\": 14", "\"ticks\": 400", StringComparison.Ordinal).Replace("\"seeds\": 2", "\"seeds\": 1", StringComparison.Ordinal));

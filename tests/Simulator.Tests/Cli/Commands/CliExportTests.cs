@@ -28,6 +28,7 @@ public sealed class CliExportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Export_writes_the_dataset_next_to_the_run_files_and_the_same_bytes_for_any_thread_count()
     {
         var path = Scenario(TestScenarios.SmallJson);
@@ -65,6 +66,7 @@ public sealed class CliExportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Export_covers_every_catalog_strategy_and_every_seed()
     {
         var names = StrategyCatalog.All.Select(d => d.Name).ToArray();

@@ -28,6 +28,7 @@ public sealed class CliReportTests : IDisposable
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal);
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Report_into_another_folder_reproduces_byte_identical_figures_and_reports()
     {
         var run = SimulatedRun("run");
@@ -56,6 +57,7 @@ public sealed class CliReportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void A_simulated_run_folder_reads_back_and_writes_the_same_bytes()
     {
         var run = SimulatedRun("roundtrip");
@@ -68,6 +70,7 @@ public sealed class CliReportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Report_in_place_replaces_the_report_and_leaves_no_staging_files()
     {
         var run = SimulatedRun("inplace");
@@ -92,6 +95,7 @@ public sealed class CliReportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Compare_writes_one_self_contained_report_naming_both_runs()
     {
         var a = SimulatedRun("run-a");

@@ -27,6 +27,7 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Run_writes_the_full_run_folder_and_prints_its_path_last()
     {
         var outDir = Path.Combine(_temp, "run");
@@ -58,6 +59,7 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Same_scenario_twice_gives_byte_identical_results_across_thread_counts()
     {
         var path = Scenario(TestScenarios.SmallJson);
@@ -166,6 +168,7 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Run_on_ilgpu_cpu_accelerator_matches_the_cpu_engine()
     {
         var path = Scenario(TestScenarios.SmallJson);
@@ -209,6 +212,7 @@ public sealed class CliRunTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Bench_writes_bench_json_with_every_stage()
     {
         var outDir = Path.Combine(_temp, "bench");

@@ -27,6 +27,7 @@ public sealed class SweepCliTests : IDisposable
     private static (int Code, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void A_sweep_runs_every_cell_into_one_folder_and_report_redraws_it_identically()
     {
         var scenario = Path.Combine(_temp, "sweep.json");

@@ -119,6 +119,7 @@ public sealed class CheckpointResumeTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Each_strategy_state_matters_so_the_resume_test_would_notice_it_missing()
     {
         var scenario = Zoo();

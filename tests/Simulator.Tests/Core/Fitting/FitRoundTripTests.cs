@@ -35,6 +35,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// parameters are printed, not asserted here.
     /// </summary>
     [Theory]
+    [Trait("Category", "Slow")]
     [InlineData("""{ "curve": "exponential", "halfLife": 6, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
     [InlineData("""{ "curve": "sigmoid", "midpoint": 8, "width": 2, "heterogeneity": 0.5, "baseline": 0.1, "reinforcement": 0.6 }""", 0.15)]
     [InlineData("""{ "curve": "power-law", "tau": 1, "exponent": 0.6, "heterogeneity": 0.3, "baseline": 0.05, "reinforcement": 0.6 }""", double.NaN)]
@@ -79,6 +80,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// user's (measured -20%, the same fast-leaning bias as the other families' -8%, larger here).
     /// </summary>
     [Fact]
+    [Trait("Category", "Slow")]
     public void Power_law_exponent_is_not_identifiable_but_strength_after_three_ticks_is()
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(
@@ -107,6 +109,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     /// where random slates of the same truth pass the check (see the round-trip test).
     /// </summary>
     [Fact]
+    [Trait("Category", "Slow")]
     public void Targeted_slates_leave_the_curve_unidentified_and_the_summary_says_so()
     {
         var export = SimulatedExport.Generate(ScenarioParser.Parse(SimulatedExport.ScenarioJson(Exponential), "fixture"), targeted: true);
@@ -148,6 +151,7 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void CLI_fits_export_folder_writes_report_and_schema_valid_calibrated_scenario_that_reproduces_gaps()
     {
         var scenario = ScenarioParser.Parse(SimulatedExport.ScenarioJson(Exponential, users: 200, ticks: 50), "fixture");

@@ -108,6 +108,7 @@ public sealed class UserWorldRunTests
     /// the run matches the CPU engine.
     /// </summary>
     [Fact]
+    [Trait("Category", "Slow")]
     public void Every_user_feature_runs_the_same_on_the_ilgpu_cpu_accelerator()
     {
         var folder = Directory.CreateTempSubdirectory("simulator-users-").FullName;
