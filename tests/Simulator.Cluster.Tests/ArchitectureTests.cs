@@ -9,14 +9,14 @@ namespace Simulator.Cluster.Tests;
 public sealed class ArchitectureTests
 {
     [Fact]
-    public void CoreReferencesNeitherOrleansNorTheCluster()
+    public void Core_references_neither_orleans_nor_the_cluster()
     {
         var core = typeof(Core.Scenarios.Scenario).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? string.Empty).ToList();
         Assert.DoesNotContain(core, n => n.StartsWith("Orleans", StringComparison.Ordinal) || n == "Simulator.Cluster");
     }
 
     [Fact]
-    public void ClusterReferencesNoOtherSatellite()
+    public void Cluster_references_no_other_satellite()
     {
         var cluster = typeof(ClusterRunDriver).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
         Assert.Contains("Simulator.Core", cluster);
@@ -28,7 +28,7 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
-    public void StorageReferencesNeitherOrleansNorTheCluster()
+    public void Storage_references_neither_orleans_nor_the_cluster()
     {
         var storage = typeof(Storage.Checkpoints.CheckpointFile).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? string.Empty).ToList();
         Assert.DoesNotContain(storage, n => n.StartsWith("Orleans", StringComparison.Ordinal) || n.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) || n == "Simulator.Cluster");

@@ -12,7 +12,7 @@ public sealed class ChunkingTests
     [InlineData(1, 4)]
     [InlineData(8, 4)]
     [InlineData(9, 4)]
-    public void RangesTileTheArrayInOrderWithoutGaps(int length, int chunk)
+    public void Ranges_tile_the_array_in_order_without_gaps(int length, int chunk)
     {
         var ranges = Chunking.Ranges(length, chunk).ToArray();
 
@@ -22,11 +22,11 @@ public sealed class ChunkingTests
     }
 
     [Fact]
-    public void ChunksStayFarBelowTheOrleansMessageLimit() =>
+    public void Chunks_stay_far_below_the_orleans_message_limit() =>
         Assert.True(Chunking.ChunkLength<double>() * 8L <= 100_000_000 / 4);
 
     [Fact]
-    public async Task FetchReassemblesChunksAndRejectsAShortChunk()
+    public async Task Fetch_reassembles_chunks_and_rejects_a_short_chunk()
     {
         var values = Enumerable.Range(0, 10).Select(i => (double)i).ToArray();
         var fetched = await Chunking.FetchAsync(values.Length, (o, c) => Task.FromResult(SeedSeries.Slice(values, o, c)));
@@ -37,7 +37,7 @@ public sealed class ChunkingTests
     }
 
     [Fact]
-    public void FlattenedSeedBlockIsPlacedIntoItsOwnSeed()
+    public void Flattened_seed_block_is_placed_into_its_own_seed()
     {
         var one = new MetricSeries(2, 1, 3, 2);
         for (var w = 0; w < 2; w++)
@@ -65,7 +65,7 @@ public sealed class ChunkingTests
 public sealed class FailureTextTests
 {
     [Fact]
-    public void BriefKeepsTypeAndFirstSentenceAndCapsLength()
+    public void Brief_keeps_type_and_first_sentence_and_caps_length()
     {
         Assert.Equal("TimeoutException: call timed out", FailureText.Brief(new TimeoutException("call timed out. Diagnostics: pages of text")));
         var brief = FailureText.Brief(new InvalidOperationException(new string('x', 1000)));

@@ -7,7 +7,8 @@ namespace Simulator.Cluster.Tests;
 public sealed class ClusterBenchTests(InMemoryClusterFixture fixture)
 {
     [Fact]
-    public async Task BarrierBenchSpreadsEightShardsOverThreeSilosAndMeasuresEveryTick()
+    [Trait("Category", "Slow")]
+    public async Task Barrier_bench_spreads_eight_shards_over_three_silos_and_measures_every_tick()
     {
         var result = await ClusterBench.RunAsync(fixture.Cluster.Client, 3, shards: 8, ticks: 20, rawBytes: 1 << 20, plainBytes: 1 << 18);
 

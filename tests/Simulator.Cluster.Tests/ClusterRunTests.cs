@@ -9,7 +9,7 @@ namespace Simulator.Cluster.Tests;
 public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
 {
     [Fact]
-    public async Task ClusterRunWritesTheLocalRunsSummaryBytesAndSpreadsSeedsOverAllSilos()
+    public async Task Cluster_run_writes_the_local_runs_summary_bytes_and_spreads_seeds_over_all_silos()
     {
         var scenario = ClusterScenarios.Small(seeds: 4);
         using var engine = new CpuEngine(2);
@@ -26,7 +26,7 @@ public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task SecondRunOnTheSameClusterIsIdenticalToTheFirst()
+    public async Task Second_run_on_the_same_cluster_is_identical_to_the_first()
     {
         var scenario = ClusterScenarios.Small(seeds: 2, ticks: 4);
         var first = await ClusterRunDriver.RunAsync(fixture.Cluster.Client, scenario, 3, TextWriter.Null, CancellationToken.None);
@@ -35,7 +35,7 @@ public sealed class ClusterRunTests(InMemoryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ADamagedTickCheckpointFailsItsSeedNamingTheFile()
+    public async Task A_damaged_tick_checkpoint_fails_its_seed_naming_the_file()
     {
         var folder = Directory.CreateTempSubdirectory("damaged-tick-").FullName;
         try

@@ -13,7 +13,7 @@ namespace Simulator.Cluster.Tests;
 public sealed class ClusterSweepTests(InMemoryClusterFixture fixture)
 {
     [Fact]
-    public async Task OneSeedCellsOfASweepSpreadOverEverySiloAndEachGivesItsLocalBytes()
+    public async Task One_seed_cells_of_a_sweep_spread_over_every_silo_and_each_gives_its_local_bytes()
     {
         var sweep = ScenarioParser.Parse(
             """

@@ -7,7 +7,8 @@ namespace Simulator.Cluster.Tests;
 public sealed class ConnectionTests
 {
     [Fact]
-    public async Task NoGatewayFailsWithinTheTimeoutNamingTheGateway()
+    [Trait("Category", "Slow")]
+    public async Task No_gateway_fails_within_the_timeout_naming_the_gateway()
     {
         var gateway = new IPEndPoint(IPAddress.Loopback, 1);
 

@@ -12,7 +12,7 @@ public sealed class PlacementTests
         [Silo(11113), Silo(11111), Silo(11112)];
 
     [Fact]
-    public async Task ConsecutiveSlotsLandOnSilosInAddressOrder()
+    public async Task Consecutive_slots_land_on_silos_in_address_order()
     {
         var director = new SiloSlotPlacementDirector();
         var placed = new List<SiloAddress>();
@@ -25,7 +25,7 @@ public sealed class PlacementTests
     }
 
     [Fact]
-    public async Task ACompatibleHintWinsOverTheSlot()
+    public async Task A_compatible_hint_wins_over_the_slot()
     {
         var director = new SiloSlotPlacementDirector();
         var hint = new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = Silos[0] };

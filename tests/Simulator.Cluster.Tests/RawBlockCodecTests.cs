@@ -16,7 +16,7 @@ public sealed class RawBlockCodecTests
     [InlineData(1)]
     [InlineData(255)]
     [InlineData(100_003)]
-    public void FloatBlockRoundTripsBitExactlyInAboutFourBytesPerValue(int length)
+    public void Float_block_round_trips_bit_exactly_in_about_four_bytes_per_value(int length)
     {
         var values = Enumerable.Range(0, length).Select(i => i % 7 == 0 ? float.NaN : (i * 0.37f) - 11f).ToArray();
         var serializer = Services.GetRequiredService<Serializer<FloatBlock>>();
@@ -29,7 +29,7 @@ public sealed class RawBlockCodecTests
     }
 
     [Fact]
-    public void DoubleBlockRoundTripsBitExactly()
+    public void Double_block_round_trips_bit_exactly()
     {
         double[] values = [0.0, -0.0, double.NaN, double.Epsilon, 1.0 / 3.0, double.MaxValue];
         var serializer = Services.GetRequiredService<Serializer<DoubleBlock>>();
@@ -40,7 +40,7 @@ public sealed class RawBlockCodecTests
     }
 
     [Fact]
-    public void CopierMakesAnIndependentCopy()
+    public void Copier_makes_an_independent_copy()
     {
         var copier = Services.GetRequiredService<DeepCopier<FloatBlock>>();
         var original = new FloatBlock([1f, 2f]);

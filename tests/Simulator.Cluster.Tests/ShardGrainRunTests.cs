@@ -33,7 +33,8 @@ public sealed class ShardGrainRunTests(InMemoryClusterFixture fixture)
         "cluster-shards");
 
     [Fact]
-    public async Task ShardGrainsGiveTheLocalRunsBytesAndSpreadOverAllSilos()
+    [Trait("Category", "Slow")]
+    public async Task Shard_grains_give_the_local_runs_bytes_and_spread_over_all_silos()
     {
         var scenario = Scenario();
         using var engine = new CpuEngine(2);
@@ -57,7 +58,7 @@ public sealed class ShardGrainRunTests(InMemoryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task AStrategyThatCannotRunOnShardsFailsTheSeedByName()
+    public async Task A_strategy_that_cannot_run_on_shards_fails_the_seed_by_name()
     {
         var scenario = Scenario("\"ema\", \"itemknn-decay\"");
         var e = await Assert.ThrowsAsync<ClusterRunException>(

@@ -19,7 +19,8 @@ public sealed class SiloLossTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task KillingASiloMidRunEndsTheDriverWithin30SecondsNamingTheSiloAndResumeFinishesTheRun()
+    [Trait("Category", "Slow")]
+    public async Task Killing_a_silo_mid_run_ends_the_driver_within_30_seconds_naming_the_silo_and_resume_finishes_the_run()
     {
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 
@@ -52,7 +53,8 @@ public sealed class SiloLossTests : IDisposable
     }
 
     [Fact]
-    public async Task KillingASiloOfASplitSeedEndsTheDriverNamingItAndResumeFromTheShardsTickCheckpointsGivesTheLocalBytes()
+    [Trait("Category", "Slow")]
+    public async Task Killing_a_silo_of_a_split_seed_ends_the_driver_naming_it_and_resume_from_the_shards_tick_checkpoints_gives_the_local_bytes()
     {
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 
@@ -85,7 +87,8 @@ public sealed class SiloLossTests : IDisposable
     }
 
     [Fact]
-    public async Task ASeedLostWithItsSiloContinuesFromItsLastTickCheckpointAndTheRunKeepsTheLocalBytes()
+    [Trait("Category", "Slow")]
+    public async Task A_seed_lost_with_its_silo_continues_from_its_last_tick_checkpoint_and_the_run_keeps_the_local_bytes()
     {
         await using var cluster = await ThreeSiloCluster.StartAsync(ConnectionTransportType.TcpSocket);
 

@@ -49,6 +49,7 @@ public abstract partial class ParityChecks
     });
 
     [SkippableFact(Timeout = 4 * TimeoutMs)]
+    [Trait("Category", "Slow")]
     public Task Run_with_every_catalog_and_response_feature_matches_the_cpu_engine() => TestData.Run(() =>
     {
         var engine = RequireEngine();

@@ -1,4 +1,5 @@
 using Simulator.Cli;
+using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Cli;
 

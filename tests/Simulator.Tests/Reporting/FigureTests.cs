@@ -37,6 +37,7 @@ public sealed class FigureTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Rendering_twice_gives_identical_bytes()
     {
         var again = ReportFigures.RenderAll(SyntheticRun.Create());

@@ -5,6 +5,7 @@ using Simulator.Core.Simulation;
 using Simulator.Core.Statistics;
 using Simulator.Core.World;
 using Simulator.Storage.Export;
+using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Storage.Export;
 

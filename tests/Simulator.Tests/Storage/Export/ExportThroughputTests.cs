@@ -40,6 +40,7 @@ public sealed class ExportThroughputTests(ITestOutputHelper output)
         """;
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Exporting_20000_users_for_50_ticks_streams_without_per_row_allocation()
     {
         var scenario = ScenarioParser.Parse(Json, "export-throughput");

@@ -18,7 +18,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void MovieLensRatingsDatWithGenresFromMoviesDat()
+    public void MovieLens_ratings_dat_with_genres_from_movies_dat()
     {
         Write("movies.dat", "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Heat (1995)::Action|Crime|Thriller\n");
         var path = Write("ratings.dat", "1::1::5::978300760\n1::2::3::978302109\n2::1::4::978301968\n1::1::4::978386400\n");
@@ -34,7 +34,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void MovieLens100KUDataWithMinRating()
+    public void MovieLens_100K_u_data_with_min_rating()
     {
         var path = Write("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n196\t302\t5\t881251000\n");
         var read = InteractionLogReader.Read(path, new LogReadOptions { MinRating = 4 });
@@ -45,7 +45,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void LastFmListeningLogUsesArtistsAsTopics()
+    public void LastFm_listening_log_uses_artists_as_topics()
     {
         var path = Write("lastfm.tsv",
             "user_000001\t2009-05-04T23:08:57Z\tf1b1cf71\tDeep Dish\t\tFuck Me Im Famous\n"
@@ -60,7 +60,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void GenericCsvWithNamedColumnsQuotesAndMilliseconds()
+    public void Generic_CSV_with_named_columns_quotes_and_milliseconds()
     {
         var path = Write("events.csv", "visitor,\"product\",when_ms,cat\nv1,\"p,1\",1700000000000,shoes\nv1,p2,1700086400000,hats\n");
         var read = InteractionLogReader.Read(path, new LogReadOptions { UserColumn = "visitor", ItemColumn = "product", TimeColumn = "when_ms", TopicColumn = "cat" });
@@ -70,7 +70,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void TsvWithIsoTimestampsAndCommonNames()
+    public void TSV_with_ISO_timestamps_and_common_names()
     {
         var path = Write("log.tsv", "user_id\titem_id\ttimestamp\n1\t10\t2024-01-01T00:00:00Z\n1\t10\t2024-01-03T12:00:00+00:00\n");
         var read = InteractionLogReader.Read(path, new LogReadOptions());
@@ -79,7 +79,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void UnparseableTimestampNamesFileLineAndColumn()
+    public void Unparseable_timestamp_names_file_line_and_column()
     {
         var path = Write("bad.csv", "user,item,timestamp\n1,2,100\n1,3,yesterday\n");
         var e = Assert.Throws<LogLineException>(() => InteractionLogReader.Read(path, new LogReadOptions()));
@@ -89,7 +89,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void MissingFieldAndMissingHeaderColumn()
+    public void Missing_field_and_missing_header_column()
     {
         var shortLine = Write("short.dat", "1::2::5::978300760\n1::2\n");
         var e = Assert.Throws<LogLineException>(() => InteractionLogReader.Read(shortLine, new LogReadOptions()));
@@ -102,7 +102,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void SkipBadToleratesUpToNLines()
+    public void Skip_bad_tolerates_up_to_N_lines()
     {
         var path = Write("some-bad.csv", "user,item,timestamp\n1,2,100\n1,3,oops\n1,3\n2,3,200\n");
         var read = InteractionLogReader.Read(path, new LogReadOptions { SkipBad = 2 });
@@ -114,7 +114,7 @@ public sealed class LogReaderTests : IDisposable
     }
 
     [Fact]
-    public void ExportNeedsItemsCsvAndValidClickedValues()
+    public void Export_needs_items_CSV_and_valid_clicked_values()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_dir, "run")).FullName;
         File.WriteAllText(Path.Combine(folder, "interactions.csv"), "seed,strategy,tick,user,position,item,true_prob,clicked,dwell\n1,random,0,0,0,5,0.1,1,2.5\n1,random,0,0,1,6,0.1,maybe,0\n");
@@ -135,7 +135,7 @@ public sealed class LogReaderTests : IDisposable
     /// quality column the log has none and the summary's notes say so.
     /// </summary>
     [Fact]
-    public void ExportReadsItemTopicAndQualityPerSeed()
+    public void Export_reads_item_topic_and_quality_per_seed()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_dir, "seeds")).FullName;
         File.WriteAllText(Path.Combine(folder, "interactions.csv"), "seed,strategy,tick,user,position,item,true_prob,clicked,dwell\n1,random,0,0,0,5,0.1,1,2.5\n2,random,0,0,0,5,0.1,0,0\n");
