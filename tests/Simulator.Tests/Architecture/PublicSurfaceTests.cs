@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Architecture;
 
