@@ -212,4 +212,18 @@ public sealed class FitRoundTripTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("bad.csv:3: unparseable timestamp", stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("two")]
+    public void CLI_refuses_a_thread_count_that_is_not_a_positive_integer(string threads)
+    {
+        var path = Path.Combine(_dir, "log.csv");
+        File.WriteAllText(path, "user,item,timestamp\n1,2,100\n1,3,200\n");
+        var stderr = new StringWriter();
+        var code = Simulator.Cli.Cli.Run(["fit", path, "--threads", threads], new StringWriter(), stderr, CancellationToken.None);
+        Assert.Equal(2, code);
+        Assert.Contains("--threads", stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -74,6 +74,24 @@ public sealed class GapLikelihoodTests
     }
 
     /// <summary>
+    /// The caller's thread limit reaches every loop of a fit, and the fit does not depend on it:
+    /// group terms are summed in group order and each user is fitted alone, so one thread and
+    /// three give the same bits.
+    /// </summary>
+    [Fact]
+    public void A_fit_gives_the_same_bits_on_one_thread_and_on_three()
+    {
+        var log = DrawReengagements(new CurveShape(ForgettingCurve.Exponential, 5, 0), groups: 150);
+        var families = new[] { ForgettingCurve.Exponential, ForgettingCurve.Sigmoid };
+        var one = ForgettingFitter.Fit(GapLikelihood.Build(log, new ParallelOptions { MaxDegreeOfParallelism = 1 }), families);
+        var three = ForgettingFitter.Fit(GapLikelihood.Build(log, new ParallelOptions { MaxDegreeOfParallelism = 3 }), families);
+        Assert.Equal(one.Families.Select(f => f.LogLikelihood), three.Families.Select(f => f.LogLikelihood));
+        Assert.Equal(one.Best.Shape, three.Best.Shape);
+        Assert.Equal(one.Heterogeneity, three.Heterogeneity);
+        Assert.Equal(one.Users.Select(u => u.LogFactor), three.Users.Select(u => u.LogFactor));
+    }
+
+    /// <summary>
     /// History x topic pairs (three per history) that re-engage over 120 time units with intensity
     /// r (o + R(dt)), o = 0.05 and r between 0.4 and 0.8 per pair, drawn by thinning with keyed noise.
     /// </summary>

@@ -16,11 +16,23 @@ internal sealed class ThreadShardPeers(int shard, ThreadShardPeers.Group group) 
     public IReadOnlyList<byte[]> AllGather(byte[] mine)
     {
         group.Slots[Shard] = mine;
-        group.Barrier.SignalAndWait(group.Timeout);
+        Meet();
         var all = group.Slots.ToArray();
-        group.Barrier.SignalAndWait(group.Timeout);
+        Meet();
         Rounds++;
         return all;
+    }
+
+    /// <summary>
+    /// Waits for every shard; a shard that times out stops with a message rather than read slots
+    /// the others have not written yet (which would desynchronise every later round).
+    /// </summary>
+    private void Meet()
+    {
+        if (!group.Barrier.SignalAndWait(group.Timeout))
+        {
+            throw new TimeoutException($"shard {Shard} waited {group.Timeout.TotalSeconds} s for the other shards at exchange round {Rounds}");
+        }
     }
 
     /// <summary>The shared slots and barrier of one run's shards.</summary>
