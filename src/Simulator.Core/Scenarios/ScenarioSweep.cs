@@ -136,7 +136,7 @@ public static class ScenarioSweep
     /// The resolved scenario without its sweep. A default metric list is left out, so a cell that
     /// sweeps slateSize gets the defaults for its own k (ndcg@k and the like) rather than the base's.
     /// </summary>
-    private static string Basis(Scenario scenario)
+    internal static string Basis(Scenario scenario)
     {
         var json = ScenarioWriter.ToJson(scenario with { Sweep = [] });
         if (!scenario.Metrics.SequenceEqual(Metrics.MetricCatalog.Defaults(scenario.SlateSize)))
