@@ -27,7 +27,7 @@ internal static class JsonSchemaChecker
 
     private static readonly EvaluationOptions Flag = new() { OutputFormat = OutputFormat.Flag };
 
-    private static readonly EvaluationOptions Listed = new() { OutputFormat = OutputFormat.List };
+    private static readonly EvaluationOptions Hierarchical = new() { OutputFormat = OutputFormat.Hierarchical };
 
     /// <summary>scenarios/schema.json, loaded once.</summary>
     public static JsonSchema ScenarioSchema => ScenarioSchemaValue.Value;
@@ -38,18 +38,35 @@ internal static class JsonSchemaChecker
     /// <summary>Every violation of <paramref name="schema"/> by <paramref name="value"/>, as "$.path: problem".</summary>
     public static List<string> Violations(JsonSchema schema, JsonElement value)
     {
-        var results = schema.Evaluate(value, Listed);
+        var results = schema.Evaluate(value, Hierarchical);
         if (results.IsValid)
         {
             return [];
         }
 
-        var found = (results.Details.Count > 0 ? results.Details : [results])
-            .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{ToPath(d.InstanceLocation.ToString())}: {e.Value} ({e.Key})"))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var found = new List<string>();
+        Collect(results, found);
+        found = found.Distinct(StringComparer.Ordinal).ToList();
         return found.Count > 0 ? found : ["$: invalid"];
+    }
+
+    /// <summary>The errors of failing nodes, descending only into failing children (a passing "not" or anyOf branch says nothing).</summary>
+    private static void Collect(EvaluationResults node, List<string> found)
+    {
+        if (node.IsValid)
+        {
+            return;
+        }
+
+        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
+        {
+            found.Add($"{ToPath(node.InstanceLocation.ToString())}: {message} ({keyword})");
+        }
+
+        foreach (var child in node.Details)
+        {
+            Collect(child, found);
+        }
     }
 
     /// <summary>
