@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Simulator.Core.Scenarios;
+using Simulator.Core.Strategies;
 using Simulator.Tests.Support;
 using Xunit.Abstractions;
 
@@ -82,10 +83,14 @@ public sealed class ScenarioSchemaDifferentialTests(ITestOutputHelper output)
             new(".")),
     ];
 
-    /// <summary>Resolved scenarios (every field explicit) that put each curve, drift kind, strategy and segment field in the base.</summary>
+    /// <summary>
+    /// Resolved scenarios (every field explicit) that put each curve, drift kind and segment field
+    /// in a base, then every strategy with its parameters, five to a base (a document with all
+    /// twenty costs the validator four times as much per variant).
+    /// </summary>
     private static readonly (string Name, string Json)[] Resolved =
     [
-        ("resolved-exponential-ou-all-strategies", """{ "forgetting": { "curve": "exponential" }, "drift": { "kind": "ornstein-uhlenbeck" }, "population": { "segments": [{ "name": "loyal", "weight": 2 }, { "name": "explorer" }] }, "churn": { "threshold": 0.2 } }"""),
+        ("resolved-exponential-ou-segments", """{ "forgetting": { "curve": "exponential" }, "drift": { "kind": "ornstein-uhlenbeck" }, "population": { "segments": [{ "name": "loyal", "weight": 2 }, { "name": "explorer" }] }, "churn": { "threshold": 0.2 }, "strategies": ["ema", "d-ucb"] }"""),
         ("resolved-power-law-gradual", """{ "forgetting": { "curve": "power-law" }, "drift": { "kind": "gradual" }, "strategies": ["ema", "oracle"], "reference": "oracle" }"""),
         ("resolved-seasonal-arrivals", """{ "drift": { "kind": "seasonal" }, "catalog": { "items": 400, "initialItems": 100, "arrivalRate": 5 }, "strategies": ["random"] }"""),
         ("resolved-drift-array", """{ "drift": [{ "kind": "abrupt", "events": [5] }, { "kind": "stationary" }, { "kind": "ornstein-uhlenbeck" }, { "kind": "gradual" }, { "kind": "seasonal" }], "strategies": ["popularity"] }"""),
@@ -107,6 +112,12 @@ public sealed class ScenarioSchemaDifferentialTests(ITestOutputHelper output)
             .Select(n => (n, File.ReadAllText(Path.Combine(TestScenarios.RepoRoot(), "scenarios", n))))
             .ToList();
         bases.AddRange(Resolved.Select(r => (r.Name, ScenarioWriter.ToJson(ScenarioParser.Parse(r.Json, r.Name)))));
+        foreach (var chunk in StrategyCatalog.All.Select(d => $"\"{d.Name}\"").Chunk(5))
+        {
+            var name = $"resolved-strategies-{chunk[0].Trim('"')}";
+            bases.Add((name, ScenarioWriter.ToJson(ScenarioParser.Parse($$"""{ "strategies": [{{string.Join(", ", chunk)}}] }""", name))));
+        }
+
         return bases;
     }
 
@@ -181,8 +192,8 @@ public sealed class ScenarioSchemaDifferentialTests(ITestOutputHelper output)
         var schema = Schema();
         var overrides = new Tally();
         var sweeps = new Tally();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, text) in Bases().Where(b => b.Name is "quickstart.json" or "resolved-exponential-ou-all-strategies"))
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (name, text) in Bases().Where(b => b.Name is "quickstart.json" or "resolved-exponential-ou-segments" || b.Name.StartsWith("resolved-strategies-", StringComparison.Ordinal)))
         {
             var root = JsonNode.Parse(text, documentOptions: Lenient)!.AsObject();
             var sweepless = root.DeepClone().AsObject();
@@ -196,7 +207,13 @@ public sealed class ScenarioSchemaDifferentialTests(ITestOutputHelper output)
                 {
                     var path = OverridePath(root, slot, change);
                     var value = change.Value?.ToJsonString() ?? "null";
-                    if (path is null || !seen.Add($"{path}={value}"))
+
+                    // Each path and value once; a strategy's parameter (strategies.<name>.<parameter>)
+                    // three times per kind of change: their bounds are the file test's business,
+                    // the path through the named list entry is this test's.
+                    var key = path is not null && path.StartsWith("strategies.", StringComparison.Ordinal) ? $"strategies|{change.Kind}" : $"{path}={value}";
+                    seen[key] = seen.GetValueOrDefault(key) + 1;
+                    if (path is null || seen[key] > (key.StartsWith("strategies|", StringComparison.Ordinal) ? 3 : 1))
                     {
                         continue;
                     }

@@ -87,8 +87,9 @@ internal static class SchemaVariants
         }
         else if (value is JsonArray array && s.TryGetProperty("items", out var items))
         {
-            // The first two items: the first and one that follows it (a repeat of the first is a change of its own).
-            for (var i = 0; i < Math.Min(2, array.Count); i++)
+            // Every item (the callers keep one change per place in the schema: a strategy's
+            // parameters, {name} in the key, are places of their own; a metric name is one place).
+            for (var i = 0; i < array.Count; i++)
             {
                 var childSegments = new List<object>(segments) { i };
                 var (_, itemKey) = Resolve(items, array[i]);
