@@ -96,7 +96,8 @@ internal static class ScenarioLines
 
     /// <summary>
     /// Every property name that appears a second time in the same object, as an error at the path
-    /// of the repeated field with the line of its second appearance (when <paramref name="withLines"/>).
+    /// of the repeated field with the line of its second appearance and of its first (when
+    /// <paramref name="withLines"/>: the text is the file, not a text made from it).
     /// System.Text.Json keeps the last value of a repeated name; the parser refuses the file instead,
     /// as JSON Schema validators (which see the parsed object) cannot.
     /// </summary>
@@ -130,7 +131,8 @@ internal static class ScenarioLines
                         if (!frame.Names.TryAdd(name, line))
                         {
                             var first = frame.Names[name];
-                            result.Add(new ScenarioError(frame.Pending, $"field \"{name}\" appears twice in this object (first at line {first}); expected each field once") { Line = withLines ? line : null });
+                            var where = withLines ? $" (first at line {first})" : string.Empty;
+                            result.Add(new ScenarioError(frame.Pending, $"field \"{name}\" appears twice in this object{where}; expected each field once") { Line = withLines ? line : null });
                         }
 
                         break;

@@ -109,7 +109,7 @@ public static class ScenarioOverrides
             var repeated = ScenarioLines.Duplicates(text, withLines: false);
             if (repeated.Count > 0)
             {
-                throw new ScenarioException([.. repeated.Select(e => new ScenarioError($"$.{path}{e.Path[1..]}", e.Message.Split(" (first at", 2)[0] + "; expected each field once") { Origin = $"--set {path}={text}" })]);
+                throw new ScenarioException([.. repeated.Select(e => new ScenarioError($"$.{path}{e.Path[1..]}", e.Message) { Origin = $"--set {path}={text}" })]);
             }
 
             return value;
