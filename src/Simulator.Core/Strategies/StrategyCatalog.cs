@@ -1,5 +1,6 @@
 using Simulator.Core.Scenarios;
 using Simulator.Core.Strategies.Learned;
+using Simulator.Core.Strategies.Sequence;
 
 namespace Simulator.Core.Strategies;
 
@@ -128,6 +129,34 @@ public static class StrategyCatalog
             false,
             MlpSettings.NetworkParameters,
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.None, MlpSettings.From(s)),
+            RunsOnShards: false),
+        new(
+            "gru4rec",
+            "GRU over the user's clicks (item embedding, ln dwell, position), time-blind: h' = (1-z) n + z h; u = W h + b; click model sigmoid(<u, E_i> + c_i + p_j) with item embeddings E learned from the catalog's item vectors; BCE on every shown item, Adam minibatches, BPTT over the last L clicks.",
+            false,
+            SequenceSettings.CommonParameters,
+            (c, s) => new SequenceStrategy(c, SequenceKind.Gru4Rec, SequenceSettings.From(s)),
+            RunsOnShards: false),
+        new(
+            "time-lstm",
+            "gru4rec's twin with time: an LSTM whose gates see tau = ln(1 + gap) and whose memory decays over each gap, c <- c sigma(alpha tau + beta), up to now, so the interest recommended fades with the time the user was away (a learned forgetting law).",
+            false,
+            SequenceSettings.CommonParameters,
+            (c, s) => new SequenceStrategy(c, SequenceKind.TimeLstm, SequenceSettings.From(s)),
+            RunsOnShards: false),
+        new(
+            "sasrec",
+            "causal self-attention over the last L clicks and a learned now token (rank embeddings: order only), time-blind; same click model and training as gru4rec.",
+            false,
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
+            (c, s) => new SequenceStrategy(c, SequenceKind.SasRec, SequenceSettings.From(s)),
+            RunsOnShards: false),
+        new(
+            "tisasrec",
+            "sasrec's twin with time: attention logits and values add learned embeddings of the interval bucket floor(log2(1 + gap)) between clicks and from each click to now (attention that learns a forgetting curve).",
+            false,
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
+            (c, s) => new SequenceStrategy(c, SequenceKind.TiSasRec, SequenceSettings.From(s)),
             RunsOnShards: false),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(

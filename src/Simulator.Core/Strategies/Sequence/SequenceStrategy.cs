@@ -1,0 +1,205 @@
+using Simulator.Core.Checkpoints;
+using Simulator.Core.Compute;
+using Simulator.Core.Randomness;
+
+namespace Simulator.Core.Strategies.Sequence;
+
+/// <summary>
+/// The sequence-model strategies (gru4rec, time-lstm, sasrec, tisasrec), the seed's "LSTM or
+/// Transformer" forgetting models. Recommend at tick t, per user: u = the model's user vector from
+/// the user's engagements up to t-1 and the time now (<see cref="SequenceModel.UserVector"/>), then
+/// the top-k of &lt;u, E_i&gt; + c_i over live items through the engine's ScoreTopK.
+/// Learn at tick t, in this order:
+/// 1. Training (after <c>warmup</c> ticks): <c>steps</c> minibatches of <c>batch</c> users drawn by
+///    keyed hash (inactive draws skipped); per user the window of its last L engagements is replayed
+///    and the binary cross-entropy of every item it was shown this tick (clicked = 1, not clicked = 0)
+///    is backpropagated through the head and the encoder (through time, truncated at L);
+///    gradients summed over 4 fixed chunks in chunk order, averaged, one Adam step.
+/// 2. Memory: each click (item, tick, dwell, position) joins the user's window; recurrent encoders
+///    advance the user's state by one cell step.
+/// The model sees only what the strategy showed and what users did; item embeddings start from the
+/// catalog's observable item vectors.
+/// </summary>
+internal sealed class SequenceStrategy : IStrategy
+{
+    /// <summary>Fixed gradient chunks per minibatch: the merge order, so results do not depend on thread count.</summary>
+    public const int GradientChunks = 4;
+
+    private readonly StrategyContext _context;
+    private readonly SequenceSettings _settings;
+    private readonly EventHistory _history;
+    private readonly SequenceModel _model;
+    private readonly UserVectorScorer _scorer;
+    private readonly IColumn<float> _embeddings;
+    private readonly IColumn<float> _itemBias;
+
+    public SequenceStrategy(StrategyContext context, SequenceKind kind, SequenceSettings settings)
+    {
+        _context = context;
+        _settings = settings;
+        Kind = kind;
+        _history = new EventHistory(context.Users, settings.Window);
+        _model = Build(kind, settings, context.Catalog.Items.Host, context.Users, context.Catalog.Count, context.Dim, context.K, context.Seed);
+        _scorer = new UserVectorScorer(context);
+        _embeddings = context.Engine.Bind(new float[context.Catalog.Count * context.Dim]);
+        _itemBias = context.Engine.Bind(new float[context.Catalog.Count]);
+    }
+
+    public SequenceKind Kind { get; }
+
+    public string Name => NameOf(Kind);
+
+    internal SequenceModel Model => _model;
+
+    internal EventHistory History => _history;
+
+    /// <summary>The scenario name of each kind.</summary>
+    public static string NameOf(SequenceKind kind) => kind switch
+    {
+        SequenceKind.Gru4Rec => "gru4rec",
+        SequenceKind.TimeLstm => "time-lstm",
+        SequenceKind.SasRec => "sasrec",
+        _ => "tisasrec",
+    };
+
+    /// <summary>
+    /// A model of the given kind with its parameters registered and initialised: item embeddings
+    /// first (from <paramref name="itemVectors"/>), then the encoder's blocks, then the head's.
+    /// </summary>
+    public static SequenceModel Build(SequenceKind kind, SequenceSettings settings, ReadOnlySpan<float> itemVectors, int users, int items, int dim, int k, ulong seed)
+    {
+        var parameters = new ParameterSet();
+        var inputs = new EventInputs(parameters.From("items.embedding", itemVectors[..(items * dim)]), dim, k, settings.Window);
+        SequenceEncoder encoder = kind switch
+        {
+            SequenceKind.Gru4Rec => new GruEncoder(parameters, inputs, settings.Hidden, users, seed),
+            SequenceKind.TimeLstm => new TimeLstmEncoder(parameters, inputs, settings.Hidden, users, timeAware: true, seed),
+            SequenceKind.SasRec => new AttentionEncoder(parameters, inputs, settings.Hidden, settings.Layers, settings.Heads, timeAware: false, seed),
+            _ => new AttentionEncoder(parameters, inputs, settings.Hidden, settings.Layers, settings.Heads, timeAware: true, seed),
+        };
+        var model = new SequenceModel(parameters, inputs, encoder, items, k, seed);
+        parameters.Seal();
+        return model;
+    }
+
+    public void Recommend(RecommendContext ctx)
+    {
+        var d = _context.Dim;
+        var vectors = _scorer.Vectors.Host;
+        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        {
+            var scratch = _model.CreateScratch();
+            for (var u = start; u < end; u++)
+            {
+                _model.UserVector(u, _history, ctx.Tick, vectors.AsSpan(u * d, d), scratch);
+            }
+        });
+        _model.Embeddings.CopyTo(_embeddings.Host);
+        _model.ItemBiases.CopyTo(_itemBias.Host);
+        _embeddings.Upload();
+        _itemBias.Upload();
+        _scorer.Score(ctx.Slates, _itemBias, _embeddings);
+    }
+
+    public void Learn(FeedbackContext ctx)
+    {
+        if (ctx.Tick >= _settings.Warmup)
+        {
+            for (var step = 0; step < _settings.Steps; step++)
+            {
+                Train(ctx, step);
+            }
+        }
+
+        Remember(ctx);
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        _history.ExchangeState(state);
+        _model.ExchangeState(state);
+    }
+
+    public void Dispose()
+    {
+        _scorer.Dispose();
+        _embeddings.Dispose();
+        _itemBias.Dispose();
+    }
+
+    /// <summary>One minibatch: users drawn by keyed hash, gradients per fixed chunk merged in chunk order, one Adam step.</summary>
+    private void Train(FeedbackContext ctx, int step)
+    {
+        var batch = _settings.Batch;
+        var chunk = (batch + GradientChunks - 1) / GradientChunks;
+        var length = _model.Parameters.Count;
+        var gradients = new float[GradientChunks][];
+        var counts = new int[GradientChunks];
+        var k = _context.K;
+        Parallel.For(0, GradientChunks, _context.Parallel, c =>
+        {
+            var gradient = new float[length];
+            var scratch = _model.CreateScratch();
+            var count = 0;
+            for (var j = c * chunk; j < Math.Min(batch, (c + 1) * chunk); j++)
+            {
+                var u = (int)(KeyedRandom.Bits(_context.Seed, RandomStreams.StrategySequenceMinibatch, (uint)step, (uint)ctx.Tick, (uint)j) % (ulong)_context.Users);
+                if (ctx.Active[u] == 0)
+                {
+                    continue;
+                }
+
+                _model.Loss(u, _history, ctx.Tick, ctx.Slates.AsSpan(u * k, k), ctx.ChosenPosition[u], gradient, scratch);
+                count++;
+            }
+
+            gradients[c] = gradient;
+            counts[c] = count;
+        });
+        var total = counts.Sum();
+        if (total == 0)
+        {
+            return;
+        }
+
+        var merged = gradients[0];
+        for (var c = 1; c < GradientChunks; c++)
+        {
+            var gradient = gradients[c];
+            for (var i = 0; i < length; i++)
+            {
+                merged[i] += gradient[i];
+            }
+        }
+
+        var inverse = 1f / total;
+        for (var i = 0; i < length; i++)
+        {
+            merged[i] *= inverse;
+        }
+
+        _model.Parameters.Step(merged, _settings.LearningRate);
+    }
+
+    /// <summary>Each click joins its user's window; recurrent encoders advance the user's state.</summary>
+    private void Remember(FeedbackContext ctx)
+    {
+        var k = _context.K;
+        var parameters = _model.Parameters.Values;
+        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        {
+            var scratch = _model.Encoder.CreateScratch();
+            for (var u = start; u < end; u++)
+            {
+                var position = ctx.ChosenPosition[u];
+                if (position < 0)
+                {
+                    continue;
+                }
+
+                _history.Add(u, ctx.Slates[(u * k) + position], ctx.Tick, ctx.Dwell[u], position);
+                _model.Encoder.Advance(u, _history, parameters, scratch);
+            }
+        });
+    }
+}
