@@ -11,7 +11,9 @@ public sealed record StrategyParameter(string Name, double Default, double Min, 
 /// A strategy kind the scenario file can name. <paramref name="RunsOnShards"/>: its learning is
 /// per user or a reduction in shard order with a partial codec, so a seed's users can be split over
 /// shard grains (one process per logical shard) with the bytes of a one-process run; strategies
-/// whose updates read other shards' users in sequence (mf, itemknn-decay, the mlp family) cannot.
+/// whose updates read other shards' users in sequence (mf, itemknn-decay, the mlp and sequence
+/// families) cannot. <paramref name="Check"/>: a rule across parameters that their ranges cannot
+/// say, returning the parameter at fault and the message, or null when the values agree.
 /// </summary>
 public sealed record StrategyDescriptor(
     string Name,
@@ -19,7 +21,8 @@ public sealed record StrategyDescriptor(
     bool ReadsGroundTruth,
     IReadOnlyList<StrategyParameter> Parameters,
     Func<StrategyContext, StrategySpec, IStrategy> Create,
-    bool RunsOnShards = true);
+    bool RunsOnShards = true,
+    Func<IReadOnlyDictionary<string, double>, (string Parameter, string Message)?>? Check = null);
 
 /// <summary>Every strategy the simulator ships, by scenario name.</summary>
 public static class StrategyCatalog
@@ -150,14 +153,16 @@ public static class StrategyCatalog
             false,
             [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
             (c, s) => new SequenceStrategy(c, SequenceKind.SasRec, SequenceSettings.From(s)),
-            RunsOnShards: false),
+            RunsOnShards: false,
+            Check: SequenceSettings.CheckHeads),
         new(
             "tisasrec",
             "sasrec's twin with time: attention logits and values add learned embeddings of the interval bucket floor(log2(1 + gap)) between clicks and from each click to now (attention that learns a forgetting curve).",
             false,
             [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
             (c, s) => new SequenceStrategy(c, SequenceKind.TiSasRec, SequenceSettings.From(s)),
-            RunsOnShards: false),
+            RunsOnShards: false,
+            Check: SequenceSettings.CheckHeads),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",

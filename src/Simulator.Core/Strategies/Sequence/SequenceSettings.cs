@@ -58,6 +58,16 @@ internal sealed record SequenceSettings(int Hidden, int Window, int Layers, int 
         (int)spec["steps"],
         (int)spec["warmup"]);
 
+    /// <summary>The attention models' cross-parameter rule: the heads split the hidden width evenly.</summary>
+    public static (string Parameter, string Message)? CheckHeads(IReadOnlyDictionary<string, double> parameters)
+    {
+        var hidden = (int)parameters["hidden"];
+        var heads = (int)parameters["heads"];
+        return hidden % heads == 0
+            ? null
+            : ("heads", $"{heads} heads do not split hidden = {hidden} evenly; expected a divisor of {hidden}");
+    }
+
     private static double AttentionValue(StrategySpec spec, string name) =>
         spec.Parameters.TryGetValue(name, out var value) ? value : AttentionParameters.Single(p => p.Name == name).Default;
 }
