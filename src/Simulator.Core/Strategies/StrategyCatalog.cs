@@ -14,6 +14,8 @@ public sealed record StrategyParameter(string Name, double Default, double Min, 
 /// whose updates read other shards' users in sequence (mf, itemknn-decay, the mlp and sequence
 /// families) cannot. <paramref name="Check"/>: a rule across parameters that their ranges cannot
 /// say, returning the parameter at fault and the message, or null when the values agree.
+/// <paramref name="TimeBlindTwin"/>: for a strategy that sees time (forgetting), the strategy that
+/// is the same model without time; runs with both get their paired difference in summary.json.
 /// </summary>
 public sealed record StrategyDescriptor(
     string Name,
@@ -22,11 +24,16 @@ public sealed record StrategyDescriptor(
     IReadOnlyList<StrategyParameter> Parameters,
     Func<StrategyContext, StrategySpec, IStrategy> Create,
     bool RunsOnShards = true,
-    Func<IReadOnlyDictionary<string, double>, (string Parameter, string Message)?>? Check = null);
+    Func<IReadOnlyDictionary<string, double>, (string Parameter, string Message)?>? Check = null,
+    string? TimeBlindTwin = null);
 
 /// <summary>Every strategy the simulator ships, by scenario name.</summary>
 public static class StrategyCatalog
 {
+    /// <summary>Time-aware strategy -> its time-blind twin, for every strategy that has one.</summary>
+    public static IReadOnlyDictionary<string, string> TimeBlindTwins =>
+        All.Where(d => d.TimeBlindTwin is not null).ToDictionary(d => d.Name, d => d.TimeBlindTwin!, StringComparer.Ordinal);
+
     public static IReadOnlyList<StrategyDescriptor> All { get; } =
     [
         new("random", "k distinct items uniformly at random; learns nothing (the floor).", false, [], (c, _) => new RandomStrategy(c)),
@@ -118,14 +125,16 @@ public static class StrategyCatalog
             false,
             [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s)),
-            RunsOnShards: false),
+            RunsOnShards: false,
+            TimeBlindTwin: "mlp-static"),
         new(
             "mlp-global-alpha",
             "mlp-forgetting with one alpha fitted for all users (ablation: what per-user forgetting buys).",
             false,
             [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters.Where(p => p.Name != "alphaPrior")],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s)),
-            RunsOnShards: false),
+            RunsOnShards: false,
+            TimeBlindTwin: "mlp-static"),
         new(
             "mlp-static",
             "mlp-forgetting without forgetting: R = 1, no time in the features (ablation: what forgetting buys).",
@@ -146,7 +155,8 @@ public static class StrategyCatalog
             false,
             SequenceSettings.CommonParameters,
             (c, s) => new SequenceStrategy(c, SequenceKind.TimeLstm, SequenceSettings.From(s)),
-            RunsOnShards: false),
+            RunsOnShards: false,
+            TimeBlindTwin: "gru4rec"),
         new(
             "sasrec",
             "causal self-attention over the last L clicks and a learned now token (rank embeddings: order only), time-blind; same click model and training as gru4rec.",
@@ -162,7 +172,8 @@ public static class StrategyCatalog
             [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
             (c, s) => new SequenceStrategy(c, SequenceKind.TiSasRec, SequenceSettings.From(s)),
             RunsOnShards: false,
-            Check: SequenceSettings.CheckHeads),
+            Check: SequenceSettings.CheckHeads,
+            TimeBlindTwin: "sasrec"),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",
