@@ -144,14 +144,14 @@ public static class StrategyCatalog
             RunsOnShards: false),
         new(
             "gru4rec",
-            "GRU over the user's clicks (item embedding, ln dwell, position), time-blind: h' = (1-z) n + z h; u = W h + b; click model sigmoid(<u, E_i> + c_i + p_j) with item embeddings E learned from the catalog's item vectors; BCE on every shown item, Adam minibatches, BPTT over the last L clicks.",
+            "GRU over the user's clicks (item embedding, ln dwell, position), time-blind: h' = (1-z) n + z h; u = W h + b; click model sigmoid(<u, E_i> + c_i + p_j) with item embeddings E learned from the catalog's item vectors; BCE on every shown item, Adam minibatches, BPTT over the last L clicks. With lstm = 1 the cell is time-lstm's without its time terms.",
             false,
-            SequenceSettings.CommonParameters,
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.CellParameters],
             (c, s) => new SequenceStrategy(c, SequenceKind.Gru4Rec, SequenceSettings.From(s)),
             RunsOnShards: false),
         new(
             "time-lstm",
-            "gru4rec's twin with time: an LSTM whose gates see tau = ln(1 + gap) and whose memory decays over each gap, c <- c sigma(alpha tau + beta), up to now, so the interest recommended fades with the time the user was away (a learned forgetting law).",
+            "gru4rec's twin with time: an LSTM whose gates see tau = ln(1 + gap) and whose memory decays over each gap, c <- c sigma(alpha tau + beta), up to now, so the interest recommended fades with the time the user was away (a learned forgetting law); the time terms start neutral.",
             false,
             SequenceSettings.CommonParameters,
             (c, s) => new SequenceStrategy(c, SequenceKind.TimeLstm, SequenceSettings.From(s)),

@@ -29,15 +29,19 @@ internal sealed class ParameterSet : ICheckpointable
     /// <summary>Adam steps taken so far.</summary>
     public long Steps => _steps;
 
-    /// <summary>Registers a block initialised with N(0, scale^2) draws keyed by (seed, block index, element).</summary>
+    /// <summary>
+    /// Registers a block initialised with N(0, scale^2) draws keyed by (seed, the block's name, element):
+    /// keyed by name, not position, so twins that differ by a block (time terms) start every block they
+    /// share from the same values.
+    /// </summary>
     public Block Normal(string name, int length, float scale, ulong seed)
     {
-        var index = (uint)_blocks.Count;
+        var key = NameKey(name);
         return Add(name, length, (values, offset) =>
         {
             for (var i = 0; i < length; i++)
             {
-                values[offset + i] = scale * KeyedRandom.Normal(seed, RandomStreams.StrategySequenceInit, index, 0, (uint)i);
+                values[offset + i] = scale * KeyedRandom.Normal(seed, RandomStreams.StrategySequenceInit, key, 0, (uint)i);
             }
         });
     }
@@ -78,6 +82,18 @@ internal sealed class ParameterSet : ICheckpointable
         state.Floats("sequence.parameters", _values);
         _adam!.ExchangeState(state);
         state.Value("sequence.steps", ref _steps);
+    }
+
+    /// <summary>FNV-1a of the name's characters: a stable 32-bit key (string.GetHashCode is randomised per process).</summary>
+    private static uint NameKey(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
     }
 
     private Block Add(string name, int length, Action<float[], int> initialise)

@@ -27,7 +27,8 @@ internal enum SequenceKind
 /// <param name="Batch">[batch] users per minibatch.</param>
 /// <param name="Steps">[steps] minibatches (Adam steps) per tick.</param>
 /// <param name="Warmup">[warmup] ticks observed before training starts.</param>
-internal sealed record SequenceSettings(int Hidden, int Window, int Layers, int Heads, float LearningRate, int Batch, int Steps, int Warmup)
+/// <param name="LstmCell">[lstm] gru4rec only: an LSTM cell instead of the GRU (time-lstm's cell without its time terms).</param>
+internal sealed record SequenceSettings(int Hidden, int Window, int Layers, int Heads, float LearningRate, int Batch, int Steps, int Warmup, bool LstmCell = false)
 {
     /// <summary>Every sequence model's hyper-parameters, with defaults small enough for quickstart.json.</summary>
     public static IReadOnlyList<StrategyParameter> CommonParameters { get; } =
@@ -38,6 +39,12 @@ internal sealed record SequenceSettings(int Hidden, int Window, int Layers, int 
         new("batch", 256, 1, 100000, "users per training minibatch (integer)"),
         new("steps", 2, 0, 100, "minibatches (Adam steps) per tick (integer)"),
         new("warmup", 5, 0, 100000, "ticks observed before training starts (integer)"),
+    ];
+
+    /// <summary>gru4rec's extra hyper-parameter: its cell.</summary>
+    public static IReadOnlyList<StrategyParameter> CellParameters { get; } =
+    [
+        new("lstm", 0, 0, 1, "1: an LSTM cell instead of the GRU, which makes gru4rec time-lstm's exact twin (time-lstm minus its time terms); 0: the GRU (integer)"),
     ];
 
     /// <summary>The attention models' extra hyper-parameters.</summary>
@@ -56,7 +63,8 @@ internal sealed record SequenceSettings(int Hidden, int Window, int Layers, int 
         (float)spec["learningRate"],
         (int)spec["batch"],
         (int)spec["steps"],
-        (int)spec["warmup"]);
+        (int)spec["warmup"],
+        spec.Parameters.TryGetValue("lstm", out var lstm) && lstm >= 0.5);
 
     /// <summary>The attention models' cross-parameter rule: the heads split the hidden width evenly.</summary>
     public static (string Parameter, string Message)? CheckHeads(IReadOnlyDictionary<string, double> parameters)

@@ -72,6 +72,7 @@ internal sealed class SequenceStrategy : IStrategy
         var inputs = new EventInputs(parameters.From("items.embedding", itemVectors[..(items * dim)]), dim, k, settings.Window);
         SequenceEncoder encoder = kind switch
         {
+            SequenceKind.Gru4Rec when settings.LstmCell => new TimeLstmEncoder(parameters, inputs, settings.Hidden, users, timeAware: false, seed),
             SequenceKind.Gru4Rec => new GruEncoder(parameters, inputs, settings.Hidden, users, seed),
             SequenceKind.TimeLstm => new TimeLstmEncoder(parameters, inputs, settings.Hidden, users, timeAware: true, seed),
             SequenceKind.SasRec => new AttentionEncoder(parameters, inputs, settings.Hidden, settings.Layers, settings.Heads, timeAware: false, seed),

@@ -7,20 +7,23 @@ namespace Simulator.Core.Strategies.Sequence;
 /// Baytas et al. 2017's elapsed-time decay of the memory). With the gap since the previous
 /// engagement as the time feature tau = ln(1 + gap ticks), each engagement first carries the
 /// previous state across the gap, c~ = c D(tau), h~ = o tanh(c~), with the learned per-unit decay
-/// D(tau) = sigma(alpha tau + beta) (alpha starts at -1, beta at 3: a unit keeps 95% over no gap and
-/// halves over about 20 ticks), then takes an LSTM step on the input [a, tau]:
-/// (i, f, o, g) = (sigma, sigma, sigma, tanh)(W [a, tau] + U h~ + b), c' = f c~ + i g.
+/// D(tau) = sigma(alpha tau + beta), then takes an LSTM step:
+/// (i, f, o, g) = (sigma, sigma, sigma, tanh)(W a + w_t tau + U h~ + b), c' = f c~ + i g.
 /// At recommendation time the same carry runs from the latest engagement to now, so h_now decays
-/// with the time the user was away: this is the learned forgetting law. Per user the state is
-/// (c, o) after the latest engagement; training replays the last L engagements from zero state.
-/// Without <see cref="SequenceEncoder.TimeAware"/> (an ablation) tau is absent and D = 1.
-/// Layout: W [4H x I'] and U [4H x H], gate blocks in the order i, f, o, g.
+/// with the time the user was away: this is the learned forgetting law. The time terms start
+/// neutral (w_t = 0, alpha = 0, beta = 5: D = 0.993 whatever the gap), so the model starts as its
+/// time-blind twin and forgets with time only as far as training finds it pays.
+/// Per user the state is (c, o) after the latest engagement; training replays the last L
+/// engagements from the zero state. Without <see cref="SequenceEncoder.TimeAware"/> (gru4rec's
+/// LSTM cell, the exact twin) there are no time terms and D = 1.
+/// Layout: W [4H x I] and U [4H x H], gate blocks in the order i, f, o, g; w_t [4H].
 /// </summary>
 internal sealed class TimeLstmEncoder : SequenceEncoder
 {
     private readonly ParameterSet.Block _w;
     private readonly ParameterSet.Block _u;
     private readonly ParameterSet.Block _b;
+    private readonly ParameterSet.Block _timeWeights;
     private readonly ParameterSet.Block _alpha;
     private readonly ParameterSet.Block _beta;
     private readonly float[] _cell;
@@ -29,22 +32,25 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
     public TimeLstmEncoder(ParameterSet parameters, EventInputs inputs, int hidden, int users, bool timeAware, ulong seed)
         : base(inputs, hidden, timeAware)
     {
-        var width = CellInputs;
+        var width = inputs.Width;
         _w = parameters.Normal("lstm.w", 4 * hidden * width, 1f / MathF.Sqrt(width), seed);
         _u = parameters.Normal("lstm.u", 4 * hidden * hidden, 1f / MathF.Sqrt(hidden), seed);
         _b = parameters.Constant("lstm.b", 4 * hidden, 0f);
         if (timeAware)
         {
-            _alpha = parameters.Constant("lstm.decay.alpha", hidden, -1f);
-            _beta = parameters.Constant("lstm.decay.beta", hidden, 3f);
+            _timeWeights = parameters.Constant("lstm.time.w", 4 * hidden, 0f);
+            _alpha = parameters.Constant("lstm.decay.alpha", hidden, 0f);
+            _beta = parameters.Constant("lstm.decay.beta", hidden, InitialDecayBias);
         }
 
         _cell = new float[users * hidden];
         _output = new float[users * hidden];
     }
 
-    /// <summary>I' = the event's width, plus the time feature when time-aware.</summary>
-    public int CellInputs => Inputs.Width + (TimeAware ? 1 : 0);
+    /// <summary>beta at the start: D = sigma(5) = 0.993, nearly no decay until training asks for it.</summary>
+    public const float InitialDecayBias = 5f;
+
+    private int CellInputs => Inputs.Width;
 
     public override int StateWidth => 2 * Hidden;
 
@@ -64,7 +70,8 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
         var e = history.At(user, n - 1);
         var previous = n >= 2 ? history.At(user, n - 2).Tick : (history.Count(user) > n ? e.Tick : -1);
         var tau = previous < 0 ? 0f : DenseMath.TimeFeature(e.Tick - previous);
-        BuildInput(parameters, e, tau, s.A.AsSpan(0, CellInputs));
+        Inputs.Build(parameters, e, s.A.AsSpan(0, CellInputs));
+        s.Tau[0] = tau;
         var c = _cell.AsSpan(user * hd, hd);
         var o = _output.AsSpan(user * hd, hd);
         Carry(parameters, c, o, tau, s.CarriedCell.AsSpan(0, hd), s.CarriedHidden.AsSpan(0, hd), s.Decay.AsSpan(0, hd));
@@ -90,7 +97,7 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
             var tau = previous < 0 ? 0f : DenseMath.TimeFeature(e.Tick - previous);
             previous = e.Tick;
             s.Tau[t] = tau;
-            BuildInput(parameters, e, tau, s.A.AsSpan(t * CellInputs, CellInputs));
+            Inputs.Build(parameters, e, s.A.AsSpan(t * CellInputs, CellInputs));
             Carry(parameters, s.Cell.AsSpan(t * hd, hd), s.Output.AsSpan(t * hd, hd), tau, s.CarriedCell.AsSpan(t * hd, hd), s.CarriedHidden.AsSpan(t * hd, hd), s.Decay.AsSpan(t * hd, hd));
             Step(parameters, s, t, s.Cell.AsSpan((t + 1) * hd, hd), s.Output.AsSpan((t + 1) * hd, hd));
         }
@@ -138,6 +145,11 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
             da.Clear();
             dCarriedHidden.Clear();
             DenseMath.AffineBackward(_w.Of(parameters), s.A.AsSpan(t * width, width), dpre, _w.Of(gradient), _b.Of(gradient), da);
+            if (TimeAware)
+            {
+                DenseMath.AddScaled(dpre, s.Tau[t], _timeWeights.Of(gradient));
+            }
+
             DenseMath.AffineBackward(_u.Of(parameters), s.CarriedHidden.AsSpan(t * hd, hd), dpre, _u.Of(gradient), [], dCarriedHidden);
             Inputs.Backward(s.History!.At(s.User, t), da, gradient);
 
@@ -153,15 +165,6 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
     }
 
     public override EncoderScratch CreateScratch() => new Scratch(Inputs.Window, CellInputs, Hidden);
-
-    private void BuildInput(ReadOnlySpan<float> parameters, EventHistory.Event e, float tau, Span<float> a)
-    {
-        Inputs.Build(parameters, e, a[..Inputs.Width]);
-        if (TimeAware)
-        {
-            a[Inputs.Width] = tau;
-        }
-    }
 
     /// <summary>c~ = c D(tau), h~ = o tanh(c~), D = sigma(alpha tau + beta) (D = 1 when time-blind); keeps D.</summary>
     private void Carry(ReadOnlySpan<float> parameters, ReadOnlySpan<float> c, ReadOnlySpan<float> o, float tau, Span<float> carriedCell, Span<float> carriedHidden, Span<float> decay)
@@ -214,6 +217,10 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
         var pre = s.Pre.AsSpan(0, 4 * hd);
         DenseMath.Affine(_w.Of(parameters), _b.Of(parameters), s.A.AsSpan(t * width, width), pre);
         DenseMath.AddProduct(_u.Of(parameters), s.CarriedHidden.AsSpan(t * hd, hd), pre);
+        if (TimeAware)
+        {
+            DenseMath.AddScaled(_timeWeights.Of(parameters), s.Tau[t], pre);
+        }
         var i = s.I.AsSpan(t * hd, hd);
         var f = s.F.AsSpan(t * hd, hd);
         var g = s.G.AsSpan(t * hd, hd);

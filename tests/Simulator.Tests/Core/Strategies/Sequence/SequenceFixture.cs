@@ -30,7 +30,9 @@ internal static class SequenceFixture
 
     /// <summary>
     /// A model with trained-looking (non-zero) weights everywhere: its parameters are perturbed by a
-    /// fixed pattern, so zero-initialised blocks (biases, interval embeddings) also get a generic point.
+    /// fixed pattern, so zero-initialised blocks (biases, interval embeddings) also get a generic point,
+    /// and time-lstm's memory decay is moved from its neutral start (beta = 5, where D is flat) to
+    /// D = sigma(1 - 0.5 tau), where the decay's gradient is far above the difference quotient's noise.
     /// User 0 has six clicks (the window keeps the last five) at ticks 2, 3, 7, 8, 20, 21; user 1 none.
     /// </summary>
     public static (SequenceModel Model, EventHistory History) Model(SequenceKind kind, int layers = 1, int heads = 1, int hidden = 6)
@@ -41,6 +43,15 @@ internal static class SequenceFixture
         for (var i = 0; i < values.Length; i++)
         {
             values[i] += 0.05f * MathF.Sin(1.7f * i);
+        }
+
+        foreach (var (name, offset, length) in model.Parameters.Blocks)
+        {
+            var shift = name switch { "lstm.decay.alpha" => -0.5f, "lstm.decay.beta" => -4f, _ => 0f };
+            for (var i = offset; i < offset + length; i++)
+            {
+                values[i] += shift;
+            }
         }
 
         var history = new EventHistory(2, Window);

@@ -4,15 +4,17 @@ namespace Simulator.Tests.Core.Strategies.Sequence;
 
 /// <summary>
 /// Every parameter block of every sequence model against central finite differences of the
-/// slate's binary cross-entropy. Tolerance: per block, |g - g_fd| / (|g| + |g_fd|) in the L2
-/// sense below 1% (float32 arithmetic with a step of 1e-2: truncation error about 1e-4, rounding
-/// about 1e-5 of the loss), and the whole gradient must not be zero (a block the loss never reaches
-/// would pass vacuously, so each block's gradient norm is also required to be positive).
+/// slate's binary cross-entropy. Tolerance: per block, |g - g_fd| / (|g| + |g_fd|) in the L2 sense
+/// below 1%, or, for blocks whose gradient is so small that the difference quotient's own rounding
+/// dominates, an RMS error per element below 3e-5 (float32: a loss of about 3 rounds to 3e-7, and
+/// 3e-7 / (2 x 1e-2) = 1.5e-5). Each block's gradient must also be non-zero: a block the loss never
+/// reaches would otherwise pass vacuously.
 /// </summary>
 public sealed class SequenceGradientTests(ITestOutputHelper output)
 {
     private const float Step = 1e-2f;
     private const double Tolerance = 0.01;
+    private const double NoiseFloor = 3e-5;
 
     [Theory]
     [InlineData("gru4rec", 1, 1)]
@@ -48,9 +50,10 @@ public sealed class SequenceGradientTests(ITestOutputHelper output)
             }
 
             var relative = Math.Sqrt(diff) / Math.Max(Math.Sqrt(norm), 1e-12);
-            output.WriteLine($"{kind} {name}: |g| {Math.Sqrt(analytic):G3}, relative error {relative:E2}");
+            var rms = Math.Sqrt(diff / length);
+            output.WriteLine($"{kind} {name}: |g| {Math.Sqrt(analytic):G3}, relative error {relative:E2}, RMS error {rms:E2}");
             Assert.True(analytic > 0, $"{kind}: block {name} gets no gradient from the loss");
-            Assert.True(relative < Tolerance, $"{kind}: block {name} relative error {relative:E3}");
+            Assert.True(relative < Tolerance || rms < NoiseFloor, $"{kind}: block {name} relative error {relative:E3}, RMS error {rms:E3}");
         }
     }
 }
