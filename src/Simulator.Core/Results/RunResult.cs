@@ -96,6 +96,9 @@ public sealed record RunResult
     /// <summary>Spearman of fitted vs true forgetting speed per forgetting-estimating strategy (across seeds); empty without one.</summary>
     public IReadOnlyList<ParameterRecoveryResult> ParameterRecovery { get; init; } = [];
 
+    /// <summary>What each time-aware strategy learned about forgetting, per seed (empty without one).</summary>
+    public IReadOnlyList<RetentionCurve> Retention { get; init; } = [];
+
     /// <summary>The users behind <see cref="ParameterRecovery"/> (at most 2,000 per seed and strategy); may be empty when read back.</summary>
     public IReadOnlyList<RecoveryPoint> ParameterRecoveryPoints { get; init; } = [];
 

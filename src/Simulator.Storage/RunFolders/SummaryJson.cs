@@ -63,6 +63,7 @@ public static partial class SummaryJson
                 }
 
                 WriteParameterRecovery(w, run, strategy);
+                WriteRetention(w, run, strategy);
                 w.WriteEndObject();
             }
 
@@ -97,6 +98,53 @@ public static partial class SummaryJson
             if (double.IsFinite(rho))
             {
                 w.WriteNumberValue(rho);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The key of a time-aware strategy's learned-retention entry, next to its metrics.</summary>
+    public const string RetentionKey = "learned_retention";
+
+    /// <summary>
+    /// "learned_retention": {"half_life": {"median", "per_seed"}, "true_half_life": {"median", "per_seed"},
+    /// "ratio"}: the gap (ticks) at which the strategy's learned retention and the world's true retention fall to
+    /// one half (null where a curve stays above it over the probed gaps, counted as the longest in the median)
+    /// and the ratio of the medians.
+    /// </summary>
+    private static void WriteRetention(Utf8JsonWriter w, RunResult run, string strategy)
+    {
+        var curves = run.Retention.Where(r => r.Strategy == strategy).ToArray();
+        if (curves.Length == 0)
+        {
+            return;
+        }
+
+        var learned = curves.Select(c => c.LearnedHalfLife).ToArray();
+        var truth = curves.Select(c => c.TrueHalfLife).ToArray();
+        w.WriteStartObject(RetentionKey);
+        WriteHalfLives(w, "half_life", learned);
+        WriteHalfLives(w, "true_half_life", truth);
+        Number(w, "ratio", RetentionCurve.MedianHalfLife(learned) / RetentionCurve.MedianHalfLife(truth));
+        w.WriteEndObject();
+    }
+
+    private static void WriteHalfLives(Utf8JsonWriter w, string name, double[] perSeed)
+    {
+        w.WriteStartObject(name);
+        Number(w, "median", RetentionCurve.MedianHalfLife(perSeed));
+        w.WriteStartArray("per_seed");
+        foreach (var value in perSeed)
+        {
+            if (double.IsFinite(value))
+            {
+                w.WriteNumberValue(value);
             }
             else
             {

@@ -50,6 +50,9 @@ internal sealed class SequenceModel : ICheckpointable
 
     public ReadOnlySpan<float> ItemBiases => _itemBias.Of(Parameters.Values);
 
+    /// <summary>The learned bias of slate position j.</summary>
+    public float PositionBias(int j) => _positionBias.Of(Parameters.Values)[j];
+
     public Scratch CreateScratch() => new(Encoder.CreateScratch(), Encoder.Hidden, Dim, K);
 
     /// <summary>The user vector u for recommending at tick <paramref name="now"/>.</summary>

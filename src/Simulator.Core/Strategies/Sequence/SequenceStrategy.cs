@@ -20,10 +20,13 @@ namespace Simulator.Core.Strategies.Sequence;
 /// The model sees only what the strategy showed and what users did; item embeddings start from the
 /// catalog's observable item vectors.
 /// </summary>
-internal sealed class SequenceStrategy : IStrategy
+internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
 {
     /// <summary>Fixed gradient chunks per minibatch: the merge order, so results do not depend on thread count.</summary>
     public const int GradientChunks = 4;
+
+    /// <summary>Users probed for the learned retention: the first this many (by index) with at least two clicks.</summary>
+    public const int ProbeUsers = 256;
 
     private readonly StrategyContext _context;
     private readonly SequenceSettings _settings;
@@ -113,6 +116,67 @@ internal sealed class SequenceStrategy : IStrategy
         }
 
         Remember(ctx);
+    }
+
+    /// <summary>
+    /// The learned retention (time-aware kinds only; null for the time-blind twins, whose scores do
+    /// not depend on the gap): per probed user, the mean click probability at slate position 0 of the
+    /// items of the latest click's topic, with "now" set <c>gap</c> ticks after that click, over the
+    /// same at gap 0; averaged over users.
+    /// </summary>
+    public double[]? ProbeRetention(IReadOnlyList<int> gaps)
+    {
+        if (Kind is SequenceKind.Gru4Rec or SequenceKind.SasRec)
+        {
+            return null;
+        }
+
+        var d = _context.Dim;
+        var topic = _context.Catalog.Topic.Host;
+        var live = _context.Catalog.LiveCount;
+        var embeddings = _model.Embeddings;
+        var bias = _model.ItemBiases;
+        var position = _model.PositionBias(0);
+        var scratch = _model.CreateScratch();
+        var u = new float[d];
+        var sum = new double[gaps.Count];
+        var probed = 0;
+        for (var user = 0; user < _context.Users && probed < ProbeUsers; user++)
+        {
+            if (_history.Count(user) < 2)
+            {
+                continue;
+            }
+
+            var last = _history.At(user, _history.Length(user) - 1);
+            var engaged = topic[last.Item];
+            var curve = new double[gaps.Count];
+            for (var g = 0; g < gaps.Count; g++)
+            {
+                _model.UserVector(user, _history, last.Tick + gaps[g], u, scratch);
+                double total = 0;
+                var count = 0;
+                for (var i = 0; i < live; i++)
+                {
+                    if (topic[i] == engaged)
+                    {
+                        total += DenseMath.Sigmoid(DenseMath.Dot(u, embeddings.Slice(i * d, d)) + bias[i] + position);
+                        count++;
+                    }
+                }
+
+                curve[g] = total / count;
+            }
+
+            for (var g = 0; g < gaps.Count; g++)
+            {
+                sum[g] += curve[g] / curve[0];
+            }
+
+            probed++;
+        }
+
+        return probed == 0 ? null : sum.Select(x => x / probed).ToArray();
     }
 
     public void ExchangeState(StateExchange state)
