@@ -16,6 +16,9 @@ internal sealed class EventHistory : ICheckpointable
     private readonly byte[] _position;
     private readonly int[] _count;
 
+    /// <summary>Item, tick, ln(1 + dwell) and position: the bytes one held event costs.</summary>
+    public const int BytesPerEvent = 4 + 4 + 4 + 1;
+
     public EventHistory(int users, int window)
     {
         Users = users;

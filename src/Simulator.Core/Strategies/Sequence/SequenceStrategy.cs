@@ -86,6 +86,25 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
         return model;
     }
 
+    /// <summary>
+    /// Host bytes a strategy of this kind allocates when built: the click windows, the recurrent
+    /// state per user, the parameters with Adam's two moments (counted by registering the blocks
+    /// of a model with no users), the bound item columns and the user-vector scorer.
+    /// </summary>
+    public static long ResidentBytes(SequenceKind kind, SequenceSettings settings, int users, int items, int dim, int k)
+    {
+        var parameters = (long)Build(kind, settings, new float[items * dim], 0, items, dim, k, 0).Parameters.Count;
+        var statePerUser = kind switch
+        {
+            SequenceKind.Gru4Rec when !settings.LstmCell => 4L * settings.Hidden,
+            SequenceKind.Gru4Rec or SequenceKind.TimeLstm => 8L * settings.Hidden,
+            _ => 0L,
+        };
+        var historyPerUser = (EventHistory.BytesPerEvent * (long)settings.Window) + 4;
+        var scorerPerUser = (4L * dim) + (4L * k);
+        return ((long)users * (historyPerUser + statePerUser + scorerPerUser)) + (12L * parameters) + (4L * items * (dim + 1));
+    }
+
     public void Recommend(RecommendContext ctx)
     {
         var d = _context.Dim;
