@@ -537,6 +537,7 @@ public static class ScenarioParser
             return null;
         }
 
+        var before = errors.Count;
         var parameters = new Dictionary<string, double>();
         foreach (var p in descriptor.Parameters)
         {
@@ -544,7 +545,11 @@ public static class ScenarioParser
         }
 
         r?.Finish();
-        if (descriptor.Check?.Invoke(parameters) is { } problem)
+
+        // A cross-parameter rule only over values the file gave validly (a refused value reads as
+        // its default, which the file did not say).
+        var refused = errors.Skip(before).Any(e => descriptor.Parameters.Any(p => e.Path == $"{path}.{p.Name}"));
+        if (!refused && descriptor.Check?.Invoke(parameters) is { } problem)
         {
             errors.Add(new ScenarioError($"{path}.{problem.Parameter}", problem.Message));
         }
