@@ -55,7 +55,16 @@ public static class ScenarioParser
     /// Parses and validates <paramref name="json"/>, the file text <paramref name="fileText"/> with
     /// <paramref name="overrides"/> applied; errors name the line in the file, or the override.
     /// </summary>
-    public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides) =>
+        Parse(json, fallbackName, fileText, overrides, null);
+
+    /// <summary>
+    /// As above; <paramref name="resolver"/> turns the scenario's plugins and policy servers into
+    /// descriptors (their parameters are then validated like a built-in's). Without one, an external
+    /// strategy's numeric fields are kept as its parameters unchecked and it cannot run (a run
+    /// folder read back, a sweep cell before its strategies are bound again).
+    /// </summary>
+    public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides, StrategyResolver? resolver)
     {
         JsonDocument document;
         try
@@ -71,7 +80,7 @@ public static class ScenarioParser
         using (document)
         {
             var errors = new List<ScenarioError>();
-            var scenario = Read(document.RootElement, fallbackName, errors);
+            var scenario = Read(document.RootElement, fallbackName, errors, resolver);
             if (errors.Count > 0)
             {
                 throw new ScenarioException(ScenarioLines.Attach(errors, fileText, overrides));
@@ -81,7 +90,7 @@ public static class ScenarioParser
         }
     }
 
-    private static Scenario Read(JsonElement root, string fallbackName, List<ScenarioError> errors)
+    private static Scenario Read(JsonElement root, string fallbackName, List<ScenarioError> errors, StrategyResolver? resolver)
     {
         var r = new JsonObjectReader(root, "$", errors);
         var name = r.String("name", fallbackName);
@@ -103,7 +112,7 @@ public static class ScenarioParser
         var drifts = ReadDrifts(r, errors, ticks);
         var churn = UserSectionsParser.ReadChurn(r, errors);
         var choice = ReadChoice(r, errors, out var satiation);
-        var strategies = ReadStrategies(r, errors);
+        var strategies = ReadStrategies(r, errors, resolver);
         var metrics = ReadMetrics(r, errors, slate);
         var reference = ReadReference(r, strategies);
         var sweep = ScenarioSweep.ReadAxes(r, errors);
@@ -398,7 +407,7 @@ public static class ScenarioParser
         return p;
     }
 
-    private static List<StrategySpec> ReadStrategies(JsonObjectReader parent, List<ScenarioError> errors)
+    private static List<StrategySpec> ReadStrategies(JsonObjectReader parent, List<ScenarioError> errors, StrategyResolver? resolver)
     {
         var result = new List<StrategySpec>();
         var path = parent.Child("strategies");
@@ -422,7 +431,7 @@ public static class ScenarioParser
         foreach (var item in list.EnumerateArray())
         {
             var itemPath = $"{path}[{i++}]";
-            var spec = ReadStrategy(item, itemPath, errors);
+            var spec = IsExternal(item) ? ReadExternal(item, itemPath, errors, resolver) : ReadStrategy(item, itemPath, errors);
             if (spec is null)
             {
                 continue;
@@ -487,6 +496,90 @@ public static class ScenarioParser
         }
 
         return new StrategySpec(descriptor.Name, parameters);
+    }
+
+    private static bool IsExternal(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && (item.TryGetProperty("plugin", out _) || item.TryGetProperty("endpoint", out _));
+
+    /// <summary>
+    /// A plugin ("plugin" and "type") or a policy server ("endpoint"): resolved to a descriptor by
+    /// <paramref name="resolver"/>, whose parameters are then read like a built-in's; without a
+    /// resolver every other numeric field is kept as a parameter.
+    /// </summary>
+    private static StrategySpec? ReadExternal(JsonElement item, string path, List<ScenarioError> errors, StrategyResolver? resolver)
+    {
+        var r = new JsonObjectReader(item, path, errors);
+        var before = errors.Count;
+        var name = r.String("name", string.Empty);
+        if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            r.Error("name", $"expected a name of letters, digits, '-', '_' or '.' for the plugin or policy server, found \"{name}\"");
+        }
+        else if (StrategyCatalog.Find(name) is not null)
+        {
+            r.Error("name", $"\"{name}\" is a built-in strategy; expected a name of its own for the plugin or policy server");
+        }
+
+        var plugin = r.String("plugin", string.Empty);
+        var type = r.String("type", string.Empty);
+        var endpoint = r.String("endpoint", string.Empty);
+        if (plugin.Length > 0 && endpoint.Length > 0)
+        {
+            r.Error("endpoint", "expected either \"plugin\" (with \"type\") or \"endpoint\", not both");
+        }
+        else if (endpoint.Length == 0 && plugin.Length == 0)
+        {
+            r.Error("plugin", "expected the path of the plugin's assembly (.dll), relative to the scenario file");
+        }
+        else if (plugin.Length > 0 && type.Length == 0)
+        {
+            r.Error("type", "expected the full name of the plugin's class implementing IStrategy, e.g. \"MyRanker.Strategy\"");
+        }
+        else if (endpoint.Length > 0 && type.Length > 0)
+        {
+            r.Error("type", "a policy server takes no \"type\"; expected only \"endpoint\" (and its parameters)");
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        var source = new ExternalStrategy(plugin.Length > 0 ? plugin : null, plugin.Length > 0 ? type : null, endpoint.Length > 0 ? endpoint : null);
+        var parameters = new Dictionary<string, double>();
+        if (resolver is null)
+        {
+            foreach (var property in item.EnumerateObject().Where(p => p.Name != "name" && !ExternalStrategy.Fields.Contains(p.Name)))
+            {
+                parameters[property.Name] = r.Double(property.Name, 0, double.MinValue, double.MaxValue);
+            }
+
+            return new StrategySpec(name, parameters) { External = source };
+        }
+
+        StrategyDescriptor descriptor;
+        try
+        {
+            descriptor = resolver(name, source);
+        }
+        catch (StrategyLoadException e)
+        {
+            errors.Add(new ScenarioError($"{path}.{e.Field}", e.Message));
+            return null;
+        }
+
+        foreach (var p in descriptor.Parameters)
+        {
+            parameters[p.Name] = r.Double(p.Name, p.Default, p.Min, p.Max);
+        }
+
+        r.Finish();
+        if (descriptor.Check?.Invoke(parameters) is { } problem)
+        {
+            errors.Add(new ScenarioError($"{path}.{problem.Parameter}", problem.Message));
+        }
+
+        return new StrategySpec(name, parameters) { External = descriptor.External ?? source, Descriptor = descriptor };
     }
 
     /// <summary>The reference strategy for paired comparisons: must be one of the listed strategies; null = the first.</summary>
