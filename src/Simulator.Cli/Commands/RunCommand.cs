@@ -106,6 +106,7 @@ public static class RunCommand
             return ClusterRunCommand.Execute(settings, scenario, clusterResume, stdout, stderr, cancel);
         }
 
+        Remote.RemoteStrategies.CheckReachable(scenario);
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
         foreach (var cell in cells)
         {

@@ -11,6 +11,6 @@ internal static class ExternalStrategies
         var directory = Path.GetDirectoryName(Path.GetFullPath(scenarioPath)) ?? Directory.GetCurrentDirectory();
         return (name, source) => source.Plugin is { } plugin
             ? PluginLoader.Resolve(name, Path.GetFullPath(plugin, directory), source.Type!)
-            : RemoteStrategyResolver.Resolve(name, source.Endpoint!);
+            : Remote.RemoteStrategies.Resolve(name, source.Endpoint!);
     }
 }

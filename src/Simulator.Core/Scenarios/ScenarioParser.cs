@@ -573,6 +573,15 @@ public static class ScenarioParser
             parameters[p.Name] = r.Double(p.Name, p.Default, p.Min, p.Max);
         }
 
+        if (source.Endpoint is not null)
+        {
+            // A policy server's own parameters are its business: any number, handed over at Start.
+            foreach (var property in item.EnumerateObject().Where(p => p.Name != "name" && !ExternalStrategy.Fields.Contains(p.Name) && !parameters.ContainsKey(p.Name)))
+            {
+                parameters[property.Name] = r.Double(property.Name, 0, double.MinValue, double.MaxValue);
+            }
+        }
+
         r.Finish();
         if (descriptor.Check?.Invoke(parameters) is { } problem)
         {
