@@ -78,6 +78,11 @@ public static class Cli
             stderr.WriteLine($"error: {e.Message}; no run folder was written");
             return ExitCodes.RuntimeFailure;
         }
+        catch (Core.Strategies.StrategyException e)
+        {
+            stderr.WriteLine($"error: {e.Message}; no run folder was written");
+            return e.IsConfiguration ? ExitCodes.InvalidInput : ExitCodes.RuntimeFailure;
+        }
         catch (OperationCanceledException)
         {
             stderr.WriteLine("interrupted: stopped between ticks; no run folder was written");

@@ -61,6 +61,14 @@ internal static class CommandTable
             "silo --port P --gateway G   host one Orleans silo for cluster runs (run --cluster H:G)",
             SiloCommand.Help,
             SiloCommand.Execute),
+        new(
+            "new-strategy",
+            """
+            new-strategy <Name>     scaffold a strategy plugin (a working decayed-history ranker),
+                                    its tests and a scenario that runs it (docs/strategies.md)
+            """,
+            NewStrategyCommand.Help,
+            (args, stdout, _, _) => NewStrategyCommand.Execute(args, stdout)),
     ];
 
     /// <summary>Command names, the candidates for "did you mean" suggestions.</summary>

@@ -12,7 +12,11 @@ namespace Simulator.Cli.Bench;
 /// </summary>
 public static class BenchJson
 {
-    public static string Write(EngineInfo engine, BenchProbes probes, IReadOnlyList<SizeResult> sizes, int repetitions, double peakRssMb)
+    public static string Write(EngineInfo engine, BenchProbes probes, IReadOnlyList<SizeResult> sizes, int repetitions, double peakRssMb) =>
+        Write(engine, probes, sizes, repetitions, peakRssMb, null);
+
+    /// <summary>As above, with the remote stage (`remote`) when it ran.</summary>
+    internal static string Write(EngineInfo engine, BenchProbes probes, IReadOnlyList<SizeResult> sizes, int repetitions, double peakRssMb, IReadOnlyList<RemoteStageResult>? remote)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -52,6 +56,11 @@ public static class BenchJson
 
             w.WriteEndArray();
             WriteScaling(w, sizes);
+            if (remote is not null)
+            {
+                RemoteBench.Write(w, remote);
+            }
+
             w.WriteNumber("peak_rss_mb", peakRssMb);
             w.WriteEndObject();
         }

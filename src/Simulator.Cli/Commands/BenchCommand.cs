@@ -34,12 +34,18 @@ public static class BenchCommand
           --threads N     CPU worker threads (default: all cores)
           --out DIR       output folder
           --quiet         no progress on stderr
+          --remote        also time the remote stage: one tick of Recommend + Learn for the
+                          built-in random, the same behind the plugin door, and a trivial policy
+                          server (clients/python/examples/trivial.py, started with
+                          /usr/bin/python3) over gRPC on loopback; "remote" in bench.json
+          --remote-users LIST   sizes of the remote stage (default 1e4,1e5,1e6)
 
         Examples:
           simulator bench
           simulator bench --users 1e4,1e5,1e6 --reps 3
           simulator bench --device cuda --users 1e7 --items 1e4
           simulator bench scenarios/bench-scaling.json
+          simulator bench --users 1e5 --remote
         """ + ClusterBenchCommand.Help;
 
     public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -58,6 +64,8 @@ public static class BenchCommand
         var threads = args.Int("threads", 1, 1024);
         var output = args.String("out");
         var quiet = args.Flag("quiet");
+        var remote = args.Flag("remote");
+        var remoteUsers = ReadList(args, "remote-users", 10_000_000);
         args.Finish(1);
         var experiment = args.Positionals.Count == 1 ? LoadExperiment(args.Positionals[0]) : BenchExperiment.Default;
         var users = usersOption ?? experiment.Users;
@@ -107,8 +115,16 @@ public static class BenchCommand
             }
         }
 
+        IReadOnlyList<RemoteStageResult>? remoteResults = null;
+        if (remote)
+        {
+            using var server = Remote.PolicyServerProcess.Start("trivial.py");
+            Log(stderr, quiet, $"remote stage: trivial policy server at {server.Endpoint}");
+            remoteResults = RemoteBench.Measure(engine, remoteUsers ?? [10_000, 100_000, 1_000_000], items.Min(), dim, k, reps, server.Endpoint, quiet ? null : stderr);
+        }
+
         var peakRss = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-        var json = BenchJson.Write(engine.Info, probes, sizes, reps, peakRss);
+        var json = BenchJson.Write(engine.Info, probes, sizes, reps, peakRss, remoteResults);
         var figures = BenchFigures.RenderAll(new BenchResult(engine.Info.Kind, engine.Info.DeviceName, probes, sizes));
         var markdown = BenchMarkdown.Render(engine.Info, probes, sizes, peakRss);
         using var folder = RunFolder.Create(output, "results", "bench", DateTimeOffset.UtcNow);

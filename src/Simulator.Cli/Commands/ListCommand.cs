@@ -1,5 +1,6 @@
 using System.Globalization;
 using Simulator.Cli.Infrastructure;
+using Simulator.Cli.Plugins;
 using Simulator.Core.Metrics;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Strategies;
@@ -11,12 +12,16 @@ public static class ListCommand
 {
     public const string Help = """
         simulator list [strategies|metrics|world|drift|forgetting|choice|catalog|users|devices]
+        simulator list strategies --plugin <assembly.dll>
 
         Without a topic, lists everything except devices. "world" lists drift, forgetting,
         users, choice and catalog ("curves" is another name for "forgetting").
+        With --plugin, lists the strategy classes of a plugin assembly instead of the built-ins:
+        the "type" to name in a scenario, its description and its parameters (docs/strategies.md).
 
         Examples:
           simulator list strategies
+          simulator list strategies --plugin demo/src/bin/Demo.dll
           simulator list world
           simulator list devices
         """;
@@ -25,8 +30,20 @@ public static class ListCommand
 
     public static int Execute(ArgumentReader args, TextWriter stdout)
     {
+        var plugin = args.String("plugin");
         args.Finish(1);
         var topic = args.Positionals.Count > 0 ? args.Positionals[0] : null;
+        if (plugin is not null)
+        {
+            if (topic is not (null or "strategies"))
+            {
+                throw new UsageException($"--plugin lists strategies; expected `simulator list strategies --plugin {plugin}`");
+            }
+
+            PluginStrategies(stdout, plugin);
+            return ExitCodes.Success;
+        }
+
         if (topic is not null && !Topics.Contains(topic))
         {
             throw new UsageException($"unknown list topic \"{topic}\"; expected one of {string.Join(", ", Topics)}{Suggest.DidYouMean(topic, Topics)}");
@@ -88,6 +105,41 @@ public static class ListCommand
         }
 
         o.WriteLine();
+    }
+
+    private static void PluginStrategies(TextWriter o, string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            var types = PluginLoader.StrategyTypes(PluginLoader.Load(full));
+            o.WriteLine($"strategies in {full} (scenario entry {{\"name\": ..., \"plugin\": path, \"type\": type, parameter: value}}):");
+            if (types.Count == 0)
+            {
+                o.WriteLine("  none: no public class implements Simulator.Core.Strategies.IStrategy");
+            }
+
+            foreach (var type in types)
+            {
+                try
+                {
+                    var d = PluginLoader.Describe(type.Name, type, new ExternalStrategy(full, type.FullName, null));
+                    o.WriteLine($"  {type.FullName}  {d.Description}");
+                    foreach (var p in d.Parameters)
+                    {
+                        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {p.Name} = {p.Default} in [{p.Min}, {p.Max}]: {p.Description}"));
+                    }
+                }
+                catch (StrategyLoadException e)
+                {
+                    o.WriteLine($"  {type.FullName}  cannot be used: {e.Message}");
+                }
+            }
+        }
+        catch (StrategyLoadException e)
+        {
+            throw new UsageException($"--plugin {path}: {e.Message}");
+        }
     }
 
     private static void Metrics(TextWriter o)

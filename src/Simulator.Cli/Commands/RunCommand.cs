@@ -96,11 +96,17 @@ public static class RunCommand
             throw new UsageException($"scenario {scenario.Name} declares a sweep; --export runs single scenarios only (pick a cell with --set)");
         }
 
+        if (settings.Cluster is not null && scenario.Strategies.FirstOrDefault(s => s.External is not null) is { } external)
+        {
+            throw new UsageException($"strategy {external.Name} is a plugin or policy server; --cluster runs built-in strategies only (run it without --cluster)");
+        }
+
         if (settings.Cluster is not null)
         {
             return ClusterRunCommand.Execute(settings, scenario, clusterResume, stdout, stderr, cancel);
         }
 
+        Remote.RemoteStrategies.CheckReachable(scenario);
         using var engine = EngineSelector.Create(settings.Device, settings.Threads, stderr);
         foreach (var cell in cells)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Simulator.Cli.Infrastructure;
+using Simulator.Cli.Plugins;
 using Simulator.Core.Scenarios;
 
 namespace Simulator.Cli.Commands;
@@ -23,7 +24,7 @@ public static class ScenarioFiles
         try
         {
             var edited = ScenarioOverrides.Apply(text, overrides);
-            return ScenarioParser.Parse(edited, Path.GetFileNameWithoutExtension(path), text, overrides);
+            return ScenarioParser.Parse(edited, Path.GetFileNameWithoutExtension(path), text, overrides, ExternalStrategies.For(path));
         }
         catch (ScenarioException e)
         {

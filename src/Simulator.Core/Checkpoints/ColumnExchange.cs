@@ -11,7 +11,7 @@ namespace Simulator.Core.Checkpoints;
 /// the next upload, so it must not be downloaded over them); <see cref="KernelOutput(StateExchange, string, IColumn{float})"/>
 /// is for columns a kernel writes (Peak, LastEngaged), downloaded first.
 /// </summary>
-internal static class ColumnExchange
+public static class ColumnExchange
 {
     /// <summary>A column whose host array is the truth (written on the host, uploaded before use).</summary>
     public static void Column(this StateExchange state, string name, IColumn<float> column)

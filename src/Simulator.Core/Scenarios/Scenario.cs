@@ -1,4 +1,5 @@
 using Simulator.Core.Compute.Operators;
+using Simulator.Core.Strategies;
 
 namespace Simulator.Core.Scenarios;
 
@@ -154,8 +155,25 @@ public sealed record DriftSpec(DriftKind Kind, float Rate, float Shift, IReadOnl
     public float Phase { get; init; }
 }
 
-/// <summary>A strategy to run, with its resolved hyper-parameters (defaults filled in).</summary>
+/// <summary>
+/// A strategy to run, with its resolved hyper-parameters (defaults filled in). <see cref="External"/>
+/// names where a strategy from outside the simulator comes from (a plugin assembly and type, or a
+/// policy server's endpoint); null for a built-in.
+/// </summary>
 public sealed record StrategySpec(string Name, IReadOnlyDictionary<string, double> Parameters)
 {
     public double this[string parameter] => Parameters[parameter];
+
+    /// <summary>A plugin or a policy server; null for a built-in strategy.</summary>
+    public ExternalStrategy? External { get; init; }
+
+    /// <summary>
+    /// The descriptor an external strategy was resolved to when the scenario was parsed with a
+    /// <see cref="StrategyResolver"/>; null for built-ins (found by name) and for external
+    /// strategies read without one (a run folder read back), which cannot run.
+    /// </summary>
+    internal StrategyDescriptor? Descriptor { get; init; }
+
+    /// <summary>The descriptor that creates this strategy, or null when an external one was never resolved.</summary>
+    internal StrategyDescriptor? Resolved => Descriptor ?? (External is null ? StrategyCatalog.Find(Name) : null);
 }

@@ -56,19 +56,28 @@ public static class ScenarioParser
     /// <paramref name="overrides"/> applied; errors name the line in the file, or the override that
     /// set the value or made the file's own value invalid.
     /// </summary>
-    public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides) =>
+        Parse(json, fallbackName, fileText, overrides, null);
+
+    /// <summary>
+    /// As above; <paramref name="resolver"/> turns the scenario's plugins and policy servers into
+    /// descriptors (their parameters are then validated like a built-in's). Without one, an external
+    /// strategy's numeric fields are kept as its parameters unchecked and it cannot run (a run
+    /// folder read back, a sweep cell before its strategies are bound again).
+    /// </summary>
+    public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides, StrategyResolver? resolver)
     {
-        var errors = Collect(json, fallbackName, json == fileText, out var scenario);
+        var errors = Collect(json, fallbackName, json == fileText, resolver, out var scenario);
         if (errors.Count > 0)
         {
-            throw new ScenarioException(ScenarioLines.Attach(errors, fileText, overrides, Culprits(fallbackName, fileText, overrides)));
+            throw new ScenarioException(ScenarioLines.Attach(errors, fileText, overrides, Culprits(fallbackName, fileText, overrides, resolver)));
         }
 
         return scenario;
     }
 
     /// <summary>Every problem of <paramref name="json"/>; <paramref name="scenario"/> is meaningful only when there is none.</summary>
-    private static List<ScenarioError> Collect(string json, string fallbackName, bool withLines, out Scenario scenario)
+    private static List<ScenarioError> Collect(string json, string fallbackName, bool withLines, StrategyResolver? resolver, out Scenario scenario)
     {
         JsonDocument document;
         try
@@ -85,7 +94,7 @@ public static class ScenarioParser
         using (document)
         {
             var errors = ScenarioLines.Duplicates(json, withLines);
-            scenario = Read(document.RootElement, fallbackName, errors);
+            scenario = Read(document.RootElement, fallbackName, errors, resolver);
             return errors;
         }
     }
@@ -98,7 +107,8 @@ public static class ScenarioParser
     private static Func<string, IReadOnlyList<KeyValuePair<string, string>>> Culprits(
         string fallbackName,
         string fileText,
-        IReadOnlyList<KeyValuePair<string, string>> overrides)
+        IReadOnlyList<KeyValuePair<string, string>> overrides,
+        StrategyResolver? resolver)
     {
         var fileAlone = new Lazy<HashSet<string>>(() => ErrorPaths(fileText));
         var each = new Lazy<List<(KeyValuePair<string, string> Override, HashSet<string> Paths)>>(() =>
@@ -115,7 +125,7 @@ public static class ScenarioParser
         };
 
         HashSet<string> ErrorPaths(string? text) =>
-            text is null ? [] : Collect(text, fallbackName, withLines: false, out _).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+            text is null ? [] : Collect(text, fallbackName, withLines: false, resolver, out _).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
     }
 
     private static string? ApplyOrNull(string fileText, KeyValuePair<string, string> set)
@@ -130,7 +140,7 @@ public static class ScenarioParser
         }
     }
 
-    private static Scenario Read(JsonElement root, string fallbackName, List<ScenarioError> errors)
+    private static Scenario Read(JsonElement root, string fallbackName, List<ScenarioError> errors, StrategyResolver? resolver)
     {
         var r = new JsonObjectReader(root, "$", errors);
         r.String("$schema", string.Empty);
@@ -153,7 +163,7 @@ public static class ScenarioParser
         var drifts = ReadDrifts(r, errors, ticks);
         var churn = UserSectionsParser.ReadChurn(r, errors);
         var choice = ReadChoice(r, errors, out var satiation);
-        var strategies = ReadStrategies(r, errors);
+        var strategies = ReadStrategies(r, errors, resolver);
         var metrics = ReadMetrics(r, errors, slate);
         var reference = ReadReference(r, strategies);
         var sweep = ScenarioSweep.ReadAxes(r, errors);
@@ -456,7 +466,7 @@ public static class ScenarioParser
         return p;
     }
 
-    private static List<StrategySpec> ReadStrategies(JsonObjectReader parent, List<ScenarioError> errors)
+    private static List<StrategySpec> ReadStrategies(JsonObjectReader parent, List<ScenarioError> errors, StrategyResolver? resolver)
     {
         var result = new List<StrategySpec>();
         var path = parent.Child("strategies");
@@ -480,7 +490,7 @@ public static class ScenarioParser
         foreach (var item in list.EnumerateArray())
         {
             var itemPath = $"{path}[{i++}]";
-            var spec = ReadStrategy(item, itemPath, errors);
+            var spec = IsExternal(item) ? ReadExternal(item, itemPath, errors, resolver) : ReadStrategy(item, itemPath, errors);
             if (spec is null)
             {
                 continue;
@@ -555,6 +565,99 @@ public static class ScenarioParser
         }
 
         return new StrategySpec(descriptor.Name, parameters);
+    }
+
+    private static bool IsExternal(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && (item.TryGetProperty("plugin", out _) || item.TryGetProperty("endpoint", out _));
+
+    /// <summary>
+    /// A plugin ("plugin" and "type") or a policy server ("endpoint"): resolved to a descriptor by
+    /// <paramref name="resolver"/>, whose parameters are then read like a built-in's; without a
+    /// resolver every other numeric field is kept as a parameter.
+    /// </summary>
+    private static StrategySpec? ReadExternal(JsonElement item, string path, List<ScenarioError> errors, StrategyResolver? resolver)
+    {
+        var r = new JsonObjectReader(item, path, errors);
+        var before = errors.Count;
+        var name = r.String("name", string.Empty);
+        if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            r.Error("name", $"expected a name of letters, digits, '-', '_' or '.' for the plugin or policy server, found \"{name}\"");
+        }
+        else if (StrategyCatalog.Find(name) is not null)
+        {
+            r.Error("name", $"\"{name}\" is a built-in strategy; expected a name of its own for the plugin or policy server");
+        }
+
+        var plugin = r.String("plugin", string.Empty);
+        var type = r.String("type", string.Empty);
+        var endpoint = r.String("endpoint", string.Empty);
+        if (plugin.Length > 0 && endpoint.Length > 0)
+        {
+            r.Error("endpoint", "expected either \"plugin\" (with \"type\") or \"endpoint\", not both");
+        }
+        else if (endpoint.Length == 0 && plugin.Length == 0)
+        {
+            r.Error("plugin", "expected the path of the plugin's assembly (.dll), relative to the scenario file");
+        }
+        else if (plugin.Length > 0 && type.Length == 0)
+        {
+            r.Error("type", "expected the full name of the plugin's class implementing IStrategy, e.g. \"MyRanker.Strategy\"");
+        }
+        else if (endpoint.Length > 0 && type.Length > 0)
+        {
+            r.Error("type", "a policy server takes no \"type\"; expected only \"endpoint\" (and its parameters)");
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        var source = new ExternalStrategy(plugin.Length > 0 ? plugin : null, plugin.Length > 0 ? type : null, endpoint.Length > 0 ? endpoint : null);
+        var parameters = new Dictionary<string, double>();
+        if (resolver is null)
+        {
+            foreach (var property in item.EnumerateObject().Where(p => p.Name != "name" && !ExternalStrategy.Fields.Contains(p.Name)))
+            {
+                parameters[property.Name] = r.Double(property.Name, 0, double.MinValue, double.MaxValue);
+            }
+
+            return new StrategySpec(name, parameters) { External = source };
+        }
+
+        StrategyDescriptor descriptor;
+        try
+        {
+            descriptor = resolver(name, source);
+        }
+        catch (StrategyLoadException e)
+        {
+            errors.Add(new ScenarioError($"{path}.{e.Field}", e.Message));
+            return null;
+        }
+
+        foreach (var p in descriptor.Parameters)
+        {
+            parameters[p.Name] = r.Double(p.Name, p.Default, p.Min, p.Max);
+        }
+
+        if (source.Endpoint is not null)
+        {
+            // A policy server's own parameters are its business: any number, handed over at Start.
+            foreach (var property in item.EnumerateObject().Where(p => p.Name != "name" && !ExternalStrategy.Fields.Contains(p.Name) && !parameters.ContainsKey(p.Name)))
+            {
+                parameters[property.Name] = r.Double(property.Name, 0, double.MinValue, double.MaxValue);
+            }
+        }
+
+        r.Finish();
+        if (descriptor.Check?.Invoke(parameters) is { } problem)
+        {
+            errors.Add(new ScenarioError($"{path}.{problem.Parameter}", problem.Message));
+        }
+
+        return new StrategySpec(name, parameters) { External = descriptor.External ?? source, Descriptor = descriptor };
     }
 
     /// <summary>The reference strategy for paired comparisons: must be one of the listed strategies; null = the first.</summary>

@@ -128,9 +128,18 @@ public static class ScenarioSweep
     {
         var basis = Basis(scenario);
         return Grid(scenario.Sweep)
-            .Select((settings, index) => new SweepCell(index, settings, Apply(basis, scenario.Name, settings)))
+            .Select((settings, index) => new SweepCell(index, settings, Rebind(Apply(basis, scenario.Name, settings), scenario)))
             .ToArray();
     }
+
+    /// <summary>A cell parsed from text has its external strategies unresolved: give them back the base scenario's descriptors.</summary>
+    private static Scenario Rebind(Scenario cell, Scenario scenario) =>
+        cell.Strategies.All(s => s.External is null) ? cell : cell with
+        {
+            Strategies = cell.Strategies
+                .Select(s => s.External is null ? s : s with { Descriptor = scenario.Strategies.FirstOrDefault(b => b.Name == s.Name)?.Descriptor })
+                .ToArray(),
+        };
 
     /// <summary>
     /// The resolved scenario without its sweep. A default metric list is left out, so a cell that

@@ -91,6 +91,13 @@ public static class ScenarioWriter
             {
                 w.WriteStartObject();
                 w.WriteString("name", strategy.Name);
+                if (strategy.External is { } external)
+                {
+                    WriteIfSet(w, "plugin", external.Plugin);
+                    WriteIfSet(w, "type", external.Type);
+                    WriteIfSet(w, "endpoint", external.Endpoint);
+                }
+
                 foreach (var (key, value) in strategy.Parameters)
                 {
                     w.WriteNumber(key, value);
@@ -130,5 +137,13 @@ public static class ScenarioWriter
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
     }
 }

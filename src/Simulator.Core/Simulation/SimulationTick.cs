@@ -46,11 +46,20 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             .Select((spec, index) => new StrategyWorld(
                 index,
                 spec.Name,
-                StrategyCatalog.Find(spec.Name)!.Create(context, spec),
+                Create(spec, context),
                 new WorldState(engine, users, scenario.Dim, scenario.SlateSize),
                 new WorldDynamics(engine, scenario, users),
-                needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null))
+                needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null,
+                spec.Resolved?.CheckSlates ?? false))
             .ToArray();
+    }
+
+    /// <summary>Builds a strategy from its descriptor; an external strategy read without a resolver cannot run.</summary>
+    private static IStrategy Create(StrategySpec spec, StrategyContext context)
+    {
+        var descriptor = spec.Resolved
+            ?? throw new StrategyException(spec.Name, $"strategy {spec.Name} is a plugin or policy server that was not loaded; run the scenario file with `simulator run`", isConfiguration: true);
+        return descriptor.Create(context, spec);
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ namespace Simulator.Core.Simulation;
 /// </summary>
 internal sealed class StrategyWorld : IDisposable
 {
-    public StrategyWorld(int index, string name, IStrategy strategy, WorldState state, WorldDynamics dynamics, ExposureTally? exposure)
+    public StrategyWorld(int index, string name, IStrategy strategy, WorldState state, WorldDynamics dynamics, ExposureTally? exposure, bool checkSlates = false)
     {
+        CheckSlates = checkSlates;
         Index = index;
         Name = name;
         Strategy = strategy;
@@ -28,6 +29,9 @@ internal sealed class StrategyWorld : IDisposable
     public string Name { get; }
 
     public IStrategy Strategy { get; }
+
+    /// <summary>Whether Recommend checks every slate (an external strategy's) before the users see it.</summary>
+    public bool CheckSlates { get; }
 
     public WorldState State { get; }
 

@@ -25,7 +25,17 @@ public sealed record StrategyDescriptor(
     Func<StrategyContext, StrategySpec, IStrategy> Create,
     bool RunsOnShards = true,
     Func<IReadOnlyDictionary<string, double>, (string Parameter, string Message)?>? Check = null,
-    string? TimeBlindTwin = null);
+    string? TimeBlindTwin = null)
+{
+    /// <summary>Set for a plugin or a policy server: where it was loaded from (written to the resolved scenario).</summary>
+    public ExternalStrategy? External { get; init; }
+
+    /// <summary>
+    /// Checks a slate before the world shows it (every active user's k items distinct and live);
+    /// on for external strategies, whose slates the simulator does not trust.
+    /// </summary>
+    public bool CheckSlates { get; init; }
+}
 
 /// <summary>Every strategy the simulator ships, by scenario name.</summary>
 public static class StrategyCatalog

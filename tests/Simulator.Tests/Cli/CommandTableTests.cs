@@ -9,7 +9,7 @@ namespace Simulator.Tests.Cli;
 /// </summary>
 public sealed class CommandTableTests
 {
-    // The block as it read before the table existed; --help output must not drift from it.
+    // The block as it read before the table existed (new-strategy added since); --help output must not drift from it.
     private const string CommandsBlock = """
         Commands:
           run <scenario.json>     run every strategy over the scenario's seeds (every cell of a
@@ -23,6 +23,8 @@ public sealed class CommandTableTests
           compare <run-dir>...    put several runs side by side in one report (results/compare/<time>)
           fit <log>               fit forgetting curves to an interaction log; write a calibrated scenario
           silo --port P --gateway G   host one Orleans silo for cluster runs (run --cluster H:G)
+          new-strategy <Name>     scaffold a strategy plugin (a working decayed-history ranker),
+                                  its tests and a scenario that runs it (docs/strategies.md)
 
         Global options:
         """;

@@ -29,7 +29,11 @@ internal static class RecommendStage
         state.IdealSlates.Download();
         world.Strategy.Recommend(new RecommendContext(
             tick, state.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest, idealBias)));
-        if (catalog.LiveCount < catalog.Count)
+        if (world.CheckSlates)
+        {
+            CheckSlates(state.Slates.Host, state.Active.Host, state.K, catalog.LiveCount, catalog.Count, world.Name, tick, seed.Shards.FirstUser);
+        }
+        else if (catalog.LiveCount < catalog.Count)
         {
             // Only while items are still to arrive: a static catalog keeps its O(N k) per tick.
             CheckLiveItems(state.Slates.Host, state.Active.Host, state.K, catalog.LiveCount, world.Name, tick);
@@ -38,6 +42,38 @@ internal static class RecommendStage
         state.Slates.Upload();
         state.IdealScores.Download();
         seed.Guard(TickStage.Recommend, "IdealScores", world.Name, tick, state.IdealScores.Host, state.K);
+    }
+
+    /// <summary>
+    /// An external strategy's slates, checked before any user sees them: every active user's k
+    /// items in the catalog, live and distinct. Users in order, so the first fault named is the
+    /// same whatever the thread count.
+    /// </summary>
+    public static void CheckSlates(int[] slates, byte[] active, int k, int live, int count, string strategy, int tick, int firstUser)
+    {
+        for (var u = 0; u < active.Length; u++)
+        {
+            if (active[u] == 0)
+            {
+                continue;
+            }
+
+            var slate = slates.AsSpan(u * k, k);
+            for (var j = 0; j < k; j++)
+            {
+                var item = slate[j];
+                var problem = (uint)item >= (uint)count ? $"item {item} at position {j} is not in the catalog (items 0..{count - 1})"
+                    : item >= live ? $"item {item} at position {j} has not arrived yet (live items 0..{live - 1})"
+                    : slate[..j].IndexOf(item) is var first and >= 0 ? $"item {item} is shown twice (positions {first} and {j})"
+                    : null;
+                if (problem is not null)
+                {
+                    throw new StrategyException(
+                        strategy,
+                        $"strategy {strategy} at tick {tick}, user {firstUser + u}: {problem}; expected {k} distinct live items");
+                }
+            }
+        }
     }
 
     /// <summary>

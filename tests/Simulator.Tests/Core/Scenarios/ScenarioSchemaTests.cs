@@ -77,6 +77,16 @@ public sealed class ScenarioSchemaTests
         }
 
         Assert.Equal(combinedWritten, ScenarioWriter.ToJson(ScenarioParser.Parse(combinedWritten, "x")));
+
+        // A plugin and a policy server, read without loading them (their numeric fields kept as parameters).
+        const string external = """{ "strategies": [{ "name": "mine", "plugin": "p.dll", "type": "P.Strategy" }, { "name": "remote", "endpoint": "http://127.0.0.1:50051", "timeout": 5 }] }""";
+        var externalWritten = ScenarioWriter.ToJson(ScenarioParser.Parse(external, "external"));
+        using (var doc = JsonDocument.Parse(externalWritten))
+        {
+            Collect(doc.RootElement, "$", paths);
+        }
+
+        Assert.Equal(externalWritten, ScenarioWriter.ToJson(ScenarioParser.Parse(externalWritten, "x")));
         return paths;
     }
 
@@ -184,10 +194,13 @@ public sealed class ScenarioSchemaTests
         Assert.Equal(ScenarioParser.DriftKinds.Keys.Order(), At(schema, "$.drift.kind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
 
         var names = StrategyCatalog.All.Select(d => d.Name).Order().ToList();
-        var items = At(schema, "$.strategies").GetProperty("items").GetProperty("anyOf").EnumerateArray().ToList();
+        // Built-ins have one branch each (their name a const); plugins and policy servers one branch each besides.
+        var items = At(schema, "$.strategies").GetProperty("items").GetProperty("anyOf").EnumerateArray()
+            .Where(b => b.ValueKind != JsonValueKind.Object || !b.TryGetProperty("properties", out var p) || p.GetProperty("name").TryGetProperty("const", out _))
+            .ToList();
         Assert.Equal(names, items[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
         Assert.Equal(names, items.Skip(1).Select(b => b.GetProperty("properties").GetProperty("name").GetProperty("const").GetString()!).Order());
-        Assert.Equal(names, At(schema, "$.reference").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
+        Assert.Equal(names, At(schema, "$.reference").GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
         foreach (var descriptor in StrategyCatalog.All)
         {
             var branch = items.Skip(1).Single(b => b.GetProperty("properties").GetProperty("name").GetProperty("const").GetString() == descriptor.Name);
