@@ -49,7 +49,8 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
                 StrategyCatalog.Find(spec.Name)!.Create(context, spec),
                 new WorldState(engine, users, scenario.Dim, scenario.SlateSize),
                 new WorldDynamics(engine, scenario, users),
-                needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null))
+                needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null,
+                spec.Parameters.TryGetValue(StrategyCatalog.ExploreParameter.Name, out var share) && share > 0 ? new SlateExploration(context, share) : null))
             .ToArray();
     }
 
@@ -203,6 +204,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             world.Strategy.ExchangeState(new ScopedExchange(state, scope + "strategy."));
             world.Exposure?.ExchangeState(new ScopedExchange(state, scope + "exposure."));
             world.Dynamics.ExchangeState(new ScopedExchange(state, scope + "dynamics."));
+            world.Exploration?.ExchangeState(new ScopedExchange(state, scope + "exploration."));
         }
     }
 
