@@ -42,7 +42,7 @@ internal sealed record MlpSettings(
     public static IReadOnlyList<StrategyParameter> NetworkParameters { get; } =
     [
         new("hidden", 32, 1, 1024, "width of the MLP's hidden layer (integer)"),
-        new("learningRate", 0.005, 0.0, 1.0, "Adam step size of the network"),
+        new("learningRate", 0.02, 0.0, 1.0, "Adam step size of the network"),
         new("batch", 256, 1, 100000, "users per training minibatch (integer)"),
         new("steps", 2, 0, 100, "minibatches (Adam steps) per tick (integer)"),
         new("warmup", 5, 0, 100000, "ticks observed before the network trains (integer)"),
