@@ -38,10 +38,16 @@ public static class ScenarioFiles
                string.Join(Environment.NewLine + "  ", lines);
     }
 
-    /// <summary>`file:line: $.path: message`, or `file: $.path: message (from --set ...)` for a value not in the file.</summary>
+    /// <summary>
+    /// `file:line: $.path: message`; `file: $.path: message (from --set ...)` for a value not in the
+    /// file; `file:line: $.path: message (because of --set ...)` for a value in the file that an
+    /// override made invalid (slateSize against --set catalog.items).
+    /// </summary>
     public static string Format(string path, ScenarioError error) =>
         (error.Line is int line ? $"{path}:{line}: " : $"{path}: ") + $"{error.Path}: {error.Message}" +
-        (error.Origin is null ? string.Empty : $" (from {error.Origin}; not in the file, so no line)");
+        (error.Origin is null ? string.Empty
+            : error.Line is null ? $" (from {error.Origin}; not in the file, so no line)"
+            : $" (because of {error.Origin})");
 
     public static string ReadText(string path)
     {
@@ -62,6 +68,13 @@ public static class ScenarioFiles
         }
 
         var bytes = File.ReadAllBytes(path);
+
+        // A UTF-8 byte order mark (some editors write one) is not part of the text.
+        if (bytes.AsSpan().StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
         if (bytes.Length == 0)
         {
             throw new UsageException($"{path}: $: the file is empty; expected a JSON object");

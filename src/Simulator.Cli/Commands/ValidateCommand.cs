@@ -15,6 +15,20 @@ public static class ValidateCommand
         (the JSON Schema of scenario files, scenarios/schema.json) is skipped.
         Exit code 0 when all files are valid, 2 otherwise.
 
+        No field takes null: "population": null is an error, not the default; leave a field
+        out for its default. A field written twice in one object is an error too.
+        A file valid here is valid against scenarios/schema.json. The simulator is stricter
+        only by rules that compare values, which the schema cannot express (docs/scenarios.md):
+          slate-fits-catalog    slateSize is at most catalog.items
+          initial-items         catalog.initialItems is 0 or between slateSize and catalog.items
+          events-before-end     every drift event tick is below ticks
+          reference-listed      reference is one of the scenario's strategies
+          strategy-once         each strategy is listed once, by name or as an object
+          segment-once          segment names are distinct
+          metric-k              ndcg@k, recall@k, hitrate@k name k = slateSize
+          heads-divide-hidden   sasrec's and tisasrec's heads divide their hidden width
+          sweep-values          sweep keys are settable paths, every value and cell is valid
+
         Example:
           simulator validate scenarios/*.json
         """;

@@ -36,8 +36,9 @@ public sealed record BenchExperiment(
 
         using (document)
         {
-            var errors = new List<ScenarioError>();
+            var errors = ScenarioLines.Duplicates(json, withLines: true);
             var r = new JsonObjectReader(document.RootElement, "$", errors);
+            r.String("$schema", string.Empty);
             var experiment = new BenchExperiment(
                 r.String("name", fallbackName),
                 r.String("description", string.Empty),
@@ -78,7 +79,7 @@ public sealed record BenchExperiment(
             if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var d) || d != Math.Floor(d) || d < 1 || d > max)
             {
                 var path = value.ValueKind == JsonValueKind.Array ? $"{r.Child(field)}[{i}]" : r.Child(field);
-                errors.Add(new ScenarioError(path, $"expected a whole number in [1, {max}], found {JsonObjectReader.Describe(e)}"));
+                errors.Add(new ScenarioError(path, $"expected a whole number in [1, {max}], found {JsonObjectReader.Found(e, path)}"));
                 continue;
             }
 

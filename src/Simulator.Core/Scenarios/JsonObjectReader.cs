@@ -6,6 +6,8 @@ namespace Simulator.Core.Scenarios;
 /// <summary>
 /// Reads the fields of one JSON object with path-aware errors: every read records the field as
 /// known, and <see cref="Finish"/> reports the fields nobody asked for (typos), with a suggestion.
+/// A field set to null is present, not absent: no field takes null, so every read reports it as
+/// the wrong type (leaving the field out is how a file asks for the default).
 /// </summary>
 internal sealed class JsonObjectReader
 {
@@ -21,7 +23,7 @@ internal sealed class JsonObjectReader
         IsObject = element.ValueKind == JsonValueKind.Object;
         if (!IsObject)
         {
-            errors.Add(new ScenarioError(path, $"expected an object, found {Describe(element)}"));
+            errors.Add(new ScenarioError(path, $"expected an object, found {Found(element, path)}"));
         }
     }
 
@@ -40,14 +42,24 @@ internal sealed class JsonObjectReader
         _ => "nothing",
     };
 
+    /// <summary>
+    /// <see cref="Describe"/>, plus a hint when a field (a path not ending in an array index) is
+    /// null: null never means "the default"; leaving the field out does.
+    /// </summary>
+    public static string Found(JsonElement e, string path) =>
+        e.ValueKind == JsonValueKind.Null && !path.EndsWith(']')
+            ? "null (no field takes null; leave the field out for its default)"
+            : Describe(e);
+
     public string Child(string name) => $"{Path}.{name}";
 
     public void Error(string field, string message) => _errors.Add(new ScenarioError(Child(field), message));
 
+    /// <summary>True when the object has the field, whatever its value (null included).</summary>
     public bool TryGet(string name, out JsonElement value)
     {
         _known.Add(name);
-        if (IsObject && _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        if (IsObject && _element.TryGetProperty(name, out value))
         {
             return true;
         }
@@ -65,7 +77,7 @@ internal sealed class JsonObjectReader
 
         if (v.ValueKind != JsonValueKind.String)
         {
-            Error(name, $"expected a string, found {Describe(v)}");
+            Error(name, $"expected a string, found {Found(v, Child(name))}");
             return fallback;
         }
 
@@ -81,7 +93,7 @@ internal sealed class JsonObjectReader
 
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d != Math.Floor(d))
         {
-            Error(name, $"expected an integer in [{min}, {max}], found {Describe(v)}");
+            Error(name, $"expected an integer in [{min}, {max}], found {Found(v, Child(name))}");
             return fallback;
         }
 
@@ -94,6 +106,7 @@ internal sealed class JsonObjectReader
         return (int)d;
     }
 
+    /// <summary>A whole number in [0, 2^64 - 1], in any JSON notation (42, 42.0, 4.2e1), like a JSON Schema integer.</summary>
     public ulong ULong(string name, ulong fallback)
     {
         if (!TryGet(name, out var v))
@@ -101,13 +114,15 @@ internal sealed class JsonObjectReader
             return fallback;
         }
 
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetUInt64(out var value))
+        if (v.ValueKind != JsonValueKind.Number ||
+            !decimal.TryParse(v.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ||
+            d != decimal.Truncate(d) || d < 0 || d > ulong.MaxValue)
         {
-            Error(name, $"expected a non-negative integer, found {Describe(v)}");
+            Error(name, $"expected an integer in [0, {ulong.MaxValue}], found {Found(v, Child(name))}");
             return fallback;
         }
 
-        return value;
+        return (ulong)d;
     }
 
     /// <summary>A number in [min, max]; exclusive bounds are expressed by the caller's choice of min/max.</summary>
@@ -125,7 +140,7 @@ internal sealed class JsonObjectReader
         var range = $"{(minExclusive ? "(" : "[")}{Format(min)}, {Format(max)}]";
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || !double.IsFinite(d))
         {
-            Error(name, $"expected a number in {range}, found {Describe(v)}");
+            Error(name, $"expected a number in {range}, found {Found(v, Child(name))}");
             return fallback;
         }
 
@@ -151,7 +166,7 @@ internal sealed class JsonObjectReader
             return value;
         }
 
-        var found = Describe(v);
+        var found = Found(v, Child(name));
         var hint = v.ValueKind == JsonValueKind.String ? Suggest.DidYouMean(v.GetString()!, names.Keys) : string.Empty;
         Error(name, $"expected one of {string.Join(", ", names.Keys.Select(k => $"\"{k}\""))}, found {found}{hint}");
         return fallback;
@@ -167,7 +182,7 @@ internal sealed class JsonObjectReader
 
         foreach (var property in _element.EnumerateObject())
         {
-            if (!_known.Contains(property.Name) && property.Name != "$schema")
+            if (!_known.Contains(property.Name))
             {
                 _errors.Add(new ScenarioError(
                     Child(property.Name),

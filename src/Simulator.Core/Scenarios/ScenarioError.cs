@@ -9,11 +9,15 @@ public sealed record ScenarioError(string Path, string Message)
     /// <summary>1-based line in the scenario file; null when the value did not come from the file (e.g. --set).</summary>
     public int? Line { get; init; }
 
-    /// <summary>Where a value that is not in the file came from, e.g. "--set population.users=5"; null otherwise.</summary>
+    /// <summary>
+    /// The overrides behind the problem, e.g. "--set population.users=5": with no <see cref="Line"/>,
+    /// they set the value; with one, they made the file's own value there invalid. Null otherwise.
+    /// </summary>
     public string? Origin { get; init; }
 
     public override string ToString() =>
-        (Line is int line ? $"line {line}: " : string.Empty) + $"{Path}: {Message}" + (Origin is null ? string.Empty : $" (from {Origin})");
+        (Line is int line ? $"line {line}: " : string.Empty) + $"{Path}: {Message}" +
+        (Origin is null ? string.Empty : Line is null ? $" (from {Origin})" : $" (because of {Origin})");
 }
 
 /// <summary>Thrown when a scenario is invalid; carries every problem found, not just the first.</summary>

@@ -14,12 +14,12 @@ public static class ScenarioOverrides
     /// <summary>
     /// Sets each dotted path (object fields, or a named list entry such as strategies.ema.alpha;
     /// missing objects are created) to a value parsed
-    /// as JSON when it is valid JSON, else taken as a string. Invalid scenario JSON is returned
-    /// unchanged so the parser reports it.
+    /// as JSON when it is valid JSON, else taken as a string. Invalid scenario JSON, or JSON that
+    /// repeats a field in an object, is returned unchanged so the parser reports it with its line.
     /// </summary>
     public static string Apply(string json, IReadOnlyList<KeyValuePair<string, string>> overrides)
     {
-        if (overrides.Count == 0)
+        if (overrides.Count == 0 || ScenarioLines.Duplicates(json, withLines: false).Count > 0)
         {
             return json;
         }
@@ -72,7 +72,7 @@ public static class ScenarioOverrides
                 node = obj;
             }
 
-            node[parts[^1]] = ParseValue(text);
+            node[parts[^1]] = ParseValue(path, text);
         }
 
         return rootObject.ToJsonString();
@@ -101,11 +101,18 @@ public static class ScenarioOverrides
         throw new ScenarioException([new ScenarioError(listPath, $"no entry named \"{name}\"{Suggest.DidYouMean(name, names!)}; entries: {string.Join(", ", names)}") { Origin = $"--set {origin}" }]);
     }
 
-    private static JsonNode? ParseValue(string text)
+    private static JsonNode? ParseValue(string path, string text)
     {
         try
         {
-            return JsonNode.Parse(text);
+            var value = JsonNode.Parse(text);
+            var repeated = ScenarioLines.Duplicates(text, withLines: false);
+            if (repeated.Count > 0)
+            {
+                throw new ScenarioException([.. repeated.Select(e => new ScenarioError($"$.{path}{e.Path[1..]}", e.Message) { Origin = $"--set {path}={text}" })]);
+            }
+
+            return value;
         }
         catch (JsonException)
         {

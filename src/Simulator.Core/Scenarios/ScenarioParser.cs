@@ -53,9 +53,22 @@ public static class ScenarioParser
 
     /// <summary>
     /// Parses and validates <paramref name="json"/>, the file text <paramref name="fileText"/> with
-    /// <paramref name="overrides"/> applied; errors name the line in the file, or the override.
+    /// <paramref name="overrides"/> applied; errors name the line in the file, or the override that
+    /// set the value or made the file's own value invalid.
     /// </summary>
     public static Scenario Parse(string json, string fallbackName, string fileText, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    {
+        var errors = Collect(json, fallbackName, json == fileText, out var scenario);
+        if (errors.Count > 0)
+        {
+            throw new ScenarioException(ScenarioLines.Attach(errors, fileText, overrides, Culprits(fallbackName, fileText, overrides)));
+        }
+
+        return scenario;
+    }
+
+    /// <summary>Every problem of <paramref name="json"/>; <paramref name="scenario"/> is meaningful only when there is none.</summary>
+    private static List<ScenarioError> Collect(string json, string fallbackName, bool withLines, out Scenario scenario)
     {
         JsonDocument document;
         try
@@ -65,25 +78,62 @@ public static class ScenarioParser
         catch (JsonException e)
         {
             var where = e.LineNumber is long line ? $" at line {line + 1}, column {e.BytePositionInLine + 1}" : string.Empty;
-            throw new ScenarioException([new ScenarioError("$", $"not valid JSON{where}: {FirstSentence(e.Message)}") { Line = e.LineNumber is long l ? (int)l + 1 : null }]);
+            scenario = null!;
+            return [new ScenarioError("$", $"not valid JSON{where}: {FirstSentence(e.Message)}") { Line = e.LineNumber is long l ? (int)l + 1 : null }];
         }
 
         using (document)
         {
-            var errors = new List<ScenarioError>();
-            var scenario = Read(document.RootElement, fallbackName, errors);
-            if (errors.Count > 0)
+            var errors = ScenarioLines.Duplicates(json, withLines);
+            scenario = Read(document.RootElement, fallbackName, errors);
+            return errors;
+        }
+    }
+
+    /// <summary>
+    /// Which overrides to blame for an error at a path that no override set: none when the file
+    /// alone has an error there; else each override that alone causes one there, or all of them
+    /// when only their combination does. Each variant of the file is parsed once, when first asked.
+    /// </summary>
+    private static Func<string, IReadOnlyList<KeyValuePair<string, string>>> Culprits(
+        string fallbackName,
+        string fileText,
+        IReadOnlyList<KeyValuePair<string, string>> overrides)
+    {
+        var fileAlone = new Lazy<HashSet<string>>(() => ErrorPaths(fileText));
+        var each = new Lazy<List<(KeyValuePair<string, string> Override, HashSet<string> Paths)>>(() =>
+            overrides.Select(o => (o, ErrorPaths(ApplyOrNull(fileText, o)))).ToList());
+        return path =>
+        {
+            if (fileAlone.Value.Contains(path))
             {
-                throw new ScenarioException(ScenarioLines.Attach(errors, fileText, overrides));
+                return [];
             }
 
-            return scenario;
+            var single = each.Value.Where(x => x.Paths.Contains(path)).Select(x => x.Override).ToList();
+            return single.Count > 0 ? single : overrides;
+        };
+
+        HashSet<string> ErrorPaths(string? text) =>
+            text is null ? [] : Collect(text, fallbackName, withLines: false, out _).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static string? ApplyOrNull(string fileText, KeyValuePair<string, string> set)
+    {
+        try
+        {
+            return ScenarioOverrides.Apply(fileText, [set]);
+        }
+        catch (ScenarioException)
+        {
+            return null;
         }
     }
 
     private static Scenario Read(JsonElement root, string fallbackName, List<ScenarioError> errors)
     {
         var r = new JsonObjectReader(root, "$", errors);
+        r.String("$schema", string.Empty);
         var name = r.String("name", fallbackName);
         if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
@@ -255,15 +305,22 @@ public static class ScenarioParser
         }
 
         var path = parent.Child("drift");
-        if (e.ValueKind != JsonValueKind.Array)
+        var expected = $"expected a drift process object or an array of 1 to {MaxDriftProcesses} of them";
+        if (e.ValueKind == JsonValueKind.Object)
         {
             return [ReadDrift(new JsonObjectReader(e, path, errors), errors, ticks)];
+        }
+
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new ScenarioError(path, $"{expected}, found {JsonObjectReader.Found(e, path)}"));
+            return [fallback];
         }
 
         var count = e.GetArrayLength();
         if (count == 0 || count > MaxDriftProcesses)
         {
-            errors.Add(new ScenarioError(path, $"expected a drift process object or an array of 1 to {MaxDriftProcesses} of them, found an array of {count}"));
+            errors.Add(new ScenarioError(path, $"{expected}, found an array of {count}"));
             return [fallback];
         }
 
@@ -350,20 +407,21 @@ public static class ScenarioParser
     {
         if (list.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(new ScenarioError(path, $"expected an array of tick numbers, found {JsonObjectReader.Describe(list)}"));
+            errors.Add(new ScenarioError(path, $"expected an array of tick numbers, found {JsonObjectReader.Found(list, path)}"));
             return;
         }
 
         var i = 0;
         foreach (var item in list.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var tick) || tick < 1 || tick >= ticks)
+            // A whole number in any notation (30, 30.0, 3e1), as a JSON Schema integer.
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetDouble(out var d) || d != Math.Floor(d) || d < 1 || d >= ticks)
             {
                 errors.Add(new ScenarioError($"{path}[{i}]", $"expected a tick number in [1, {ticks - 1}], found {JsonObjectReader.Describe(item)}"));
             }
-            else if (!events.Contains(tick))
+            else if (!events.Contains((int)d))
             {
-                events.Add(tick);
+                events.Add((int)d);
             }
 
             i++;
@@ -414,7 +472,7 @@ public static class ScenarioParser
 
         if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
-            errors.Add(new ScenarioError(path, $"expected a non-empty array of strategy names or objects, found {JsonObjectReader.Describe(list)}"));
+            errors.Add(new ScenarioError(path, $"expected a non-empty array of strategy names or objects, found {JsonObjectReader.Found(list, path)}"));
             return result;
         }
 
@@ -455,7 +513,12 @@ public static class ScenarioParser
             name = r.String("name", string.Empty);
             if (name.Length == 0)
             {
-                errors.Add(new ScenarioError($"{path}.name", "expected a strategy name"));
+                // A name of another type was reported by String; a missing or empty one here.
+                if (!r.TryGet("name", out var given) || given.ValueKind == JsonValueKind.String)
+                {
+                    errors.Add(new ScenarioError($"{path}.name", "expected a strategy name"));
+                }
+
                 return null;
             }
         }
@@ -474,6 +537,7 @@ public static class ScenarioParser
             return null;
         }
 
+        var before = errors.Count;
         var parameters = new Dictionary<string, double>();
         foreach (var p in descriptor.Parameters)
         {
@@ -481,7 +545,11 @@ public static class ScenarioParser
         }
 
         r?.Finish();
-        if (descriptor.Check?.Invoke(parameters) is { } problem)
+
+        // A cross-parameter rule only over values the file gave validly (a refused value reads as
+        // its default, which the file did not say).
+        var refused = errors.Skip(before).Any(e => descriptor.Parameters.Any(p => e.Path == $"{path}.{p.Name}"));
+        if (!refused && descriptor.Check?.Invoke(parameters) is { } problem)
         {
             errors.Add(new ScenarioError($"{path}.{problem.Parameter}", problem.Message));
         }
@@ -519,7 +587,7 @@ public static class ScenarioParser
         var path = parent.Child("metrics");
         if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
-            errors.Add(new ScenarioError(path, $"expected a non-empty array of metric names, found {JsonObjectReader.Describe(list)}"));
+            errors.Add(new ScenarioError(path, $"expected a non-empty array of metric names, found {JsonObjectReader.Found(list, path)}"));
             return MetricCatalog.Defaults(k).ToList();
         }
 

@@ -47,7 +47,7 @@ public static class ScenarioSweep
         var path = parent.Child("sweep");
         if (sweep.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new ScenarioError(path, $"expected an object of parameter paths to value lists, e.g. {{\"drift.rate\": [0, 0.05]}}, found {JsonObjectReader.Describe(sweep)}"));
+            errors.Add(new ScenarioError(path, $"expected an object of parameter paths to value lists, e.g. {{\"drift.rate\": [0, 0.05]}}, found {JsonObjectReader.Found(sweep, path)}"));
             return [];
         }
 
@@ -64,16 +64,20 @@ public static class ScenarioSweep
 
             if (axis.Value.ValueKind != JsonValueKind.Array || axis.Value.GetArrayLength() == 0)
             {
-                errors.Add(new ScenarioError(axisPath, $"expected a non-empty array of values, found {JsonObjectReader.Describe(axis.Value)}"));
+                errors.Add(new ScenarioError(axisPath, $"expected a non-empty array of values, found {JsonObjectReader.Found(axis.Value, axisPath)}"));
                 continue;
             }
 
-            var values = axis.Value.EnumerateArray().Select(v => v.GetRawText()).ToArray();
-            if (values.Distinct(StringComparer.Ordinal).Count() != values.Length)
+            // Distinct as JSON values (1 and 1.0 are the same value), as JSON Schema's uniqueItems.
+            var elements = axis.Value.EnumerateArray().ToArray();
+            var twice = Enumerable.Range(1, elements.Length - 1).FirstOrDefault(j => elements[..j].Any(e => JsonElement.DeepEquals(e, elements[j])));
+            if (twice > 0)
             {
-                errors.Add(new ScenarioError(axisPath, "expected distinct values; a value is listed twice"));
+                errors.Add(new ScenarioError($"{axisPath}[{twice}]", $"expected distinct values; {elements[twice].GetRawText()} is listed twice"));
                 continue;
             }
+
+            var values = elements.Select(v => v.GetRawText()).ToArray();
 
             cells *= values.Length;
             axes.Add(new SweepAxis(axis.Name, values));
@@ -132,7 +136,7 @@ public static class ScenarioSweep
     /// The resolved scenario without its sweep. A default metric list is left out, so a cell that
     /// sweeps slateSize gets the defaults for its own k (ndcg@k and the like) rather than the base's.
     /// </summary>
-    private static string Basis(Scenario scenario)
+    internal static string Basis(Scenario scenario)
     {
         var json = ScenarioWriter.ToJson(scenario with { Sweep = [] });
         if (!scenario.Metrics.SequenceEqual(Metrics.MetricCatalog.Defaults(scenario.SlateSize)))

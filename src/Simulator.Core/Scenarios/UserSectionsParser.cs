@@ -16,7 +16,8 @@ internal static class UserSectionsParser
         var path = parent.Child("segments");
         if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() > ScenarioParser.MaxSegments)
         {
-            errors.Add(new ScenarioError(path, $"expected an array of at most {ScenarioParser.MaxSegments} segment objects, found {JsonObjectReader.Describe(list)}"));
+            var found = list.ValueKind == JsonValueKind.Array ? $"an array of {list.GetArrayLength()}" : JsonObjectReader.Found(list, path);
+            errors.Add(new ScenarioError(path, $"expected an array of at most {ScenarioParser.MaxSegments} segment objects, found {found}"));
             return [];
         }
 
@@ -28,13 +29,18 @@ internal static class UserSectionsParser
             var r = new JsonObjectReader(item, itemPath, errors);
             var typical = SegmentSpec.Typical;
             var name = r.String("name", string.Empty);
-            if (r.IsObject && (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))))
+            // A segment that is not an object, or a name of another type, was reported already.
+            var nameIsString = !r.TryGet("name", out var given) || given.ValueKind == JsonValueKind.String;
+            if (r.IsObject && nameIsString)
             {
-                r.Error("name", $"expected a segment name of letters, digits, '-' or '_', found \"{name}\"");
-            }
-            else if (result.Any(s => s.Name == name))
-            {
-                r.Error("name", $"segment \"{name}\" is listed twice; expected each segment once");
+                if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+                {
+                    r.Error("name", $"expected a segment name of letters, digits, '-' or '_', found \"{name}\"");
+                }
+                else if (result.Any(s => s.Name == name))
+                {
+                    r.Error("name", $"segment \"{name}\" is listed twice; expected each segment once");
+                }
             }
 
             var segment = new SegmentSpec(

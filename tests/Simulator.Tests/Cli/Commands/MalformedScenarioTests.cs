@@ -50,6 +50,26 @@ public sealed class MalformedScenarioTests : IDisposable
         Assert.False(Directory.Exists(results) && Directory.EnumerateFileSystemEntries(results, "*", SearchOption.AllDirectories).Any());
     }
 
+    /// <summary>Issue #26: quickstart.json with a section set to null was accepted and ran with defaults.</summary>
+    [Theory]
+    [InlineData("population")]
+    [InlineData("forgetting")]
+    [InlineData("catalog")]
+    [InlineData("drift")]
+    [InlineData("choice")]
+    [InlineData("strategies")]
+    public void Quickstart_with_a_null_section_exits_2_naming_file_line_and_path(string section)
+    {
+        var path = Path.Combine(TestScenarios.RepoRoot(), "tests", "Simulator.Tests", "Cli", "Commands", "Malformed", $"null-{section}.json");
+        var line = Array.FindIndex(File.ReadAllLines(path), l => l.Contains($"\"{section}\": null", StringComparison.Ordinal)) + 1;
+        Assert.True(line > 1);
+        var (code, _, err) = CliHarness.Run("validate", path);
+        Assert.Equal(2, code);
+        Assert.Contains($"{path}:{line}: $.{section}: expected ", err, StringComparison.Ordinal);
+        Assert.Contains("found null (no field takes null; leave the field out for its default)", err, StringComparison.Ordinal);
+        Assert.Contains("(1 problem)", err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Mutated_scenarios_run_or_fail_cleanly()
     {

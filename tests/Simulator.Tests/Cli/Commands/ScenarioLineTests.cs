@@ -111,4 +111,32 @@ public sealed class ScenarioLineTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"{path}:7: $.population.userz", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_override_that_makes_the_file_invalid_keeps_the_line_names_the_override_and_writes_nothing()
+    {
+        var quickstart = Path.Combine(Simulator.Tests.Support.TestScenarios.RepoRoot(), "scenarios", "quickstart.json");
+        var results = Path.Combine(_temp, "results");
+        var (code, err) = Cli("run", quickstart, "--set", "catalog.items=5", "--results", results, "--quiet", "--device", "cpu");
+        Assert.Equal(2, code);
+        Assert.Contains($"{quickstart}:11: $.slateSize: slate size 10 is larger than the catalog (5 items); expected at most 5 (because of --set catalog.items=5)", err, StringComparison.Ordinal);
+
+        (code, err) = Cli("run", quickstart, "--set", "population=null", "--results", results, "--quiet", "--device", "cpu");
+        Assert.Equal(2, code);
+        Assert.Contains($"{quickstart}: $.population: expected an object, found null", err, StringComparison.Ordinal);
+        Assert.Contains("(from --set population=null; not in the file, so no line)", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(results));
+    }
+
+    [Fact]
+    public void A_utf8_byte_order_mark_is_skipped()
+    {
+        var path = Path.Combine(_temp, "bom.json");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("{\n  \"ticks\": 3,\n  \"ticks\": 4\n}")]);
+        var (code, err) = Cli("validate", path);
+        Assert.Equal(2, code);
+        Assert.Contains($"{path}:3: $.ticks: field \"ticks\" appears twice", err, StringComparison.Ordinal);
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("{ \"ticks\": 3 }")]);
+        Assert.Equal(0, Cli("validate", path).Code);
+    }
 }

@@ -107,4 +107,116 @@ public sealed class ScenarioParserTests
         var bad = ScenarioOverrides.Apply("{}", [new("population.users", "-1")]);
         Assert.Equal("$.population.users", Single(bad).Path);
     }
+
+    [Theory]
+    [InlineData("population", "expected an object, found null")]
+    [InlineData("forgetting", "expected an object, found null")]
+    [InlineData("catalog", "expected an object, found null")]
+    [InlineData("drift", "expected a drift process object or an array of 1 to 16 of them, found null")]
+    [InlineData("choice", "expected an object, found null")]
+    [InlineData("strategies", "expected a non-empty array of strategy names or objects, found null")]
+    [InlineData("churn", "expected an object, found null")]
+    [InlineData("metrics", "expected a non-empty array of metric names, found null")]
+    [InlineData("sweep", "expected an object of parameter paths")]
+    [InlineData("reference", "expected a string, found null")]
+    [InlineData("name", "expected a string, found null")]
+    [InlineData("seed", "expected an integer in [0, 18446744073709551615], found null")]
+    public void Null_is_an_error_for_every_section_and_field_never_the_default(string field, string message)
+    {
+        var error = Single($"{{\n  \"ticks\": 5,\n  \"{field}\": null\n}}");
+        Assert.Equal($"$.{field}", error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Contains("leave the field out for its default", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, error.Line);
+    }
+
+    [Fact]
+    public void Null_inside_a_section_or_an_array_is_an_error()
+    {
+        Assert.Equal("$.population.users", Single("{\"population\": {\"users\": null}}").Path);
+        Assert.Equal("$.forgetting.halfLife", Single("{\"forgetting\": {\"curve\": \"exponential\", \"halfLife\": null}}").Path);
+        Assert.Equal("$.drift.events", Single("{\"drift\": {\"events\": null}}").Path);
+        var item = Single("{\"strategies\": [\"ema\", null]}");
+        Assert.Equal("$.strategies[1]", item.Path);
+        Assert.DoesNotContain("leave the field out", item.Message, StringComparison.Ordinal);
+        var name = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse("{\"strategies\": [{\"name\": null}]}", "x"));
+        Assert.Equal("$.strategies[0].name", Assert.Single(name.Errors).Path);
+        var segment = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse("{\"population\": {\"segments\": [null, {\"name\": null}]}}", "x"));
+        Assert.Equal(["$.population.segments[0]", "$.population.segments[1].name"], segment.Errors.Select(x => x.Path));
+    }
+
+    [Fact]
+    public void A_field_written_twice_is_refused_with_the_path_and_the_line_of_the_second()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse("{\n  \"ticks\": 5,\n  \"catalog\": {\n    \"items\": 50,\n    \"items\": 60\n  },\n  \"ticks\": 6\n}", "x"));
+        Assert.Equal(["$.catalog.items", "$.ticks"], e.Errors.Select(x => x.Path));
+        Assert.Equal([5, 7], e.Errors.Select(x => x.Line!.Value));
+        Assert.Contains("appears twice in this object (first at line 4)", e.Errors[0].Message, StringComparison.Ordinal);
+
+        // Names in different objects, or array items alike, are not repeats.
+        ScenarioParser.Parse("{\"population\": {\"segments\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}, \"catalog\": {\"items\": 50}}", "x");
+    }
+
+    [Fact]
+    public void Schema_field_is_a_string_at_the_root_only()
+    {
+        ScenarioParser.Parse("{\"$schema\": \"./schema.json\"}", "x");
+        Assert.Equal("$.$schema", Single("{\"$schema\": 5}").Path);
+        Assert.Equal("$.population.$schema", Single("{\"population\": {\"$schema\": \"./schema.json\"}}").Path);
+    }
+
+    [Fact]
+    public void Whole_numbers_in_any_notation_are_integers_as_in_json_schema()
+    {
+        var s = ScenarioParser.Parse("{\"seed\": 4.2e1, \"ticks\": 4e1, \"drift\": {\"events\": [30.0, 1e1]}}", "x");
+        Assert.Equal(42UL, s.Seed);
+        Assert.Equal(40, s.Ticks);
+        Assert.Equal([10, 30], s.Drift.EventTicks);
+        Assert.Equal(ulong.MaxValue, ScenarioParser.Parse("{\"seed\": 18446744073709551615}", "x").Seed);
+        Assert.Equal("$.seed", Single("{\"seed\": 18446744073709551616}").Path);
+        Assert.Equal("$.seed", Single("{\"seed\": 4.5}").Path);
+        Assert.Equal("$.drift.events[0]", Single("{\"drift\": {\"events\": [2.5]}}").Path);
+    }
+
+    [Fact]
+    public void An_override_that_makes_a_value_in_the_file_invalid_is_named()
+    {
+        const string File = "{\n  \"slateSize\": 10,\n  \"catalog\": { \"items\": 50 }\n}";
+        KeyValuePair<string, string>[] set = [new("catalog.items", "5"), new("seeds", "2")];
+        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(ScenarioOverrides.Apply(File, set), "x", File, set));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("$.slateSize", error.Path);
+        Assert.Equal(2, error.Line);
+        Assert.Equal("--set catalog.items=5", error.Origin);
+        Assert.EndsWith("(because of --set catalog.items=5)", error.ToString(), StringComparison.Ordinal);
+
+        // A problem the file has on its own keeps its line and names no override.
+        const string Bad = "{\n  \"slateSize\": 60,\n  \"catalog\": { \"items\": 50 }\n}";
+        var own = Assert.Single(Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(ScenarioOverrides.Apply(Bad, [set[1]]), "x", Bad, [set[1]])).Errors);
+        Assert.Null(own.Origin);
+    }
+
+    [Fact]
+    public void Overrides_on_a_file_with_a_repeated_field_report_the_repeat_instead_of_failing()
+    {
+        const string File = "{\n  \"ticks\": 5,\n  \"ticks\": 6\n}";
+        KeyValuePair<string, string>[] set = [new("ticks", "7")];
+        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(ScenarioOverrides.Apply(File, set), "x", File, set));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal(("$.ticks", 3, (string?)null), (error.Path, error.Line!.Value, error.Origin));
+
+        var value = Assert.Throws<ScenarioException>(() => ScenarioOverrides.Apply("{}", [new("choice", "{\"temperature\": 1, \"temperature\": 2}")]));
+        Assert.Equal("$.choice.temperature", Assert.Single(value.Errors).Path);
+        Assert.Contains("--set choice=", value.Errors[0].Origin, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sweep_values_are_distinct_as_json_values_and_null_is_refused()
+    {
+        var twice = Single("{\"sweep\": {\"drift.rate\": [1, 0.5, 1.0]}}");
+        Assert.Equal("$.sweep.drift.rate[2]", twice.Path);
+        var nulled = Single("{\"sweep\": {\"drift.rate\": [0.5, null]}}");
+        Assert.Equal("$.sweep.drift.rate[1]", nulled.Path);
+        Assert.Contains("found null", nulled.Message, StringComparison.Ordinal);
+    }
 }

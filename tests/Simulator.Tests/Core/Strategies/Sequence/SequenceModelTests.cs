@@ -201,6 +201,17 @@ public sealed class SequenceModelTests
         Assert.Equal(3, ScenarioParser.Parse("""{ "strategies": [{ "name": "sasrec", "hidden": 30, "heads": 3 }] }""", "heads").Strategies[0]["heads"]);
     }
 
+    [Fact]
+    public void A_refused_width_is_reported_alone_not_as_heads_that_do_not_split_its_default()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse("""{ "strategies": [{ "name": "sasrec", "hidden": "30", "heads": 3 }] }""", "heads"));
+        Assert.Equal("$.strategies[0].hidden", Assert.Single(e.Errors).Path);
+
+        // Another problem of the same strategy leaves the rule in force.
+        e = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse("""{ "strategies": [{ "name": "sasrec", "hidden": 30, "heads": 4, "head": 1 }] }""", "heads"));
+        Assert.Equal(["$.strategies[0].head", "$.strategies[0].heads"], e.Errors.Select(x => x.Path).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Four clicks of user 1 at ticks shift + 1, 2, 9, 10, fed through the recurrent state as they come.</summary>
     private static EventHistory History(SequenceModel model, int shift)
     {
