@@ -19,7 +19,7 @@ public static class HtmlReport
         table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right;font-variant-numeric:tabular-nums}
         th:first-child,td:first-child{text-align:left}thead th{background:#f3f3f3}
         td.best{background:#e3f2e1;font-weight:bold}
-        .swatch{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:baseline;border-radius:2px}
+        .swatch{display:inline-block;margin-right:.4em;vertical-align:middle}
         dl.kv{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dl.kv dt{font-weight:bold}dl.kv dd{margin:0}
         figure{margin:1.5rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-size:.92rem}
         pre{background:#f7f7f7;padding:.8rem;overflow:auto;font-size:.85rem}.note{color:#555;font-size:.92rem}
@@ -61,38 +61,52 @@ public static class HtmlReport
         for (var s = 0; s < run.Strategies.Count; s++)
         {
             sb.Append(s > 0 ? ", " : string.Empty)
-                .Append("<span class=\"swatch\" style=\"background:").Append(StrategyPalette.HexOf(s)).Append("\"></span>")
+                .Append(StrategyPalette.SwatchHtml(s))
                 .Append(E(run.Strategies[s]));
         }
 
         sb.Append("</dd>\n</dl>\n");
     }
 
+    /// <summary>Metric columns per summary table: six keep a table inside the page's width, so no column is clipped.</summary>
+    internal const int MetricsPerTable = 6;
+
     private static void AppendSummary(StringBuilder sb, RunResult run)
     {
-        sb.Append("<h2>Summary</h2>\n<table>\n<thead><tr><th>strategy</th>");
-        foreach (var m in run.Metrics)
-        {
-            sb.Append("<th>").Append(E(m)).Append(MetricNames.IsLowerBetter(m) ? " <small>(lower is better)</small>" : string.Empty).Append("</th>");
-        }
-
-        sb.Append("</tr></thead>\n<tbody>\n");
+        sb.Append("<h2>Summary</h2>\n");
         var best = run.Metrics.Select(m => SummaryCells.Best(run, m)).ToArray();
-        foreach (var strategy in run.Strategies)
+        for (var first = 0; first < run.Metrics.Count; first += MetricsPerTable)
         {
-            sb.Append("<tr><td>").Append(E(strategy)).Append("</td>");
-            for (var m = 0; m < run.Metrics.Count; m++)
+            var metrics = Enumerable.Range(first, Math.Min(MetricsPerTable, run.Metrics.Count - first)).ToArray();
+            if (first > 0)
             {
-                var isBest = SummaryCells.IsBest(run, strategy, run.Metrics[m], best[m]);
-                sb.Append(isBest ? "<td class=\"best\">" : "<td>")
-                    .Append(E(SummaryCells.MeanWithInterval(SummaryCells.Get(run, strategy, run.Metrics[m])))).Append("</td>");
+                sb.Append("</tbody>\n</table>\n");
             }
 
-            sb.Append("</tr>\n");
+            sb.Append("<table class=\"summary\">\n<thead><tr><th>strategy</th>");
+            foreach (var m in metrics)
+            {
+                sb.Append("<th>").Append(E(run.Metrics[m])).Append(MetricNames.IsLowerBetter(run.Metrics[m]) ? " <small>(lower is better)</small>" : string.Empty).Append("</th>");
+            }
+
+            sb.Append("</tr></thead>\n<tbody>\n");
+            for (var s = 0; s < run.Strategies.Count; s++)
+            {
+                var strategy = run.Strategies[s];
+                sb.Append("<tr><td>").Append(StrategyPalette.SwatchHtml(s)).Append(E(strategy)).Append("</td>");
+                foreach (var m in metrics)
+                {
+                    var isBest = SummaryCells.IsBest(run, strategy, run.Metrics[m], best[m]);
+                    sb.Append(isBest ? "<td class=\"best\">" : "<td>")
+                        .Append(E(SummaryCells.MeanWithInterval(SummaryCells.Get(run, strategy, run.Metrics[m])))).Append("</td>");
+                }
+
+                sb.Append("</tr>\n");
+            }
         }
 
         sb.Append("</tbody>\n</table>\n<p class=\"note\">")
-            .Append(E($"Cells: mean [95% CI] across {run.Seeds.Count} seed(s) of each seed's time-averaged metric. "
+            .Append(E($"Cells: mean [95% CI] across {run.Seeds.Count} seed(s) of each seed's time-averaged metric, {MetricsPerTable} metrics per table. "
                 + "The best value per metric is highlighted; for metrics whose name contains regret, error or gini, lower is better."))
             .Append("</p>\n");
     }

@@ -24,10 +24,10 @@ public static class SweepFiles
         WriteReport(sweep, file);
     }
 
-    /// <summary>Draws the crossover figures and the sweep's report.html and report.md.</summary>
+    /// <summary>Draws the crossover figures, the regime maps (time-aware minus twin) and the sweep's report.html and report.md.</summary>
     public static void WriteReport(SweepResult sweep, Func<string, string> file)
     {
-        var figures = CrossoverFigure.RenderAll(sweep);
+        var figures = CrossoverFigure.RenderAll(sweep).Concat(TwinHeatmapFigure.RenderAll(sweep)).ToArray();
         foreach (var figure in figures)
         {
             File.WriteAllBytes(file(Path.Combine(RunFileNames.Plots, figure.PngFileName)), figure.Png);

@@ -124,4 +124,7 @@ public static class RandomStreams
 
     /// <summary>Which users form each training minibatch of the sequence models.</summary>
     public const uint StrategySequenceMinibatch = 44;
+
+    /// <summary>Which slate slots a learned strategy spends on exploration, and the items shown there.</summary>
+    public const uint StrategyExploration = 45;
 }

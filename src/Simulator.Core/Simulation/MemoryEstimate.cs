@@ -20,7 +20,14 @@ public static class MemoryEstimate
         (s.Satiation.IsOn ? 2L * 4 * s.Population.Users * s.Dim : 0L) + (s.Catalog.Dynamics.ChangesUtility ? 16L * s.Catalog.Items : 0L);
 
     /// <summary>Host bytes of one strategy's own state (what its constructor allocates), by the formulas of its class.</summary>
-    public static long StrategyBytes(StrategySpec spec, long users, int dim, int k, long items)
+    public static long StrategyBytes(StrategySpec spec, long users, int dim, int k, long items) =>
+        OwnBytes(spec, users, dim, k, items) + ExplorationBytes(spec, users, dim, items);
+
+    /// <summary>The exploration slots' last-click ticks [N x d] and per-topic item lists, when <c>explore</c> &gt; 0.</summary>
+    private static long ExplorationBytes(StrategySpec spec, long users, int dim, long items) =>
+        Parameter(spec, StrategyCatalog.ExploreParameter.Name, 0) > 0 ? (users * SlateExploration.BytesPerUser(dim)) + (items * 4) : 0;
+
+    private static long OwnBytes(StrategySpec spec, long users, int dim, int k, long items)
     {
         var scorer = users * ((4L * dim) + (4L * k));
         return spec.Name switch

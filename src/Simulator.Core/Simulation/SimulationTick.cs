@@ -50,7 +50,8 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
                 new WorldState(engine, users, scenario.Dim, scenario.SlateSize),
                 new WorldDynamics(engine, scenario, users),
                 needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null,
-                spec.Resolved?.CheckSlates ?? false))
+                spec.Resolved?.CheckSlates ?? false,
+                ExplorationOf(spec, context)))
             .ToArray();
     }
 
@@ -61,6 +62,13 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             ?? throw new StrategyException(spec.Name, $"strategy {spec.Name} is a plugin or policy server that was not loaded; run the scenario file with `simulator run`", isConfiguration: true);
         return descriptor.Create(context, spec);
     }
+
+    /// <summary>The exploration slots of a built-in learned strategy whose <c>explore</c> share is above 0 (a plugin's own parameters never trigger it).</summary>
+    private static SlateExploration? ExplorationOf(StrategySpec spec, StrategyContext context) =>
+        StrategyCatalog.Find(spec.Name)?.Parameters.Any(p => p.Name == StrategyCatalog.ExploreParameter.Name) == true
+        && spec.Parameters.TryGetValue(StrategyCatalog.ExploreParameter.Name, out var share) && share > 0
+            ? new SlateExploration(context, share)
+            : null;
 
     /// <summary>
     /// Advances one tick. The stages run in this order (one file each under <c>Stages/</c>):
@@ -212,6 +220,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             world.Strategy.ExchangeState(new ScopedExchange(state, scope + "strategy."));
             world.Exposure?.ExchangeState(new ScopedExchange(state, scope + "exposure."));
             world.Dynamics.ExchangeState(new ScopedExchange(state, scope + "dynamics."));
+            world.Exploration?.ExchangeState(new ScopedExchange(state, scope + "exploration."));
         }
     }
 

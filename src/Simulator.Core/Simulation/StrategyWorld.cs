@@ -11,9 +11,11 @@ namespace Simulator.Core.Simulation;
 /// </summary>
 internal sealed class StrategyWorld : IDisposable
 {
-    public StrategyWorld(int index, string name, IStrategy strategy, WorldState state, WorldDynamics dynamics, ExposureTally? exposure, bool checkSlates = false)
+    public StrategyWorld(
+        int index, string name, IStrategy strategy, WorldState state, WorldDynamics dynamics, ExposureTally? exposure, bool checkSlates = false, SlateExploration? exploration = null)
     {
         CheckSlates = checkSlates;
+        Exploration = exploration;
         Index = index;
         Name = name;
         Strategy = strategy;
@@ -39,6 +41,9 @@ internal sealed class StrategyWorld : IDisposable
 
     /// <summary>Exposure counts per item, or null when no selected metric reads them.</summary>
     public ExposureTally? Exposure { get; }
+
+    /// <summary>The strategy's exploration slots, or null when its <c>explore</c> share is 0 (or it has none).</summary>
+    public SlateExploration? Exploration { get; }
 
     public void Dispose()
     {

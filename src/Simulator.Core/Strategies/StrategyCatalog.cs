@@ -113,14 +113,14 @@ public static class StrategyCatalog
             "mf",
             "streaming matrix factorisation (ISGD) on impressions: err = y - <p, q>, p += eta (err q - lambda p), q += eta (err p - lambda q).",
             false,
-            MfParameters(),
+            [.. MfParameters(), ExploreParameter],
             (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], 1.0),
             RunsOnShards: false),
         new(
             "mf-forgetting",
             "mf with latent-factor forgetting: the user's factors fade, p <- gamma p, every active tick before the ISGD updates.",
             false,
-            [.. MfParameters(), new StrategyParameter("fade", 0.9, 0.0, 1.0, "gamma: per-active-tick fading of the user's factors")],
+            [.. MfParameters(), new StrategyParameter("fade", 0.9, 0.0, 1.0, "gamma: per-active-tick fading of the user's factors"), ExploreParameter],
             (c, s) => new MatrixFactorizationStrategy(c, (int)s["factors"], s["learningRate"], s["regularization"], s["fade"]),
             RunsOnShards: false),
         new(
@@ -133,7 +133,7 @@ public static class StrategyCatalog
             "mlp-forgetting",
             "the seed's model: behaviour features -> MLP -> interest embedding I = S R(dt; alpha_u) + MLP(f); sigmoid forgetting R with alpha fitted per user by maximum likelihood of clicks and dwell; BCE + Adam minibatches.",
             false,
-            [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters],
+            [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters, ExploreParameter],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s)),
             RunsOnShards: false,
             TimeBlindTwin: "mlp-static"),
@@ -141,29 +141,29 @@ public static class StrategyCatalog
             "mlp-global-alpha",
             "mlp-forgetting with one alpha fitted for all users (ablation: what per-user forgetting buys).",
             false,
-            [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters.Where(p => p.Name != "alphaPrior")],
+            [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters.Where(p => p.Name != "alphaPrior"), ExploreParameter],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s)),
             RunsOnShards: false,
             TimeBlindTwin: "mlp-static"),
         new(
             "mlp-static",
-            "mlp-forgetting without forgetting: R = 1, no time in the features (ablation: what forgetting buys).",
+            "mlp-forgetting blind to time (ablation: what forgetting buys): the same retention curve and per-user fit with gaps counted in the user's clicks since the topic's last click, not in ticks, so it discounts older engagements by order but never sees how long the user was away.",
             false,
-            MlpSettings.NetworkParameters,
-            (c, s) => new MlpInterestStrategy(c, ForgettingMode.None, MlpSettings.From(s)),
+            [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters, ExploreParameter],
+            (c, s) => new MlpInterestStrategy(c, ForgettingMode.TimeBlind, MlpSettings.From(s)),
             RunsOnShards: false),
         new(
             "gru4rec",
             "GRU over the user's clicks (item embedding, ln dwell, position), time-blind: h' = (1-z) n + z h; u = W h + b; click model sigmoid(<u, E_i> + c_i + p_j) with item embeddings E learned from the catalog's item vectors; BCE on every shown item, Adam minibatches, BPTT over the last L clicks. With lstm = 1 the cell is time-lstm's without its time terms.",
             false,
-            [.. SequenceSettings.CommonParameters, .. SequenceSettings.CellParameters],
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.CellParameters, ExploreParameter],
             (c, s) => new SequenceStrategy(c, SequenceKind.Gru4Rec, SequenceSettings.From(s)),
             RunsOnShards: false),
         new(
             "time-lstm",
             "gru4rec's twin with time: an LSTM whose gates see tau = ln(1 + gap) and whose memory decays over each gap, c <- c sigma(alpha tau + beta), up to now, so the interest recommended fades with the time the user was away (a learned forgetting law); the time terms start neutral.",
             false,
-            SequenceSettings.CommonParameters,
+            [.. SequenceSettings.CommonParameters, ExploreParameter],
             (c, s) => new SequenceStrategy(c, SequenceKind.TimeLstm, SequenceSettings.From(s)),
             RunsOnShards: false,
             TimeBlindTwin: "gru4rec"),
@@ -171,7 +171,7 @@ public static class StrategyCatalog
             "sasrec",
             "causal self-attention over the last L clicks and a learned now token (rank embeddings: order only), time-blind; same click model and training as gru4rec.",
             false,
-            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters, ExploreParameter],
             (c, s) => new SequenceStrategy(c, SequenceKind.SasRec, SequenceSettings.From(s)),
             RunsOnShards: false,
             Check: SequenceSettings.CheckHeads),
@@ -179,7 +179,7 @@ public static class StrategyCatalog
             "tisasrec",
             "sasrec's twin with time: attention logits and values add learned embeddings of the interval bucket floor(log2(1 + gap)) between clicks and from each click to now (attention that learns a forgetting curve).",
             false,
-            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters, ExploreParameter],
             (c, s) => new SequenceStrategy(c, SequenceKind.TiSasRec, SequenceSettings.From(s)),
             RunsOnShards: false,
             Check: SequenceSettings.CheckHeads,
@@ -204,6 +204,14 @@ public static class StrategyCatalog
     /// <summary>The scenario's strategies that cannot run split over shards (<see cref="StrategyDescriptor.RunsOnShards"/>), each named once.</summary>
     public static IReadOnlyList<string> NotRunningOnShards(Scenario scenario) =>
         scenario.Strategies.Select(s => s.Name).Distinct().Where(n => Find(n) is { RunsOnShards: false }).ToArray();
+
+    /// <summary>
+    /// Every learned strategy's exploration share (see <see cref="SlateExploration"/>): the expected
+    /// share of slate slots given to the topics the user clicked longest ago, then never-clicked ones.
+    /// </summary>
+    /// (A property, not a field: <c>All</c> above is initialised first and reads it.)
+    internal static StrategyParameter ExploreParameter => new(
+        "explore", 0.0, 0.0, 0.5, "expected share of slate slots (the bottom ones) spent on the topics the user clicked longest ago, then on never-clicked topics; keyed draws");
 
     private static StrategyParameter[] MfParameters() =>
     [

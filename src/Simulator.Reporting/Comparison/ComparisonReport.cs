@@ -27,7 +27,7 @@ public static class ComparisonReport
         for (var r = 0; r < comparison.Runs.Count; r++)
         {
             var (label, run) = (comparison.Runs[r].Label, comparison.Runs[r].Run);
-            sb.Append("<tr><td><span class=\"swatch\" style=\"background:").Append(StrategyPalette.HexOf(r)).Append("\"></span>")
+            sb.Append("<tr><td>").Append(StrategyPalette.SwatchHtml(r))
                 .Append(E(label)).Append("</td><td>").Append(E(run.ScenarioName)).Append("</td>");
             foreach (var n in new[] { run.Users, run.Items, run.Dim, run.SlateSize, run.Ticks, run.Seeds.Count })
             {

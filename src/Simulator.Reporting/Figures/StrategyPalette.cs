@@ -4,15 +4,23 @@ namespace Simulator.Reporting.Figures;
 
 /// <summary>
 /// Colours assigned by strategy order, so a strategy keeps its colour across every figure of a
-/// run. Okabe-Ito: distinguishable under the common colour-vision deficiencies.
+/// run: Okabe-Ito first (distinguishable under the common colour-vision deficiencies), then four
+/// dark tones from Paul Tol's palettes. Every strategy gets a distinct (colour, line pattern) pair
+/// up to <see cref="DistinctPairs"/> strategies: the first twelve are solid, the next twelve
+/// dashed, then dotted, so a 25-strategy report has no two strategies drawn alike.
 /// </summary>
 public static class StrategyPalette
 {
-    // Okabe & Ito (2008), minus yellow (too faint on white) and with black last.
+    // Okabe & Ito (2008) minus yellow (too faint on white), black last of them; then Tol's wine,
+    // indigo, olive and green, dark enough for thin lines.
     private static readonly string[] Hex =
     [
         "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#999999", "#000000",
+        "#882255", "#332288", "#999933", "#117733",
     ];
+
+    /// <summary>Strategies with pairwise distinct (colour, pattern): colours times the three patterns.</summary>
+    public static int DistinctPairs => Hex.Length * 3;
 
     /// <summary>Number of distinct colours before the palette repeats.</summary>
     public static int Count => Hex.Length;
@@ -41,4 +49,19 @@ public static class StrategyPalette
 
     /// <summary>The same colour as a CSS hex string, for the HTML report.</summary>
     public static string HexOf(int strategyIndex) => Hex[strategyIndex % Hex.Length];
+
+    /// <summary>
+    /// The strategy's key for HTML tables: a short line in its colour and pattern (inline SVG), so
+    /// strategies that share a colour past the twelfth still differ in the table as in the figures.
+    /// </summary>
+    public static string SwatchHtml(int strategyIndex)
+    {
+        var dash = (strategyIndex / Hex.Length % 3) switch
+        {
+            0 => string.Empty,
+            1 => " stroke-dasharray=\"6 3\"",
+            _ => " stroke-dasharray=\"2 3\"",
+        };
+        return $"<svg class=\"swatch\" width=\"26\" height=\"10\" aria-hidden=\"true\"><line x1=\"1\" y1=\"5\" x2=\"25\" y2=\"5\" stroke=\"{HexOf(strategyIndex)}\" stroke-width=\"3\"{dash}/></svg>";
+    }
 }

@@ -16,9 +16,30 @@ public static class CrossoverFigure
     /// <summary>Most figures drawn per axis; further combinations of the other axes are listed in sweep.json only.</summary>
     public const int MaxPanelsPerAxis = 6;
 
+    /// <summary>
+    /// The primary metric against each axis; and, when any cell's strategies fit per-user
+    /// forgetting, the parameter recovery (Spearman) against each axis: the price of learning how
+    /// users forget, read beside the metric it costs.
+    /// </summary>
     public static IReadOnlyList<RenderedFigure> RenderAll(SweepResult sweep)
     {
         var metric = sweep.PrimaryMetric;
+        var figures = new List<RenderedFigure>(Render(sweep, new Quantity(metric, MetricNames.Slug(metric), MetricNames.AxisLabel(metric), MetricNames.IsLowerBetter(metric), (run, strategy) => SummaryOf(run, strategy, metric))));
+        if (sweep.Cells.Any(c => c.Run.ParameterRecovery.Count > 0))
+        {
+            figures.AddRange(Render(sweep, new Quantity(
+                "parameter recovery", "recovery", "Spearman rho, fitted vs true forgetting speed", false,
+                (run, strategy) => run.ParameterRecovery.FirstOrDefault(r => r.Strategy == strategy)?.Spearman)));
+        }
+
+        return figures;
+    }
+
+    /// <summary>What a figure plots per cell and strategy: a name, its file-name slug, the y label, its direction and the summary.</summary>
+    private sealed record Quantity(string Name, string Slug, string AxisLabel, bool LowerIsBetter, Func<RunResult, string, MetricSummary?> Of);
+
+    private static List<RenderedFigure> Render(SweepResult sweep, Quantity quantity)
+    {
         var figures = new List<RenderedFigure>();
         for (var a = 0; a < sweep.Axes.Count; a++)
         {
@@ -34,8 +55,8 @@ public static class CrossoverFigure
                 .ToArray();
             for (var p = 0; p < panels.Length; p++)
             {
-                var name = $"sweep_{MetricNames.Slug(metric)}_{Slug(axis.Path)}" + (panels.Length > 1 ? $"_{p + 1}" : string.Empty);
-                figures.Add(Render(sweep, metric, axis.Path, axis.Values, panels[p].Key, [.. panels[p]], name));
+                var name = $"sweep_{quantity.Slug}_{Slug(axis.Path)}" + (panels.Length > 1 ? $"_{p + 1}" : string.Empty);
+                figures.Add(Render(sweep, quantity, axis.Path, axis.Values, panels[p].Key, [.. panels[p]], name));
             }
         }
 
@@ -43,7 +64,7 @@ public static class CrossoverFigure
     }
 
     private static RenderedFigure Render(
-        SweepResult sweep, string metric, string path, IReadOnlyList<string> values, string fixedSettings, SweepCellResult[] cells, string name)
+        SweepResult sweep, Quantity quantity, string path, IReadOnlyList<string> values, string fixedSettings, SweepCellResult[] cells, string name)
     {
         var numeric = values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         double X(string value) => numeric
@@ -57,7 +78,7 @@ public static class CrossoverFigure
             for (var s = 0; s < strategies.Count; s++)
             {
                 var points = cells
-                    .Select(c => (X: X(c.Settings.First(x => x.Path == path).Value), Summary: SummaryOf(c.Run, strategies[s], metric)))
+                    .Select(c => (X: X(c.Settings.First(x => x.Path == path).Value), Summary: quantity.Of(c.Run, strategies[s])))
                     .Where(p => p.Summary is not null && double.IsFinite(p.Summary.Mean))
                     .OrderBy(p => p.X)
                     .ToArray();
@@ -89,14 +110,14 @@ public static class CrossoverFigure
                     [.. Enumerable.Range(0, values.Count).Select(i => (double)i)], [.. values]);
             }
 
-            var better = MetricNames.IsLowerBetter(metric) ? "lower is better" : "higher is better";
-            var title = $"{metric} vs {path}" + (fixedSettings.Length > 0 ? $" ({fixedSettings})" : string.Empty);
+            var better = quantity.LowerIsBetter ? "lower is better" : "higher is better";
+            var title = $"{quantity.Name} vs {path}" + (fixedSettings.Length > 0 ? $" ({fixedSettings})" : string.Empty);
             plot.Title(title);
             plot.XLabel(path);
-            plot.YLabel(MetricNames.AxisLabel(metric));
+            plot.YLabel(quantity.AxisLabel);
             plot.ShowLegend(Edge.Right);
             var seeds = cells[0].Run.Seeds.Count;
-            var caption = $"Each point: one sweep cell, the mean across {seeds} seed(s) of each seed's time-averaged {metric}; "
+            var caption = $"Each point: one sweep cell, the mean across {seeds} seed(s) of each seed's {(quantity.Name == "parameter recovery" ? "Spearman rho at the seed's end" : $"time-averaged {quantity.Name}")}; "
                 + (seeds > 1 ? "error bars: 95% t interval across seeds" : "one seed, so no interval")
                 + (fixedSettings.Length > 0 ? $"; other swept parameters fixed at {fixedSettings}" : string.Empty)
                 + $"; {better}. Where lines cross, the better strategy changes.";

@@ -44,7 +44,7 @@ public sealed class ReportTextTests
         Assert.Equal(run.Metrics.Count, Regex.Matches(html, "class=\"best\"").Count);
 
         // Synthetic data: strategy 0 is best on everything, including the lowest regret.
-        var oracleRow = html[html.IndexOf("<tr><td>oracle</td>", StringComparison.Ordinal)..];
+        var oracleRow = html[html.IndexOf($"<tr><td>{StrategyPalette.SwatchHtml(0)}oracle</td>", StringComparison.Ordinal)..];
         oracleRow = oracleRow[..oracleRow.IndexOf("</tr>", StringComparison.Ordinal)];
         Assert.Equal(run.Metrics.Count, Regex.Matches(oracleRow, "class=\"best\"").Count);
     }

@@ -12,7 +12,9 @@ internal static class LearnStage
     public static void Run(SeedContext seed, StrategyWorld world, int tick)
     {
         var state = world.State;
-        world.Strategy.Learn(new FeedbackContext(tick, state.Active.Host, state.Slates.Host, state.ChosenPosition.Host, state.Dwell.Host));
+        var feedback = new FeedbackContext(tick, state.Active.Host, state.Slates.Host, state.ChosenPosition.Host, state.Dwell.Host);
+        world.Strategy.Learn(feedback);
+        world.Exploration?.Observe(feedback);
         if (world.Strategy is IInterestEstimator { InterestEstimate: { } estimate })
         {
             seed.Guard(TickStage.Learn, "InterestEstimate", world.Name, tick, estimate, state.Dim);

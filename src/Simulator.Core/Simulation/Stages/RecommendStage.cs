@@ -7,7 +7,8 @@ namespace Simulator.Core.Simulation.Stages;
 /// Stage 4, Recommend, in one world: satiation lowers the effective interest (when on); the
 /// oracle's ideal slate is the top-k of live items by true utility (engine operation
 /// <see cref="IComputeEngine.ScoreTopK"/>); then the strategy builds its own slate (strategies may
-/// call <see cref="IComputeEngine.MlpForward"/> and ScoreTopK themselves). A slate that shows an
+/// call <see cref="IComputeEngine.MlpForward"/> and ScoreTopK themselves), whose bottom slots a
+/// learned strategy's <c>explore</c> share may give to exploration (<see cref="SlateExploration"/>). A slate that shows an
 /// item not yet arrived stops the run (<see cref="CheckLiveItems"/>). Guard: the oracle's scores.
 /// </summary>
 internal static class RecommendStage
@@ -29,6 +30,7 @@ internal static class RecommendStage
         state.IdealSlates.Download();
         world.Strategy.Recommend(new RecommendContext(
             tick, state.Active.Host, state.Slates, new GroundTruth(state.IdealSlates, state.Interest, idealBias)));
+        world.Exploration?.Apply(tick, state.Active.Host, state.Slates.Host);
         if (world.CheckSlates)
         {
             CheckSlates(state.Slates.Host, state.Active.Host, state.K, catalog.LiveCount, catalog.Count, world.Name, tick, seed.Shards.FirstUser);

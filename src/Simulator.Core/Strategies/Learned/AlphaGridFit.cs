@@ -117,11 +117,11 @@ internal sealed class AlphaGridFit : ICheckpointable
                         var y = DwellEvidence.LogDwell(ctx.Dwell[u]);
                         for (var a = 0; a < GridSize; a++)
                         {
-                            retained[a] = behaviour.Retention(u, g, ctx.Tick, _grid[a], _shape, true);
+                            retained[a] = behaviour.Retention(u, g, ctx.Tick, _grid[a], _shape);
                         }
 
                         _dwell.AddUser(u, y, retained);
-                        DwellEvidence.AddPopulationTerms(total.AsSpan(Cells), y, behaviour.Retention(u, g, ctx.Tick, _alpha[u], _shape, true));
+                        DwellEvidence.AddPopulationTerms(total.AsSpan(Cells), y, behaviour.Retention(u, g, ctx.Tick, _alpha[u], _shape));
                         clicked++;
                     }
 
@@ -277,7 +277,7 @@ internal sealed class AlphaGridFit : ICheckpointable
         {
             for (var g = 0; g < d; g++)
             {
-                estimate[g] = preference[g] * behaviour.Retention(u, g, ctx.Tick, _grid[a], _shape, true);
+                estimate[g] = preference[g] * behaviour.Retention(u, g, ctx.Tick, _grid[a], _shape);
             }
 
             var max = MaxNoClick;

@@ -15,9 +15,10 @@ internal sealed class BehaviourState : ICheckpointable
 {
     private readonly int _dim;
 
-    public BehaviourState(int users, int dim)
+    public BehaviourState(int users, int dim, bool timeBlind)
     {
         _dim = dim;
+        TimeBlind = timeBlind;
         Strength = new float[users * dim];
         Dwell = new float[users * dim];
         LastEngaged = new int[users * dim];
@@ -25,6 +26,13 @@ internal sealed class BehaviourState : ICheckpointable
         TopicClicks = new int[users * dim];
         Array.Fill(LastEngaged, -1);
     }
+
+    /// <summary>
+    /// Gaps counted in the user's clicks, not in ticks (mlp-static): L_g holds the index of the
+    /// user's click on topic g, and the gap is the clicks since. Order without time, as the
+    /// time-blind sequence models see it.
+    /// </summary>
+    public bool TimeBlind { get; }
 
     /// <summary>Feature width: three blocks of d.</summary>
     public int FeatureWidth => 3 * _dim;
@@ -55,7 +63,7 @@ internal sealed class BehaviourState : ICheckpointable
     }
 
     /// <summary>Retention of topic g of user u at tick t (without forgetting R = 1 for every engaged topic).</summary>
-    public float Retention(int u, int g, int tick, float alpha, float beta, bool forgets)
+    public float Retention(int u, int g, int tick, float alpha, float beta)
     {
         var last = LastEngaged[(u * _dim) + g];
         if (last < 0)
@@ -63,16 +71,16 @@ internal sealed class BehaviourState : ICheckpointable
             return 0f;
         }
 
-        return forgets ? AlphaRetention.Retain(tick - last, alpha, beta) : 1f;
+        return AlphaRetention.Retain((TimeBlind ? Clicks[u] : tick) - last, alpha, beta);
     }
 
     /// <summary>Writes the user's 3d features; <paramref name="estimate"/> receives S_g R_g.</summary>
-    public void Features(int u, int tick, float alpha, float beta, bool forgets, Span<float> features, Span<float> estimate)
+    public void Features(int u, int tick, float alpha, float beta, Span<float> features, Span<float> estimate)
     {
         var d = _dim;
         for (var g = 0; g < d; g++)
         {
-            var r = Retention(u, g, tick, alpha, beta, forgets);
+            var r = Retention(u, g, tick, alpha, beta);
             var e = Strength[(u * d) + g] * r;
             estimate[g] = e;
             features[g] = e;
@@ -82,13 +90,13 @@ internal sealed class BehaviourState : ICheckpointable
     }
 
     /// <summary>Applies the update rule for a click on topic g at the tick.</summary>
-    public void Engage(int u, int g, int tick, float dwell, float alpha, float beta, float eta, bool forgets)
+    public void Engage(int u, int g, int tick, float dwell, float alpha, float beta, float eta)
     {
         var at = (u * _dim) + g;
-        var held = Strength[at] * Retention(u, g, tick, alpha, beta, forgets);
+        var held = Strength[at] * Retention(u, g, tick, alpha, beta);
         Strength[at] = held + (eta * (1f - held));
         Dwell[at] = MathF.Log(1f + MathF.Max(0f, dwell));
-        LastEngaged[at] = tick;
+        LastEngaged[at] = TimeBlind ? Clicks[u] : tick;
         Clicks[u]++;
         TopicClicks[at]++;
     }

@@ -20,7 +20,10 @@ namespace Simulator.Core.Strategies.Learned;
 ///    (<see cref="DwellEvidence"/>); per user the posterior mean of ln alpha (shrunk toward the population), globally the argmax.
 /// 3. Behaviour: a click on an item of topic g applies S_g &lt;- S_g r + eta (1 - S_g r), D_g &lt;- ln(1 + dwell), L_g &lt;- t.
 /// Items are ranked by s &lt;I, x_i&gt; + c_i (learned scale and item bias of the click model).
-/// mlp-static uses R = 1 (no forgetting, no time in the features) and skips step 2.
+/// mlp-static, the time-blind twin, is the same model with every gap counted in the user's clicks
+/// since the topic's last click instead of ticks (<see cref="BehaviourState.TimeBlind"/>): order
+/// without time, as gru4rec and sasrec see it; its alpha is fitted the same way but is not a
+/// forgetting speed, so only mlp-forgetting reports it.
 /// </summary>
 internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForgettingEstimator, ICheckpointable
 {
@@ -40,7 +43,7 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
     private readonly IColumn<float> _output;
     private readonly float[] _estimate;
     private readonly float[] _noise;
-    private readonly AlphaGridFit? _fit;
+    private readonly AlphaGridFit _fit;
     private readonly IColumn<float> _itemBias;
     private readonly float[] _fitted;
 
@@ -51,7 +54,7 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
         _settings = settings;
         var n = context.Users;
         var d = context.Dim;
-        _behaviour = new BehaviourState(n, d);
+        _behaviour = new BehaviourState(n, d, timeBlind: mode == ForgettingMode.TimeBlind);
         _network = new InterestNetwork(context.Engine, _behaviour.FeatureWidth, settings.Hidden, d, context.K, context.Catalog.Count, context.Seed);
         _itemBias = context.Engine.Bind(new float[context.Catalog.Count]);
         _scorer = new UserVectorScorer(context);
@@ -64,14 +67,14 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
             UserVectorScorer.ColdStart(context, u, _noise.AsSpan(u * d, d), 0.01f);
         }
 
-        _fit = mode == ForgettingMode.None ? null : new AlphaGridFit(n, mode == ForgettingMode.PerUser, settings.AlphaInit, settings.Shape, settings.AlphaPrior);
+        _fit = new AlphaGridFit(n, perUser: mode != ForgettingMode.Global, settings.AlphaInit, settings.Shape, settings.AlphaPrior);
         _fitted = new float[mode == ForgettingMode.PerUser ? n : 0];
         Array.Fill(_fitted, float.NaN);
     }
 
     public string Name => _mode switch
     {
-        ForgettingMode.None => "mlp-static",
+        ForgettingMode.TimeBlind => "mlp-static",
         ForgettingMode.Global => "mlp-global-alpha",
         _ => "mlp-forgetting",
     };
@@ -88,7 +91,7 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
     public ReadOnlySpan<float> FittedForgettingRate => _fitted;
 
     /// <summary>Current alpha of a user (the global alpha in global mode; 0 without forgetting).</summary>
-    public float Alpha(int user) => _fit?.Alpha(user) ?? 0f;
+    public float Alpha(int user) => _fit.Alpha(user);
 
     internal BehaviourState Behaviour => _behaviour;
 
@@ -99,13 +102,12 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
         var d = _context.Dim;
         var f = _behaviour.FeatureWidth;
         var features = _features.Host;
-        var forgets = _mode != ForgettingMode.None;
         _context.Shards.ForEach(_context.Parallel, (start, end) =>
         {
             for (var u = start; u < end; u++)
             {
                 var e = _estimate.AsSpan(u * d, d);
-                _behaviour.Features(u, ctx.Tick, Alpha(u), _settings.Shape, forgets, features.AsSpan(u * f, f), e);
+                _behaviour.Features(u, ctx.Tick, Alpha(u), _settings.Shape, features.AsSpan(u * f, f), e);
                 var noise = _noise.AsSpan(u * d, d);
                 for (var g = 0; g < d; g++)
                 {
@@ -144,19 +146,18 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
             }
         }
 
-        if (_fit is not null)
+        _fit.Observe(ctx, _context, _behaviour, _network);
+
+        // Only mlp-forgetting's alpha is a forgetting speed; mlp-static's is a level without time.
+        if (_mode == ForgettingMode.PerUser)
         {
-            _fit.Observe(ctx, _context, _behaviour, _network);
-            if (_mode == ForgettingMode.PerUser)
+            _context.Shards.ForEach(_context.Parallel, (start, end) =>
             {
-                _context.Shards.ForEach(_context.Parallel, (start, end) =>
+                for (var u = start; u < end; u++)
                 {
-                    for (var u = start; u < end; u++)
-                    {
-                        _fitted[u] = _behaviour.Clicks[u] + (ctx.ChosenPosition[u] >= 0 ? 1 : 0) >= ReportAfterClicks ? _fit.Alpha(u) : float.NaN;
-                    }
-                });
-            }
+                    _fitted[u] = _behaviour.Clicks[u] + (ctx.ChosenPosition[u] >= 0 ? 1 : 0) >= ReportAfterClicks ? _fit.Alpha(u) : float.NaN;
+                }
+            });
         }
 
         Remember(ctx);
@@ -166,7 +167,7 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
     {
         _behaviour.ExchangeState(state);
         _network.ExchangeState(state);
-        _fit?.ExchangeState(state);
+        _fit.ExchangeState(state);
         state.Floats("alpha.fitted", _fitted);
     }
 
@@ -241,7 +242,6 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
     {
         var k = _context.K;
         var topic = _context.Catalog.Topic.Host;
-        var forgets = _mode != ForgettingMode.None;
         _context.Shards.ForEach(_context.Parallel, (start, end) =>
         {
             for (var u = start; u < end; u++)
@@ -253,7 +253,7 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
                 }
 
                 var item = ctx.Slates[(u * k) + position];
-                _behaviour.Engage(u, topic[item], ctx.Tick, ctx.Dwell[u], Alpha(u), _settings.Shape, _settings.Reinforcement, forgets);
+                _behaviour.Engage(u, topic[item], ctx.Tick, ctx.Dwell[u], Alpha(u), _settings.Shape, _settings.Reinforcement);
             }
         });
     }

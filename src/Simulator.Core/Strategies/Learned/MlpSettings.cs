@@ -1,10 +1,14 @@
 namespace Simulator.Core.Strategies.Learned;
 
-/// <summary>How an MLP strategy forgets: not at all, with one alpha for everyone, or with alpha per user.</summary>
+/// <summary>How an MLP strategy forgets: blind to time, with one alpha for everyone, or with alpha per user.</summary>
 internal enum ForgettingMode
 {
-    /// <summary>mlp-static: R = 1, features carry no time information.</summary>
-    None = 0,
+    /// <summary>
+    /// mlp-static: mlp-forgetting with gaps counted in the user's own clicks instead of ticks. The
+    /// same retention curve and per-user fit, so the twin discounts older engagements as much as
+    /// the forgetting model does, but how long the user was away never enters.
+    /// </summary>
+    TimeBlind = 0,
 
     /// <summary>mlp-global-alpha: one alpha fitted over all users.</summary>
     Global = 1,
@@ -38,14 +42,14 @@ internal sealed record MlpSettings(
     public static IReadOnlyList<StrategyParameter> NetworkParameters { get; } =
     [
         new("hidden", 32, 1, 1024, "width of the MLP's hidden layer (integer)"),
-        new("learningRate", 0.005, 0.0, 1.0, "Adam step size of the network"),
+        new("learningRate", 0.02, 0.0, 1.0, "Adam step size of the network"),
         new("batch", 256, 1, 100000, "users per training minibatch (integer)"),
         new("steps", 2, 0, 100, "minibatches (Adam steps) per tick (integer)"),
         new("warmup", 5, 0, 100000, "ticks observed before the network trains (integer)"),
         new("reinforcement", 0.5, 0.0, 1.0, "eta: S <- S r + eta (1 - S r) on a click"),
     ];
 
-    /// <summary>The forgetting fit's hyper-parameters (the strategies that forget take them; mlp-global-alpha has no alphaPrior).</summary>
+    /// <summary>The alpha fit's hyper-parameters (every MLP strategy takes them; mlp-global-alpha has no alphaPrior).</summary>
     public static IReadOnlyList<StrategyParameter> ForgettingParameters { get; } =
     [
         new("alphaInit", 0.3, 0.01, 5.0, "starting forgetting coefficient alpha (1/tick)"),

@@ -13,10 +13,10 @@ namespace Simulator.Tests.Core.Checkpoints;
 /// </summary>
 public sealed class CheckpointResumeTests
 {
-    /// <summary>Every catalog strategy, metrics that read cross-tick state (novelty), and drift that changes logits.</summary>
+    /// <summary>Every catalog strategy (one with exploration slots), metrics that read cross-tick state (novelty), and drift that changes logits.</summary>
     private static Simulator.Core.Scenarios.Scenario Zoo() => TestScenarios.Small(json => json
         .Replace("\"strategies\": [\"random\", \"popularity\", \"ema\", \"oracle\"]",
-            $"\"strategies\": [{string.Join(", ", StrategyCatalog.All.Select(d => $"\"{d.Name}\""))}]", StringComparison.Ordinal)
+            $"\"strategies\": [{string.Join(", ", StrategyCatalog.All.Select(d => d.Name == "mlp-static" ? "{ \"name\": \"mlp-static\", \"explore\": 0.3 }" : $"\"{d.Name}\""))}]", StringComparison.Ordinal)
         .Replace("\"users\": 300", "\"users\": 120", StringComparison.Ordinal)
         .Replace("\"ticks\": 12", "\"ticks\": 10", StringComparison.Ordinal)
         .Replace("\"events\": [6]", "\"events\": [3, 7]", StringComparison.Ordinal));

@@ -62,10 +62,10 @@ public sealed class DwellEvidenceTests
     {
         using var kit = new StrategyKit(2, 2, 2, [1f, 0f, 0f, 1f, 0.6f, 0.4f, 0.3f, 0.7f]);
         using var net = new InterestNetwork(kit.Engine, 6, 4, 2, 2, 4, 7);
-        var behaviour = new BehaviourState(2, 2);
+        var behaviour = new BehaviourState(2, 2, timeBlind: false);
         for (var u = 0; u < 2; u++)
         {
-            behaviour.Engage(u, 1, 9, 0f, 0.3f, 3f, 0.5f, true);
+            behaviour.Engage(u, 1, 9, 0f, 0.3f, 3f, 0.5f);
         }
 
         var fit = new AlphaGridFit(2, perUser: true, alphaInit: 0.3f, shape: 3f, prior: 0f);

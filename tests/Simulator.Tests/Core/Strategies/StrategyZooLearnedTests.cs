@@ -26,11 +26,11 @@ public sealed class StrategyZooLearnedTests
     [Fact]
     public void Behaviour_state_decays_strength_between_engagements_and_reinforces_on_a_click()
     {
-        var state = new BehaviourState(1, 2);
-        state.Engage(0, 0, 0, MathF.E - 1f, 0.5f, 2f, 0.5f, forgets: true);
+        var state = new BehaviourState(1, 2, timeBlind: false);
+        state.Engage(0, 0, 0, MathF.E - 1f, 0.5f, 2f, 0.5f);
         Assert.Equal(0.5f, state.Strength[0], Digits);      // 0 * r + 0.5 (1 - 0)
         Assert.Equal(1f, state.Dwell[0], Digits);           // ln(1 + e - 1)
-        state.Engage(0, 0, 4, 0f, 0.5f, 2f, 0.5f, forgets: true);
+        state.Engage(0, 0, 4, 0f, 0.5f, 2f, 0.5f);
 
         // held = 0.5 R(4) = 0.283834; S = held + 0.5 (1 - held).
         Assert.Equal(0.641917f, state.Strength[0], Digits);
@@ -40,16 +40,26 @@ public sealed class StrategyZooLearnedTests
         // Features at t = 6: r = R(2) = 1.135335 / (1 + e^-1) = 0.830099 for topic 0; topic 1 never engaged.
         var features = new float[6];
         var estimate = new float[2];
-        state.Features(0, 6, 0.5f, 2f, true, features, estimate);
+        state.Features(0, 6, 0.5f, 2f, features, estimate);
         var r = 1.135335f / (1f + MathF.Exp(-1f));
         Assert.Equal([0.641917f * r, 0f, 0f, 0f, r, 0f], features, Rounded);
         Assert.Equal(0.641917f * r, estimate[0], Digits);
 
-        // Without forgetting R = 1 for engaged topics: the second click reinforces 0.5 -> 0.75.
-        var still = new BehaviourState(1, 2);
-        still.Engage(0, 1, 0, 0f, 0.5f, 2f, 0.5f, forgets: false);
-        still.Engage(0, 1, 40, 0f, 0.5f, 2f, 0.5f, forgets: false);
-        Assert.Equal(0.75f, still.Strength[1], Digits);
+        // Time-blind (mlp-static): gaps count the user's clicks, so 40 idle ticks weigh as one click.
+        // Second click on topic 1: held = 0.5 R(1) = 0.5 * 1.135335 / (1 + e^-1.5) = 0.464110.
+        var blind = new BehaviourState(1, 2, timeBlind: true);
+        blind.Engage(0, 1, 0, 0f, 0.5f, 2f, 0.5f);
+        blind.Engage(0, 1, 40, 0f, 0.5f, 2f, 0.5f);
+        Assert.Equal(0.732055f, blind.Strength[1], Digits);
+
+        // A click on topic 0 at tick 41 puts topic 1 two clicks back, whatever the ticks.
+        blind.Engage(0, 0, 41, 0f, 0.5f, 2f, 0.5f);
+        var early = new float[6];
+        var late = new float[6];
+        blind.Features(0, 42, 0.5f, 2f, early, estimate);
+        blind.Features(0, 500, 0.5f, 2f, late, estimate);
+        Assert.Equal(early, late);
+        Assert.Equal(AlphaRetention.Retain(2f, 0.5f, 2f), early[5], Digits);
     }
 
     [Fact]
@@ -107,11 +117,11 @@ public sealed class StrategyZooLearnedTests
     {
         using var kit = new StrategyKit(2, 2, 2, Items);
         using var net = new InterestNetwork(kit.Engine, 6, 4, 2, 2, 4, 7);
-        var behaviour = new BehaviourState(2, 2);
+        var behaviour = new BehaviourState(2, 2, timeBlind: false);
         for (var u = 0; u < 2; u++)
         {
-            behaviour.Engage(u, 0, 0, 0f, 0.3f, 3f, 0.5f, true);  // topic 0 at tick 0: stale by tick 10
-            behaviour.Engage(u, 1, 9, 0f, 0.3f, 3f, 0.5f, true);  // topic 1 at tick 9: fresh
+            behaviour.Engage(u, 0, 0, 0f, 0.3f, 3f, 0.5f);  // topic 0 at tick 0: stale by tick 10
+            behaviour.Engage(u, 1, 9, 0f, 0.3f, 3f, 0.5f);  // topic 1 at tick 9: fresh
         }
 
         var fit = new AlphaGridFit(2, perUser: true, alphaInit: 0.3f, shape: 3f, prior: 0f);
