@@ -10,7 +10,7 @@ namespace Simulator.Tests.Core.Simulation;
 /// The fairness rule of the time-blind twins: in a world where nothing drifts and nothing fades
 /// (scenarios/no-forgetting.json), knowing time cannot help, so every time-blind twin does at
 /// least as well as its time-aware strategy on ndcg@10 within the paired 95% interval. The
-/// bundled file runs every pair the catalog ships; here with 500 users and 3 seeds.
+/// bundled file runs every pair the catalog ships; here with 300 users and 3 seeds (the training per tick does not depend on the user count; with 40 ticks instead of 100 the MLP pair breaks the rule: +0.036 [0.018, 0.054] at 500 users).
 /// </summary>
 public sealed class FairTwinsTests
 {
@@ -20,7 +20,7 @@ public sealed class FairTwinsTests
     {
         var path = Path.Combine(TestScenarios.RepoRoot(), "scenarios", "no-forgetting.json");
         var text = File.ReadAllText(path);
-        KeyValuePair<string, string>[] smaller = [new("population.users", "500"), new("seeds", "3")];
+        KeyValuePair<string, string>[] smaller = [new("population.users", "300"), new("seeds", "3")];
         var scenario = ScenarioParser.Parse(ScenarioOverrides.Apply(text, smaller), "no-forgetting", text, smaller);
 
         // The control covers every pair the catalog ships.
