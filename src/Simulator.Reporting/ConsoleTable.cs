@@ -37,6 +37,7 @@ public static class ConsoleTable
         sb.Append("mean ± half-width of the 95% t interval across ")
             .Append(run.Seeds.Count).Append(" seed(s); * = best per metric.\n");
         AppendComparisons(sb, run);
+        AppendTwins(sb, run);
         AppendRecovery(sb, run);
         AppendParameterRecovery(sb, run);
         return sb.ToString();
@@ -75,6 +76,38 @@ public static class ConsoleTable
         Align(sb, rows);
         sb.Append("paired difference vs ").Append(comparisons.Reference)
             .Append(" (mean over seeds of strategy - reference); p = paired t-test, Holm-adjusted over all cells.\n");
+    }
+
+    /// <summary>Each time-aware strategy minus its time-blind twin, per metric, with the Holm-adjusted p-value over the twin cells.</summary>
+    private static void AppendTwins(StringBuilder sb, RunResult run)
+    {
+        if (run.Twins.Count == 0)
+        {
+            return;
+        }
+
+        var header = new List<string> { "time-aware - twin" };
+        header.AddRange(run.Metrics);
+        var rows = new List<string[]> { header.ToArray() };
+        foreach (var pair in run.Twins.GroupBy(t => (t.Comparison.Strategy, t.Twin)))
+        {
+            var row = new string[run.Metrics.Count + 1];
+            row[0] = $"{pair.Key.Strategy} - {pair.Key.Twin}";
+            for (var m = 0; m < run.Metrics.Count; m++)
+            {
+                var c = pair.FirstOrDefault(t => t.Comparison.Metric == run.Metrics[m])?.Comparison;
+                row[m + 1] = c is null || double.IsNaN(c.MeanDiff)
+                    ? "n/a"
+                    : $"{(c.MeanDiff > 0 ? "+" : string.Empty)}{MetricNames.Format(c.MeanDiff)} p{FormatP(c.PHolm)}";
+            }
+
+            rows.Add(row);
+        }
+
+        sb.Append('\n');
+        Align(sb, rows);
+        sb.Append("what time buys: each time-aware strategy minus its time-blind twin (mean over seeds of the paired difference); ")
+            .Append("p = paired t-test, Holm-adjusted over the twin cells.\n");
     }
 
     /// <summary>Parameter recovery: Spearman of each forgetting-fitting strategy's per-user rate against the truth.</summary>

@@ -118,4 +118,10 @@ public static class RandomStreams
 
     /// <summary>Initial latent factors of the matrix-factorisation strategies.</summary>
     public const uint StrategyFactorInit = 42;
+
+    /// <summary>Initial weights of the sequence models (gru4rec, time-lstm, sasrec, tisasrec).</summary>
+    public const uint StrategySequenceInit = 43;
+
+    /// <summary>Which users form each training minibatch of the sequence models.</summary>
+    public const uint StrategySequenceMinibatch = 44;
 }

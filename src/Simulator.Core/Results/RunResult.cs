@@ -1,6 +1,7 @@
 using Simulator.Core.Metrics;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Statistics;
+using Simulator.Core.Strategies;
 
 namespace Simulator.Core.Results;
 
@@ -75,6 +76,9 @@ public sealed record RunResult
     /// <summary>Paired comparisons of every strategy with the reference strategy; null when not computed.</summary>
     public RunComparisons? Comparisons { get; init; }
 
+    /// <summary>Each time-aware strategy against its time-blind twin, when both ran; empty otherwise.</summary>
+    public IReadOnlyList<TwinComparison> Twins { get; init; } = [];
+
     /// <summary>Name of the metric drift recovery was measured on (ndcg@k); null when not computed.</summary>
     public string? RecoveryMetric { get; init; }
 
@@ -91,6 +95,9 @@ public sealed record RunResult
     public IReadOnlyList<long[]>? ItemExposure { get; init; }
     /// <summary>Spearman of fitted vs true forgetting speed per forgetting-estimating strategy (across seeds); empty without one.</summary>
     public IReadOnlyList<ParameterRecoveryResult> ParameterRecovery { get; init; } = [];
+
+    /// <summary>What each time-aware strategy learned about forgetting, per seed (empty without one).</summary>
+    public IReadOnlyList<RetentionCurve> Retention { get; init; } = [];
 
     /// <summary>The users behind <see cref="ParameterRecovery"/> (at most 2,000 per seed and strategy); may be empty when read back.</summary>
     public IReadOnlyList<RecoveryPoint> ParameterRecoveryPoints { get; init; } = [];
@@ -125,7 +132,8 @@ public sealed record RunResult
 
     /// <summary>
     /// This result with everything derived from its series and summary recomputed: normalised
-    /// scores, paired comparisons with the scenario's reference and drift recovery.
+    /// scores, paired comparisons with the scenario's reference and of each time-aware strategy
+    /// with its time-blind twin, and drift recovery.
     /// </summary>
     public RunResult WithDerivedStatistics(Scenario scenario)
     {
@@ -134,10 +142,12 @@ public sealed record RunResult
         // A hand-assembled folder may list other strategies than its scenario: fall back to the
         // documented default reference, the first strategy.
         var reference = Strategies.Contains(scenario.Reference) ? scenario.Reference : Strategies[0];
+        var perSeed = Summaries.PerSeed(Series);
         return this with
         {
             Normalised = Normalisation.Compute(Summary, Strategies, Metrics),
-            Comparisons = PairedStatistics.Compare(Strategies, Metrics, Summaries.PerSeed(Series), reference, scenario.Seed),
+            Comparisons = PairedStatistics.Compare(Strategies, Metrics, perSeed, reference, scenario.Seed),
+            Twins = PairedStatistics.CompareTwins(Strategies, Metrics, perSeed, StrategyCatalog.TimeBlindTwins, scenario.Seed),
             RecoveryMetric = recoveryMetric >= 0 ? Metrics[recoveryMetric] : null,
             Recovery = DriftRecovery.Compute(Series, Strategies, recoveryMetric, DriftEventTicks),
         };

@@ -481,6 +481,11 @@ public static class ScenarioParser
         }
 
         r?.Finish();
+        if (descriptor.Check?.Invoke(parameters) is { } problem)
+        {
+            errors.Add(new ScenarioError($"{path}.{problem.Parameter}", problem.Message));
+        }
+
         return new StrategySpec(descriptor.Name, parameters);
     }
 

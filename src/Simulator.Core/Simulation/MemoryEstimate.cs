@@ -45,6 +45,9 @@ public static class MemoryEstimate
             // Contexts and theta (.) v [N x d] each, and the candidate pool (item, mean score) per user.
             "linucb" => users * ((8L * dim) + (8L * Strategies.LinUcbStrategy.Candidates(k))),
 
+            "gru4rec" or "time-lstm" or "sasrec" or "tisasrec" => Strategies.Sequence.SequenceStrategy.ResidentBytes(
+                SequenceKindOf(spec.Name), Strategies.Sequence.SequenceSettings.From(spec), (int)users, (int)items, dim, k),
+
             // A strategy added later without an entry here: assume a user-vector scorer, the common shape.
             _ => scorer,
         };
@@ -85,6 +88,14 @@ public static class MemoryEstimate
         var worlds = s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + (StrategyBytes(x, n, s.Dim, s.SlateSize, m) >= scorer ? scorer : 0));
         return (long)((population + catalog + worlds) * Headroom);
     }
+
+    private static Strategies.Sequence.SequenceKind SequenceKindOf(string name) => name switch
+    {
+        "gru4rec" => Strategies.Sequence.SequenceKind.Gru4Rec,
+        "time-lstm" => Strategies.Sequence.SequenceKind.TimeLstm,
+        "sasrec" => Strategies.Sequence.SequenceKind.SasRec,
+        _ => Strategies.Sequence.SequenceKind.TiSasRec,
+    };
 
     private static double Parameter(StrategySpec spec, string name, double fallback) =>
         spec.Parameters.TryGetValue(name, out var value) ? value : fallback;

@@ -3,6 +3,7 @@ using Simulator.Core.Compute;
 using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Statistics;
+using Simulator.Core.Strategies;
 using Simulator.Core.World;
 
 namespace Simulator.Core.Simulation;
@@ -18,6 +19,7 @@ internal sealed class RunAccumulators : ICheckpointable
     private readonly Scenario _scenario;
     private readonly List<(int Strategy, double Rho)> _recovery = [];
     private readonly List<RecoveryPoint> _points = [];
+    private readonly List<RetentionCurve> _retention = [];
     private long[][]? _exposure;
 
     public RunAccumulators(Scenario scenario) => _scenario = scenario;
@@ -33,6 +35,9 @@ internal sealed class RunAccumulators : ICheckpointable
         Statistics.ParameterRecovery.Summarize(_recovery.Select(r => (_scenario.Strategies[r.Strategy].Name, r.Rho)).ToList());
 
     public IReadOnlyList<RecoveryPoint> ParameterRecoveryPoints => _points;
+
+    /// <summary>Every time-aware strategy's learned retention, per seed in seed order.</summary>
+    public IReadOnlyList<RetentionCurve> Retention => _retention;
 
     /// <summary>
     /// Starts following the example users of the first seed's simulation. A simulation of one shard
@@ -88,6 +93,8 @@ internal sealed class RunAccumulators : ICheckpointable
             _recovery.Add((IndexOf(strategy), rho));
             _points.AddRange(points);
         }
+
+        _retention.AddRange(simulation.MeasureRetention());
     }
 
     public void ExchangeState(StateExchange state)
@@ -106,6 +113,7 @@ internal sealed class RunAccumulators : ICheckpointable
 
         ExchangeRecovery(state);
         ExchangePoints(state);
+        ExchangeRetention(state);
         Examples?.ExchangeState(new ScopedExchange(state, "examples."));
     }
 
@@ -155,6 +163,44 @@ internal sealed class RunAccumulators : ICheckpointable
             for (var i = 0; i < count; i++)
             {
                 _points.Add(new RecoveryPoint((ulong)seeds[i], _scenario.Strategies[strategies[i]].Name, users[i], truth[i], fitted[i]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The finished seeds' retention curves. Only scenarios with a time-aware strategy exchange
+    /// them, so checkpoints of every other scenario keep their earlier layout.
+    /// </summary>
+    private void ExchangeRetention(StateExchange state)
+    {
+        if (!_scenario.Strategies.Any(s => StrategyCatalog.TimeBlindTwins.ContainsKey(s.Name)))
+        {
+            return;
+        }
+
+        var count = (long)_retention.Count;
+        state.Value("retention.count", ref count);
+        var gaps = RetentionCurve.ProbeGaps.Count;
+        var strategies = _retention.Select(r => IndexOf(r.Strategy)).ToArray();
+        var seeds = _retention.Select(r => (long)r.Seed).ToArray();
+        var learned = _retention.SelectMany(r => r.Learned).ToArray();
+        var truth = _retention.SelectMany(r => r.True).ToArray();
+        if (state.IsRestoring)
+        {
+            (strategies, seeds, learned, truth) = (new int[count], new long[count], new double[count * gaps], new double[count * gaps]);
+        }
+
+        state.Ints("retention.strategy", strategies);
+        state.Longs("retention.seed", seeds);
+        state.Doubles("retention.learned", learned);
+        state.Doubles("retention.true", truth);
+        if (state.IsRestoring)
+        {
+            _retention.Clear();
+            for (var i = 0; i < count; i++)
+            {
+                _retention.Add(new RetentionCurve(
+                    _scenario.Strategies[strategies[i]].Name, (ulong)seeds[i], RetentionCurve.ProbeGaps, learned.AsSpan(i * gaps, gaps).ToArray(), truth.AsSpan(i * gaps, gaps).ToArray()));
             }
         }
     }

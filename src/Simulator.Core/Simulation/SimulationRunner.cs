@@ -111,6 +111,7 @@ public static class SimulationRunner
             ItemExposure = gathered.Exposure,
             ParameterRecovery = gathered.ParameterRecovery,
             ParameterRecoveryPoints = gathered.ParameterRecoveryPoints,
+            Retention = gathered.Retention,
         };
     }
 

@@ -1,6 +1,8 @@
 using Simulator.Core.Checkpoints;
 using Simulator.Core.Compute;
+using Simulator.Core.Compute.Operators;
 using Simulator.Core.Metrics;
+using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation.Stages;
 using Simulator.Core.Strategies;
@@ -167,6 +169,24 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     }
 
     /// <summary>
+    /// What each time-aware strategy learned about forgetting (<see cref="IRetentionProbe"/>), probed
+    /// now at <see cref="RetentionCurve.ProbeGaps"/>, beside the population's true retention.
+    /// </summary>
+    public IEnumerable<RetentionCurve> MeasureRetention()
+    {
+        var gaps = RetentionCurve.ProbeGaps;
+        double[]? truth = null;
+        foreach (var world in _worlds)
+        {
+            if (world.Strategy is IRetentionProbe probe && probe.ProbeRetention(gaps) is { } learned)
+            {
+                truth ??= TrueRetention(gaps);
+                yield return new RetentionCurve(world.Name, _seed.Seed, gaps, learned, truth);
+            }
+        }
+    }
+
+    /// <summary>
     /// Everything that carries from one tick to the next: the shared population and catalog, the
     /// oracle's item bias, and per world its state, its strategy and its exposure counts. Each world
     /// is scoped by index and strategy name, so a checkpoint of other strategies fails by name.
@@ -194,6 +214,25 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         }
 
         _seed.Dispose();
+    }
+
+    /// <summary>The mean over this process's users of b + (1 - b) R(gap; p_u): true strength after an engagement, relative to right after it.</summary>
+    private double[] TrueRetention(IReadOnlyList<int> gaps)
+    {
+        var f = _seed.Scenario.Forgetting;
+        var population = _seed.Population;
+        var p1 = population.CurveP1.Host;
+        var p2 = population.CurveP2.Host;
+        return gaps.Select(gap =>
+        {
+            double sum = 0;
+            for (var u = 0; u < population.Users; u++)
+            {
+                sum += ForgettingMath.Strength(f.Curve, 1f, gap * _seed.Scenario.TickLength, p1[u], p2[u], f.Baseline);
+            }
+
+            return sum / population.Users;
+        }).ToArray();
     }
 
     /// <summary>Runs one stage over every world, one world after another.</summary>

@@ -28,6 +28,13 @@ public sealed record RunComparisons(string Reference, IReadOnlyList<PairedCompar
         Items.FirstOrDefault(c => c.Strategy == strategy && c.Metric == metric);
 }
 
+/// <summary>
+/// Each time-aware strategy against its time-blind twin (the same model without time), on every
+/// metric: <see cref="PairedComparison.Strategy"/> is the time-aware one, <see cref="Twin"/> the
+/// other, and the differences are time-aware minus twin. Holm runs over every (pair, metric) cell.
+/// </summary>
+public sealed record TwinComparison(string Twin, PairedComparison Comparison);
+
 /// <summary>Statistics over seeds, the unit of analysis: paired t, bootstrap and Holm's step-down correction.</summary>
 internal static class PairedStatistics
 {
@@ -157,6 +164,50 @@ internal static class PairedStatistics
         }
 
         return new RunComparisons(reference, items);
+    }
+
+    /// <summary>Bootstrap keys of twin comparisons start here, apart from those of <see cref="Compare"/>.</summary>
+    private const uint TwinBootstrapKeys = 1u << 24;
+
+    /// <summary>
+    /// Every (time-aware, time-blind) pair of <paramref name="twins"/> whose two strategies both ran,
+    /// compared on every metric as <see cref="Compare"/> compares a strategy with the reference;
+    /// Holm runs over all of these cells together. Pairs in the order of <paramref name="strategies"/>.
+    /// </summary>
+    public static IReadOnlyList<TwinComparison> CompareTwins(
+        IReadOnlyList<string> strategies, IReadOnlyList<string> metrics, double[][][] perSeed, IReadOnlyDictionary<string, string> twins, ulong seed)
+    {
+        var raw = new List<(int W, int T, int M, double[] D)>();
+        for (var w = 0; w < strategies.Count; w++)
+        {
+            if (!twins.TryGetValue(strategies[w], out var twin) || !strategies.Contains(twin))
+            {
+                continue;
+            }
+
+            var t = IndexOf(strategies, twin);
+            for (var m = 0; m < metrics.Count; m++)
+            {
+                var d = perSeed[w][m].Zip(perSeed[t][m], (a, b) => a - b).Where(x => !double.IsNaN(x)).ToArray();
+                if (d.Length > 0)
+                {
+                    raw.Add((w, t, m, d));
+                }
+            }
+        }
+
+        var p = raw.Select(x => PairedTTestP(x.D)).ToArray();
+        var holm = Holm(p);
+        var items = new List<TwinComparison>();
+        for (var i = 0; i < raw.Count; i++)
+        {
+            var (w, t, m, d) = raw[i];
+            var ci = Summaries.MeanWithCi(d);
+            var (bl, bh) = BootstrapCi(d, seed, TwinBootstrapKeys + (uint)((w * 4096) + m));
+            items.Add(new TwinComparison(strategies[t], new PairedComparison(strategies[w], metrics[m], d, ci.Mean, ci.CiLow, ci.CiHigh, bl, bh, p[i], holm[i])));
+        }
+
+        return items;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

@@ -1,5 +1,6 @@
 using Simulator.Core.Scenarios;
 using Simulator.Core.Strategies.Learned;
+using Simulator.Core.Strategies.Sequence;
 
 namespace Simulator.Core.Strategies;
 
@@ -10,7 +11,11 @@ public sealed record StrategyParameter(string Name, double Default, double Min, 
 /// A strategy kind the scenario file can name. <paramref name="RunsOnShards"/>: its learning is
 /// per user or a reduction in shard order with a partial codec, so a seed's users can be split over
 /// shard grains (one process per logical shard) with the bytes of a one-process run; strategies
-/// whose updates read other shards' users in sequence (mf, itemknn-decay, the mlp family) cannot.
+/// whose updates read other shards' users in sequence (mf, itemknn-decay, the mlp and sequence
+/// families) cannot. <paramref name="Check"/>: a rule across parameters that their ranges cannot
+/// say, returning the parameter at fault and the message, or null when the values agree.
+/// <paramref name="TimeBlindTwin"/>: for a strategy that sees time (forgetting), the strategy that
+/// is the same model without time; runs with both get their paired difference in summary.json.
 /// </summary>
 public sealed record StrategyDescriptor(
     string Name,
@@ -18,11 +23,17 @@ public sealed record StrategyDescriptor(
     bool ReadsGroundTruth,
     IReadOnlyList<StrategyParameter> Parameters,
     Func<StrategyContext, StrategySpec, IStrategy> Create,
-    bool RunsOnShards = true);
+    bool RunsOnShards = true,
+    Func<IReadOnlyDictionary<string, double>, (string Parameter, string Message)?>? Check = null,
+    string? TimeBlindTwin = null);
 
 /// <summary>Every strategy the simulator ships, by scenario name.</summary>
 public static class StrategyCatalog
 {
+    /// <summary>Time-aware strategy -> its time-blind twin, for every strategy that has one.</summary>
+    public static IReadOnlyDictionary<string, string> TimeBlindTwins =>
+        All.Where(d => d.TimeBlindTwin is not null).ToDictionary(d => d.Name, d => d.TimeBlindTwin!, StringComparer.Ordinal);
+
     public static IReadOnlyList<StrategyDescriptor> All { get; } =
     [
         new("random", "k distinct items uniformly at random; learns nothing (the floor).", false, [], (c, _) => new RandomStrategy(c)),
@@ -114,14 +125,16 @@ public static class StrategyCatalog
             false,
             [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.PerUser, MlpSettings.From(s)),
-            RunsOnShards: false),
+            RunsOnShards: false,
+            TimeBlindTwin: "mlp-static"),
         new(
             "mlp-global-alpha",
             "mlp-forgetting with one alpha fitted for all users (ablation: what per-user forgetting buys).",
             false,
             [.. MlpSettings.NetworkParameters, .. MlpSettings.ForgettingParameters.Where(p => p.Name != "alphaPrior")],
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.Global, MlpSettings.From(s)),
-            RunsOnShards: false),
+            RunsOnShards: false,
+            TimeBlindTwin: "mlp-static"),
         new(
             "mlp-static",
             "mlp-forgetting without forgetting: R = 1, no time in the features (ablation: what forgetting buys).",
@@ -129,6 +142,38 @@ public static class StrategyCatalog
             MlpSettings.NetworkParameters,
             (c, s) => new MlpInterestStrategy(c, ForgettingMode.None, MlpSettings.From(s)),
             RunsOnShards: false),
+        new(
+            "gru4rec",
+            "GRU over the user's clicks (item embedding, ln dwell, position), time-blind: h' = (1-z) n + z h; u = W h + b; click model sigmoid(<u, E_i> + c_i + p_j) with item embeddings E learned from the catalog's item vectors; BCE on every shown item, Adam minibatches, BPTT over the last L clicks. With lstm = 1 the cell is time-lstm's without its time terms.",
+            false,
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.CellParameters],
+            (c, s) => new SequenceStrategy(c, SequenceKind.Gru4Rec, SequenceSettings.From(s)),
+            RunsOnShards: false),
+        new(
+            "time-lstm",
+            "gru4rec's twin with time: an LSTM whose gates see tau = ln(1 + gap) and whose memory decays over each gap, c <- c sigma(alpha tau + beta), up to now, so the interest recommended fades with the time the user was away (a learned forgetting law); the time terms start neutral.",
+            false,
+            SequenceSettings.CommonParameters,
+            (c, s) => new SequenceStrategy(c, SequenceKind.TimeLstm, SequenceSettings.From(s)),
+            RunsOnShards: false,
+            TimeBlindTwin: "gru4rec"),
+        new(
+            "sasrec",
+            "causal self-attention over the last L clicks and a learned now token (rank embeddings: order only), time-blind; same click model and training as gru4rec.",
+            false,
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
+            (c, s) => new SequenceStrategy(c, SequenceKind.SasRec, SequenceSettings.From(s)),
+            RunsOnShards: false,
+            Check: SequenceSettings.CheckHeads),
+        new(
+            "tisasrec",
+            "sasrec's twin with time: attention logits and values add learned embeddings of the interval bucket floor(log2(1 + gap)) between clicks and from each click to now (attention that learns a forgetting curve).",
+            false,
+            [.. SequenceSettings.CommonParameters, .. SequenceSettings.AttentionParameters],
+            (c, s) => new SequenceStrategy(c, SequenceKind.TiSasRec, SequenceSettings.From(s)),
+            RunsOnShards: false,
+            Check: SequenceSettings.CheckHeads,
+            TimeBlindTwin: "sasrec"),
         new("oracle", "top-k by true utility in its own world (upper bound; reads ground truth).", true, [], (_, _) => new OracleStrategy()),
         new(
             "oracle-frozen",

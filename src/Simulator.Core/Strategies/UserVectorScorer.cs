@@ -23,12 +23,15 @@ internal sealed class UserVectorScorer : IDisposable
     /// <summary>The user vectors [N x d], row-major; fill <c>Vectors.Host</c> before <see cref="Score"/>.</summary>
     public IColumn<float> Vectors { get; }
 
-    /// <summary>Uploads the vectors, scores every live item per user and writes the top-k slates (host).</summary>
-    public void Score(IColumn<int> slates, IColumn<float>? itemBias = null)
+    /// <summary>
+    /// Uploads the vectors, scores every live item per user and writes the top-k slates (host).
+    /// <paramref name="items"/> replaces the catalog's item vectors (a strategy's own learned embeddings, [M x d]).
+    /// </summary>
+    public void Score(IColumn<int> slates, IColumn<float>? itemBias = null, IColumn<float>? items = null)
     {
         Vectors.Upload();
         _context.Engine.ScoreTopK(new ScoreTopKOperands(
-            _context.Users, _context.Catalog.LiveCount, _context.Dim, _context.K, Vectors, _context.Catalog.Items, itemBias, slates, _scores));
+            _context.Users, _context.Catalog.LiveCount, _context.Dim, _context.K, Vectors, items ?? _context.Catalog.Items, itemBias, slates, _scores));
         slates.Download();
     }
 

@@ -7,8 +7,9 @@ namespace Simulator.Reporting.Figures;
 /// tracking_error appear whenever the run has them), cumulative regret (when the run has a
 /// <c>regret</c> metric), one drift recovery figure per drift event (when the run has an ndcg
 /// metric), one summary bar chart per metric, the Lorenz curve of item exposure (when the run
-/// counted exposures), the example-user panel (when a strategy estimates interest) and the
-/// parameter-recovery scatter (when a strategy fits per-user forgetting).
+/// counted exposures), the example-user panel (when a strategy estimates interest), the
+/// parameter-recovery scatter (when a strategy fits per-user forgetting) and the learned-vs-true
+/// retention (when a time-aware strategy ran).
 /// </summary>
 public static class ReportFigures
 {
@@ -59,6 +60,11 @@ public static class ReportFigures
         if (ParameterRecoveryFigure.Render(run, RecoveryPoints(run)) is { } recovery)
         {
             figures.Add(recovery);
+        }
+
+        if (RetentionFigure.Render(run) is { } retention)
+        {
+            figures.Add(retention);
         }
 
         return figures;

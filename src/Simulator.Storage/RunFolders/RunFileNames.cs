@@ -10,6 +10,8 @@ public static class RunFileNames
 
     /// <summary>Fitted vs true forgetting rate per user (strategies that fit forgetting only).</summary>
     public const string ParameterRecovery = "parameter-recovery.csv";
+    /// <summary>Learned vs true retention per probed gap (time-aware strategies only).</summary>
+    public const string Retention = "retention.csv";
     public const string Html = "report.html";
     public const string Markdown = "report.md";
     public const string Plots = "plots";
@@ -20,5 +22,5 @@ public static class RunFileNames
     public static readonly string[] DataFiles = [Scenario, Summary, Metrics, Environment];
 
     /// <summary>Data files a run folder holds only when the run produced them (exposure counts, example users).</summary>
-    public static readonly string[] OptionalDataFiles = [Exposure, ExampleUsers, ParameterRecovery];
+    public static readonly string[] OptionalDataFiles = [Exposure, ExampleUsers, ParameterRecovery, Retention];
 }

@@ -87,6 +87,7 @@ public static class RunFolderReader
             ExampleUsers = ReadOptional(directory, RunFileNames.ExampleUsers, ExampleUsersJson.Read) ?? [],
             ParameterRecovery = summary.ParameterRecovery,
             ParameterRecoveryPoints = ParameterRecoveryCsv.ReadIfPresent(Path.Combine(directory, RunFileNames.ParameterRecovery)),
+            Retention = RetentionCsv.ReadIfPresent(Path.Combine(directory, RunFileNames.Retention)),
         };
 
         // Comparisons, normalised scores and recovery are functions of the series and the

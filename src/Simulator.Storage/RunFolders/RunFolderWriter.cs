@@ -39,5 +39,11 @@ public static class RunFolderWriter
             using var points = new StreamWriter(file(RunFileNames.ParameterRecovery), false, utf8);
             ParameterRecoveryCsv.Write(run, points);
         }
+
+        if (run.Retention.Count > 0)
+        {
+            using var retention = new StreamWriter(file(RunFileNames.Retention), false, utf8);
+            RetentionCsv.Write(run, retention);
+        }
     }
 }

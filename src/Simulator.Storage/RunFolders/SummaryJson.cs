@@ -8,7 +8,9 @@ namespace Simulator.Storage.RunFolders;
 /// <summary>
 /// summary.json: {"scenario", "seeds", "ticks", "users", "items", "slateSize",
 /// "strategies": {strategy: {metric: {"mean", "ci95": [lo, hi], "sd", "n", "normalised"?}}},
-/// "comparisons": {"reference": name, strategy: {metric: {"mean_diff", "ci95", "bootstrap_ci95", "p", "p_holm", "n"}}}}.
+/// "comparisons": {"reference": name, strategy: {metric: {"mean_diff", "ci95", "bootstrap_ci95", "p", "p_holm", "n"}}}},
+/// "twins" (when a time-aware strategy and its time-blind twin both ran): {strategy: {"twin": name, metric: the same
+/// fields, for strategy - twin}}.
 /// "recovery": {"metric", "window", "eps", strategy: [{"event", "median_ticks_to_recover" (Kaplan-Meier; null when
 /// more than half the seeds never recover), "recovered", "censored", "depth", "area_under_degradation",
 /// "seeds": [{"ticks_to_recover", "censored", "pre_level", "depth", "area_under_degradation"}]}]} when the
@@ -61,11 +63,13 @@ public static partial class SummaryJson
                 }
 
                 WriteParameterRecovery(w, run, strategy);
+                WriteRetention(w, run, strategy);
                 w.WriteEndObject();
             }
 
             w.WriteEndObject();
             WriteComparisons(w, run);
+            WriteTwins(w, run);
             WriteRecovery(w, run);
             w.WriteEndObject();
         }
@@ -105,6 +109,53 @@ public static partial class SummaryJson
         w.WriteEndObject();
     }
 
+    /// <summary>The key of a time-aware strategy's learned-retention entry, next to its metrics.</summary>
+    public const string RetentionKey = "learned_retention";
+
+    /// <summary>
+    /// "learned_retention": {"half_life": {"median", "per_seed"}, "true_half_life": {"median", "per_seed"},
+    /// "ratio"}: the gap (ticks) at which the strategy's learned retention and the world's true retention fall to
+    /// one half (null where a curve stays above it over the probed gaps, counted as the longest in the median)
+    /// and the ratio of the medians.
+    /// </summary>
+    private static void WriteRetention(Utf8JsonWriter w, RunResult run, string strategy)
+    {
+        var curves = run.Retention.Where(r => r.Strategy == strategy).ToArray();
+        if (curves.Length == 0)
+        {
+            return;
+        }
+
+        var learned = curves.Select(c => c.LearnedHalfLife).ToArray();
+        var truth = curves.Select(c => c.TrueHalfLife).ToArray();
+        w.WriteStartObject(RetentionKey);
+        WriteHalfLives(w, "half_life", learned);
+        WriteHalfLives(w, "true_half_life", truth);
+        Number(w, "ratio", RetentionCurve.MedianHalfLife(learned) / RetentionCurve.MedianHalfLife(truth));
+        w.WriteEndObject();
+    }
+
+    private static void WriteHalfLives(Utf8JsonWriter w, string name, double[] perSeed)
+    {
+        w.WriteStartObject(name);
+        Number(w, "median", RetentionCurve.MedianHalfLife(perSeed));
+        w.WriteStartArray("per_seed");
+        foreach (var value in perSeed)
+        {
+            if (double.IsFinite(value))
+            {
+                w.WriteNumberValue(value);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     private static void WriteComparisons(Utf8JsonWriter w, RunResult run)
     {
         if (run.Comparisons is not { } comparisons)
@@ -129,19 +180,49 @@ public static partial class SummaryJson
                     continue;
                 }
 
-                w.WriteStartObject(metric);
-                Number(w, "mean_diff", c.MeanDiff);
-                Pair(w, "ci95", c.CiLow, c.CiHigh);
-                Pair(w, "bootstrap_ci95", c.BootstrapLow, c.BootstrapHigh);
-                Number(w, "p", c.P);
-                Number(w, "p_holm", c.PHolm);
-                w.WriteNumber("n", c.Differences.Count);
-                w.WriteEndObject();
+                WriteDifference(w, c);
             }
 
             w.WriteEndObject();
         }
 
+        w.WriteEndObject();
+    }
+
+    /// <summary>"twins": {time-aware strategy: {"twin": name, metric: difference, ...}}, only when a pair ran.</summary>
+    private static void WriteTwins(Utf8JsonWriter w, RunResult run)
+    {
+        if (run.Twins.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartObject("twins");
+        foreach (var pair in run.Twins.GroupBy(t => t.Comparison.Strategy))
+        {
+            w.WriteStartObject(pair.Key);
+            w.WriteString("twin", pair.First().Twin);
+            foreach (var twin in pair)
+            {
+                WriteDifference(w, twin.Comparison);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>One metric's paired difference: mean, t and bootstrap intervals, p and Holm-adjusted p, seeds.</summary>
+    private static void WriteDifference(Utf8JsonWriter w, PairedComparison c)
+    {
+        w.WriteStartObject(c.Metric);
+        Number(w, "mean_diff", c.MeanDiff);
+        Pair(w, "ci95", c.CiLow, c.CiHigh);
+        Pair(w, "bootstrap_ci95", c.BootstrapLow, c.BootstrapHigh);
+        Number(w, "p", c.P);
+        Number(w, "p_holm", c.PHolm);
+        w.WriteNumber("n", c.Differences.Count);
         w.WriteEndObject();
     }
 

@@ -39,6 +39,34 @@ public sealed class PairedStatisticsTests
         Assert.True(double.IsNaN(PairedStatistics.PairedTTestP([1.0])));
     }
 
+    /// <summary>
+    /// Twins by hand: per seed (time-aware, twin) = (0.5, 0.4), (0.6, 0.4), (0.7, 0.4) gives
+    /// differences 0.1, 0.2, 0.3, mean 0.2 and the df = 2 closed-form p; a twin that did not run,
+    /// and a strategy without a twin, give no cell; the family of Holm is the twin cells alone.
+    /// </summary>
+    [Fact]
+    public void Twins_are_paired_time_aware_minus_time_blind_and_pairs_that_did_not_run_are_left_out()
+    {
+        string[] strategies = ["random", "gru4rec", "time-lstm", "tisasrec"];
+        string[] metrics = ["ndcg@10"];
+        double[][][] perSeed =
+        [
+            [[0.3, 0.3, 0.3]],
+            [[0.4, 0.4, 0.4]],
+            [[0.5, 0.6, 0.7]],
+            [[0.9, 0.9, 0.9]],
+        ];
+        var twins = new Dictionary<string, string> { ["time-lstm"] = "gru4rec", ["tisasrec"] = "sasrec" };
+        var result = PairedStatistics.CompareTwins(strategies, metrics, perSeed, twins, 42);
+        var twin = Assert.Single(result);
+        Assert.Equal(("gru4rec", "time-lstm", "ndcg@10"), (twin.Twin, twin.Comparison.Strategy, twin.Comparison.Metric));
+        Assert.Equal([0.1, 0.2, 0.3], twin.Comparison.Differences.Select(d => Math.Round(d, 12)));
+        Assert.Equal(0.2, twin.Comparison.MeanDiff, 12);
+        Assert.Equal(PairedStatistics.PairedTTestP(twin.Comparison.Differences), twin.Comparison.P);
+        Assert.Equal(twin.Comparison.P, twin.Comparison.PHolm);
+        Assert.Empty(PairedStatistics.CompareTwins(["random", "time-lstm"], metrics, [perSeed[0], perSeed[2]], twins, 42));
+    }
+
     [Fact]
     public void Bootstrap_interval_is_deterministic_and_brackets_the_mean()
     {

@@ -1,0 +1,289 @@
+using Simulator.Core.Checkpoints;
+using Simulator.Core.Compute;
+using Simulator.Core.Randomness;
+
+namespace Simulator.Core.Strategies.Sequence;
+
+/// <summary>
+/// The sequence-model strategies (gru4rec, time-lstm, sasrec, tisasrec), the seed's "LSTM or
+/// Transformer" forgetting models. Recommend at tick t, per user: u = the model's user vector from
+/// the user's engagements up to t-1 and the time now (<see cref="SequenceModel.UserVector"/>), then
+/// the top-k of &lt;u, E_i&gt; + c_i over live items through the engine's ScoreTopK.
+/// Learn at tick t, in this order:
+/// 1. Training (after <c>warmup</c> ticks): <c>steps</c> minibatches of <c>batch</c> users drawn by
+///    keyed hash (inactive draws skipped); per user the window of its last L engagements is replayed
+///    and the binary cross-entropy of every item it was shown this tick (clicked = 1, not clicked = 0)
+///    is backpropagated through the head and the encoder (through time, truncated at L);
+///    gradients summed over 4 fixed chunks in chunk order, averaged, one Adam step.
+/// 2. Memory: each click (item, tick, dwell, position) joins the user's window; recurrent encoders
+///    advance the user's state by one cell step.
+/// The model sees only what the strategy showed and what users did; item embeddings start from the
+/// catalog's observable item vectors.
+/// </summary>
+internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
+{
+    /// <summary>Fixed gradient chunks per minibatch: the merge order, so results do not depend on thread count.</summary>
+    public const int GradientChunks = 4;
+
+    /// <summary>Users probed for the learned retention: the first this many (by index) with at least two clicks.</summary>
+    public const int ProbeUsers = 256;
+
+    private readonly StrategyContext _context;
+    private readonly SequenceSettings _settings;
+    private readonly EventHistory _history;
+    private readonly SequenceModel _model;
+    private readonly UserVectorScorer _scorer;
+    private readonly IColumn<float> _embeddings;
+    private readonly IColumn<float> _itemBias;
+
+    public SequenceStrategy(StrategyContext context, SequenceKind kind, SequenceSettings settings)
+    {
+        _context = context;
+        _settings = settings;
+        Kind = kind;
+        _history = new EventHistory(context.Users, settings.Window);
+        _model = Build(kind, settings, context.Catalog.Items.Host, context.Users, context.Catalog.Count, context.Dim, context.K, context.Seed);
+        _scorer = new UserVectorScorer(context);
+        _embeddings = context.Engine.Bind(new float[context.Catalog.Count * context.Dim]);
+        _itemBias = context.Engine.Bind(new float[context.Catalog.Count]);
+    }
+
+    public SequenceKind Kind { get; }
+
+    public string Name => NameOf(Kind);
+
+    internal SequenceModel Model => _model;
+
+    internal EventHistory History => _history;
+
+    /// <summary>The scenario name of each kind.</summary>
+    public static string NameOf(SequenceKind kind) => kind switch
+    {
+        SequenceKind.Gru4Rec => "gru4rec",
+        SequenceKind.TimeLstm => "time-lstm",
+        SequenceKind.SasRec => "sasrec",
+        _ => "tisasrec",
+    };
+
+    /// <summary>
+    /// A model of the given kind with its parameters registered and initialised: item embeddings
+    /// first (from <paramref name="itemVectors"/>), then the encoder's blocks, then the head's.
+    /// </summary>
+    public static SequenceModel Build(SequenceKind kind, SequenceSettings settings, ReadOnlySpan<float> itemVectors, int users, int items, int dim, int k, ulong seed)
+    {
+        var parameters = new ParameterSet();
+        var inputs = new EventInputs(parameters.From("items.embedding", itemVectors[..(items * dim)]), dim, k, settings.Window);
+        SequenceEncoder encoder = kind switch
+        {
+            SequenceKind.Gru4Rec when settings.LstmCell => new TimeLstmEncoder(parameters, inputs, settings.Hidden, users, timeAware: false, seed),
+            SequenceKind.Gru4Rec => new GruEncoder(parameters, inputs, settings.Hidden, users, seed),
+            SequenceKind.TimeLstm => new TimeLstmEncoder(parameters, inputs, settings.Hidden, users, timeAware: true, seed),
+            SequenceKind.SasRec => new AttentionEncoder(parameters, inputs, settings.Hidden, settings.Layers, settings.Heads, timeAware: false, seed),
+            _ => new AttentionEncoder(parameters, inputs, settings.Hidden, settings.Layers, settings.Heads, timeAware: true, seed),
+        };
+        var model = new SequenceModel(parameters, inputs, encoder, items, k, seed);
+        parameters.Seal();
+        return model;
+    }
+
+    /// <summary>
+    /// Host bytes a strategy of this kind allocates when built: the click windows, the recurrent
+    /// state per user, the parameters with Adam's two moments (counted by registering the blocks
+    /// of a model with no users), the bound item columns and the user-vector scorer.
+    /// </summary>
+    public static long ResidentBytes(SequenceKind kind, SequenceSettings settings, int users, int items, int dim, int k)
+    {
+        var parameters = (long)Build(kind, settings, new float[items * dim], 0, items, dim, k, 0).Parameters.Count;
+        var statePerUser = kind switch
+        {
+            SequenceKind.Gru4Rec when !settings.LstmCell => 4L * settings.Hidden,
+            SequenceKind.Gru4Rec or SequenceKind.TimeLstm => 8L * settings.Hidden,
+            _ => 0L,
+        };
+        var historyPerUser = (EventHistory.BytesPerEvent * (long)settings.Window) + 4;
+        var scorerPerUser = (4L * dim) + (4L * k);
+        return ((long)users * (historyPerUser + statePerUser + scorerPerUser)) + (12L * parameters) + (4L * items * (dim + 1));
+    }
+
+    public void Recommend(RecommendContext ctx)
+    {
+        var d = _context.Dim;
+        var vectors = _scorer.Vectors.Host;
+        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        {
+            var scratch = _model.CreateScratch();
+            for (var u = start; u < end; u++)
+            {
+                _model.UserVector(u, _history, ctx.Tick, vectors.AsSpan(u * d, d), scratch);
+            }
+        });
+        _model.Embeddings.CopyTo(_embeddings.Host);
+        _model.ItemBiases.CopyTo(_itemBias.Host);
+        _embeddings.Upload();
+        _itemBias.Upload();
+        _scorer.Score(ctx.Slates, _itemBias, _embeddings);
+    }
+
+    public void Learn(FeedbackContext ctx)
+    {
+        if (ctx.Tick >= _settings.Warmup)
+        {
+            for (var step = 0; step < _settings.Steps; step++)
+            {
+                Train(ctx, step);
+            }
+        }
+
+        Remember(ctx);
+    }
+
+    /// <summary>
+    /// The learned retention (time-aware kinds only; null for the time-blind twins, whose scores do
+    /// not depend on the gap): per probed user, the mean click probability at slate position 0 of the
+    /// items of the latest click's topic, with "now" set <c>gap</c> ticks after that click, over the
+    /// same at gap 0; averaged over users.
+    /// </summary>
+    public double[]? ProbeRetention(IReadOnlyList<int> gaps)
+    {
+        if (Kind is SequenceKind.Gru4Rec or SequenceKind.SasRec)
+        {
+            return null;
+        }
+
+        var d = _context.Dim;
+        var topic = _context.Catalog.Topic.Host;
+        var live = _context.Catalog.LiveCount;
+        var embeddings = _model.Embeddings;
+        var bias = _model.ItemBiases;
+        var position = _model.PositionBias(0);
+        var scratch = _model.CreateScratch();
+        var u = new float[d];
+        var sum = new double[gaps.Count];
+        var probed = 0;
+        for (var user = 0; user < _context.Users && probed < ProbeUsers; user++)
+        {
+            if (_history.Count(user) < 2)
+            {
+                continue;
+            }
+
+            var last = _history.At(user, _history.Length(user) - 1);
+            var engaged = topic[last.Item];
+            var curve = new double[gaps.Count];
+            for (var g = 0; g < gaps.Count; g++)
+            {
+                _model.UserVector(user, _history, last.Tick + gaps[g], u, scratch);
+                double total = 0;
+                var count = 0;
+                for (var i = 0; i < live; i++)
+                {
+                    if (topic[i] == engaged)
+                    {
+                        total += DenseMath.Sigmoid(DenseMath.Dot(u, embeddings.Slice(i * d, d)) + bias[i] + position);
+                        count++;
+                    }
+                }
+
+                curve[g] = total / count;
+            }
+
+            for (var g = 0; g < gaps.Count; g++)
+            {
+                sum[g] += curve[g] / curve[0];
+            }
+
+            probed++;
+        }
+
+        return probed == 0 ? null : sum.Select(x => x / probed).ToArray();
+    }
+
+    public void ExchangeState(StateExchange state)
+    {
+        _history.ExchangeState(state);
+        _model.ExchangeState(state);
+    }
+
+    public void Dispose()
+    {
+        _scorer.Dispose();
+        _embeddings.Dispose();
+        _itemBias.Dispose();
+    }
+
+    /// <summary>One minibatch: users drawn by keyed hash, gradients per fixed chunk merged in chunk order, one Adam step.</summary>
+    private void Train(FeedbackContext ctx, int step)
+    {
+        var batch = _settings.Batch;
+        var chunk = (batch + GradientChunks - 1) / GradientChunks;
+        var length = _model.Parameters.Count;
+        var gradients = new float[GradientChunks][];
+        var counts = new int[GradientChunks];
+        var k = _context.K;
+        Parallel.For(0, GradientChunks, _context.Parallel, c =>
+        {
+            var gradient = new float[length];
+            var scratch = _model.CreateScratch();
+            var count = 0;
+            for (var j = c * chunk; j < Math.Min(batch, (c + 1) * chunk); j++)
+            {
+                var u = (int)(KeyedRandom.Bits(_context.Seed, RandomStreams.StrategySequenceMinibatch, (uint)step, (uint)ctx.Tick, (uint)j) % (ulong)_context.Users);
+                if (ctx.Active[u] == 0)
+                {
+                    continue;
+                }
+
+                _model.Loss(u, _history, ctx.Tick, ctx.Slates.AsSpan(u * k, k), ctx.ChosenPosition[u], gradient, scratch);
+                count++;
+            }
+
+            gradients[c] = gradient;
+            counts[c] = count;
+        });
+        var total = counts.Sum();
+        if (total == 0)
+        {
+            return;
+        }
+
+        var merged = gradients[0];
+        for (var c = 1; c < GradientChunks; c++)
+        {
+            var gradient = gradients[c];
+            for (var i = 0; i < length; i++)
+            {
+                merged[i] += gradient[i];
+            }
+        }
+
+        var inverse = 1f / total;
+        for (var i = 0; i < length; i++)
+        {
+            merged[i] *= inverse;
+        }
+
+        _model.Parameters.Step(merged, _settings.LearningRate);
+    }
+
+    /// <summary>Each click joins its user's window; recurrent encoders advance the user's state.</summary>
+    private void Remember(FeedbackContext ctx)
+    {
+        var k = _context.K;
+        var parameters = _model.Parameters.Values;
+        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        {
+            var scratch = _model.Encoder.CreateScratch();
+            for (var u = start; u < end; u++)
+            {
+                var position = ctx.ChosenPosition[u];
+                if (position < 0)
+                {
+                    continue;
+                }
+
+                _history.Add(u, ctx.Slates[(u * k) + position], ctx.Tick, ctx.Dwell[u], position);
+                _model.Encoder.Advance(u, _history, parameters, scratch);
+            }
+        });
+    }
+}
