@@ -44,6 +44,30 @@ public static class FitCommand
         does not identify the curve (targeted slates: an mlp-forgetting export gave half-life
         13,712 and drops of 0.01; random slates give drops of 16 to 130).
 
+        Sessions (timestamped logs): engagements of a user closer together than the session gap
+        are one sitting (five films rated in ten minutes say nothing about forgetting), and each
+        sitting counts once per topic, at its first engagement with it; re-engagement is at risk
+        from the gap on. By default the gap is chosen from the log: a two-component mixture on the
+        log of the gaps between a user's consecutive engagements; when it finds a burst mode (at
+        least 5% of gaps, 30x shorter than the rest, a valley between) the gap is where bursts and
+        returns are equally likely, else there are no sessions. The summary says which, and how
+        many rows were merged. A fitted curve that halves within one tick, or within the session
+        gap, is stated as a FINDING with what to do.
+
+        Checks before fitting (the summary lists each with its threshold): timestamps far outside
+        the rest (beyond 3x the span of the middle 98%: an error naming the line, e.g. a line cut
+        in its timestamp), time going backwards within users, rows repeating user, item and time
+        (warning above 1%), users' consecutive engagements sharing a timestamp (above 20%), the
+        rating scale seen against --min-rating (warning when it sits in the lower half of a scale
+        wider than 1-5), users with fewer than two engagements (warning above 50%).
+
+        Nothing is written when the log does not identify the curve: no re-engagement at all, or
+        a time-scale check (below) inside its 95% interval. fit then exits 3 with the reason;
+        --force writes the scenario and report anyway, the WARNING in the scenario's description.
+        Every clamp or cap applied to the calibrated scenario (ticks, topics, users, curve
+        parameters, heterogeneity, baseline, activity; items without a genre pooled as "unknown")
+        is printed and ends the scenario's description.
+
         Logs recognised from their first line (or name one with --format):
           csv, tsv         header row; columns user, item, timestamp [, topic, rating, dwell]
                            (common names tried; set them with --user-col, --item-col, --time-col,
@@ -65,6 +89,8 @@ public static class FitCommand
           --min-dwell X       rows with dwell below X are not engagements
           --artist-as A       lastfm: topic (default; tracks are items) or item
           --skip-bad N        skip up to N bad lines (counted in the summary) instead of failing
+          --session-gap D     auto (default: chosen from the log, above), 0 (no sessions), or a
+                              duration: 90s, 30min, 1h, 2d, 1w. Timestamped logs only
           --likelihood L      auto (default: impressions for exports, gaps otherwise), impressions, gaps
           --curves LIST       families to fit, comma-separated (default exponential,sigmoid,power-law)
           --out FILE          write the calibrated scenario (validates against scenarios/schema.json)
@@ -72,9 +98,20 @@ public static class FitCommand
                               its segments are kept with forgettingSpeed and activity set to 1
           --max-users N       cap the calibrated population (default 20000)
           --report DIR        write fit_curves.png/.svg, fit-summary.txt, user_speeds.csv, topic_gaps.csv
+          --force             write the scenario and report even when the curve is not identified
           --threads N         CPU worker threads of the fit (default: all cores); the fit is the same for any N
+          --quiet             no progress on stderr (on a terminal one line is redrawn: rows read, the
+                              family being fitted with its likelihood evaluations; otherwise one line
+                              per finished stage with its time)
 
-        Bad lines (unparseable timestamp, missing column) stop with file:line and exit code 2.
+        fit_curves.png: observed rate by time since the last engagement with the topic, on a log
+        axis spanning the gaps seen (re-engagement hazard, or click rate for exports), with 95%
+        intervals, each family's fitted rate, the session gap and one tick marked.
+
+        Exit codes: 0 written; 2 invalid input (bad option, bad line with file:line, a
+        timestamp far outside the log); 3 the log does not identify the curve, nothing written
+        (--force overrides); 130 interrupted (Ctrl-C or SIGTERM, within about a second), nothing
+        written.
 
         Examples:
           simulator fit ratings.dat --min-rating 4 --out scenarios/movielens.json --report results/fit-ml
@@ -170,11 +207,11 @@ public static class FitCommand
         {
             var reason = useImpressions
                 ? "no impression in the log was clicked, so nothing shows how interest fades"
-                : "no user engaged with a topic twice (after sessions), so there is no re-engagement gap to fit";
-            stdout.Write(Header(path, read, stats, sessions));
-            stdout.WriteLine($"  WARNING: the log does not identify the forgetting curve: {reason}");
+                : $"no user engaged with a topic twice{(sessions.Gap > 0 ? " (after sessions)" : string.Empty)}, so there is no re-engagement gap to fit";
             if (!settings.Force || likelihood.Groups == 0)
             {
+                stdout.Write(Header(path, read, stats, sessions));
+                stdout.WriteLine($"  WARNING: the log does not identify the forgetting curve: {reason}");
                 stderr.WriteLine($"not identified: {reason}; no scenario or report was written{(likelihood.Groups == 0 ? string.Empty : " (--force writes them anyway)")}");
                 return ExitCodes.NotIdentified;
             }
@@ -246,7 +283,7 @@ public static class FitCommand
     /// Sessions on an engagement log: the gap from --session-gap or chosen from the log
     /// (<see cref="Sessions.ChooseGap"/>), then each session collapsed to one engagement per topic.
     /// </summary>
-    private static (InteractionLog Log, SessionSummary Sessions) ApplySessions(LogReadResult read, double unitSeconds, double? gapSeconds, CancellationToken cancel)
+    internal static (InteractionLog Log, SessionSummary Sessions) ApplySessions(LogReadResult read, double unitSeconds, double? gapSeconds, CancellationToken cancel)
     {
         var log = read.Log;
         var engagements = 0;
@@ -447,17 +484,21 @@ public static class FitCommand
 
         s.AppendLine(CultureInfo.InvariantCulture, $"  users {stats.Users}, histories {stats.Histories}, topics {stats.Topics} (from {read.TopicSource}), rows {stats.Rows}, engagements {stats.Engagements}");
         var sparse = stats.Users > 0 ? stats.UsersWithFewerThanTwoEngagements / (double)stats.Users : 0;
-        s.AppendLine(CultureInfo.InvariantCulture, $"  check: users with fewer than two engagements{(read.Log.HasImpressions ? string.Empty : " (after sessions)")}: {stats.UsersWithFewerThanTwoEngagements} ({P(sparse)}; warning above {P(LogStatistics.SparseUsersWarning)})");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  check: users with fewer than two engagements{(sessions is { Gap: > 0 } ? " (after sessions)" : string.Empty)}: {stats.UsersWithFewerThanTwoEngagements} ({P(sparse)}; warning above {P(LogStatistics.SparseUsersWarning)})");
         if (sparse > LogStatistics.SparseUsersWarning)
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"  WARNING: {P(sparse)} of users have fewer than two engagements (above {P(LogStatistics.SparseUsersWarning)}): they say nothing about forgetting, and the fit rests on the other {stats.Users - stats.UsersWithFewerThanTwoEngagements} users");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  WARNING: {P(sparse)} of users have fewer than two engagements (above {P(LogStatistics.SparseUsersWarning)}): they say nothing about forgetting ({stats.Users - stats.UsersWithFewerThanTwoEngagements} user(s) have two or more)");
         }
 
         var what = read.Log.HasImpressions ? "a shown slate" : "an engagement";
         s.AppendLine(CultureInfo.InvariantCulture,
             $"  duration {F(stats.Duration)} {unit}; activity: active in {P(stats.ActivityRate, 1)} of {Singular(unit)}s (mean over {(read.Log.HasImpressions ? "histories" : "users")} of the share of the log's {stats.Ticks} {Singular(unit)}s with {what}), {Small(stats.EngagementsPerUserPerUnit)} engagements per user per {Singular(unit)}");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  drift: topic divergence between halves {F(stats.DriftHalves)} bits vs {F(stats.DriftBaseline)} between interleaved halves (indicator {F(stats.DriftIndicator)}, {stats.DriftUsers} users with >= {LogStatistics.MinDriftEngagements} engagements)");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  re-engagement gaps: {stats.Gaps.Length}, median {Small(Quantiles.OfSorted(stats.Gaps, 0.5))} {unit}, 90th percentile {Small(Quantiles.OfSorted(stats.Gaps, 0.9))} {unit}");
+        s.AppendLine(stats.DriftUsers > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"  drift: topic divergence between halves {F(stats.DriftHalves)} bits vs {F(stats.DriftBaseline)} between interleaved halves (indicator {F(stats.DriftIndicator)}, {stats.DriftUsers} users with >= {LogStatistics.MinDriftEngagements} engagements)")
+            : string.Create(CultureInfo.InvariantCulture, $"  drift: not measured (no user has >= {LogStatistics.MinDriftEngagements} engagements)"));
+        s.AppendLine(stats.Gaps.Length > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"  re-engagement gaps: {stats.Gaps.Length}, median {Small(Quantiles.OfSorted(stats.Gaps, 0.5))} {unit}, 90th percentile {Small(Quantiles.OfSorted(stats.Gaps, 0.9))} {unit}")
+            : "  re-engagement gaps: none (no user engaged with a topic twice)");
         foreach (var topic in stats.TopicGaps.OrderByDescending(t => t.Count).ThenBy(t => t.Topic).Take(8))
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"    {Name(read.Topics, topic.Topic),-24} gaps {topic.Count,7}  median {Small(topic.Median),8}  p90 {Small(topic.Percentile90),8}  mean {Small(topic.Mean),8}");

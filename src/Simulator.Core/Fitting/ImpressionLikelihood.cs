@@ -59,7 +59,6 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
 
     private const int NewtonIterations = 60;
 
-    internal static long PassCount;
     private const double PriorPrecision = 1.0 / (PriorSd * PriorSd);
 
     // Per group (one history): its slates, options and topics shown; theta is the group's
@@ -517,7 +516,6 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
                 theta[a] += Math.Clamp(step[a], -2, 2);
             }
 
-            System.Threading.Interlocked.Increment(ref PassCount);
             if (largest < NewtonTolerance && iteration > 0)
             {
                 break;

@@ -37,6 +37,9 @@ public static class ScenarioCalibration
     /// <summary>Largest curve parameter (the scenario schema's bound).</summary>
     public const double MaxParameter = 1e6;
 
+    /// <summary>Largest power-law exponent (the scenario schema's bound).</summary>
+    public const double MaxExponent = 100;
+
     /// <summary>Largest baseline a calibrated scenario is given (a baseline of 1 would be no forgetting at all).</summary>
     public const double MaxBaseline = 0.95;
 
@@ -59,7 +62,10 @@ public static class ScenarioCalibration
         var unit = options.UnitName;
         var unitsPerTick = options.TickLength;
         var adjustments = new List<string>();
-        string N(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+        // Six decimals, or three significant digits for what six decimals would print as 0.
+        string N(double v) => v != 0 && Math.Abs(v) < 1e-4
+            ? v.ToString("0.###E+0", System.Globalization.CultureInfo.InvariantCulture)
+            : v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
         double Clamp(string what, double value, double lo, double hi, string why)
         {
             var clamped = Math.Clamp(value, lo, hi);
@@ -109,7 +115,9 @@ public static class ScenarioCalibration
         {
             Curve = curve.Curve,
             Parameter1 = (float)Clamp(names.P1, curve.P1, MinParameter, MaxParameter, bounds),
-            Parameter2 = isExponential ? template.Forgetting.Parameter2 : (float)Clamp(names.P2, curve.P2, MinParameter, MaxParameter, curve.Curve == Compute.Operators.ForgettingCurve.Sigmoid ? bounds : $"a scenario's exponent lies between {N(MinParameter)} and {N(MaxParameter)}"),
+            Parameter2 = isExponential ? template.Forgetting.Parameter2 : curve.Curve == Compute.Operators.ForgettingCurve.Sigmoid
+                ? (float)Clamp(names.P2, curve.P2, MinParameter, MaxParameter, bounds)
+                : (float)Clamp(names.P2, curve.P2, MinParameter, MaxExponent, $"a scenario's exponent lies between {N(MinParameter)} and {N(MaxExponent)}"),
             Heterogeneity = (float)Clamp("heterogeneity", fit.Heterogeneity, 0, 3, "a scenario's heterogeneity is at most 3"),
             Baseline = double.IsNaN(fit.Best.Baseline) ? template.Forgetting.Baseline : (float)Clamp("baseline", fit.Best.Baseline, 0, MaxBaseline, $"a calibrated baseline is at most {N(MaxBaseline)}, else nothing is forgotten"),
             Reinforcement = double.IsNaN(fit.Best.Reinforcement) ? template.Forgetting.Reinforcement : (float)Clamp("reinforcement", fit.Best.Reinforcement, 0, 1, "reinforcement lies between 0 and 1"),
