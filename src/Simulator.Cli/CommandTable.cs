@@ -55,7 +55,7 @@ internal static class CommandTable
             "fit",
             "fit <log>               fit forgetting curves to an interaction log; write a calibrated scenario",
             FitCommand.Help,
-            (args, stdout, _, _) => FitCommand.Execute(args, stdout)),
+            FitCommand.Execute),
         new(
             "silo",
             "silo --port P --gateway G   host one Orleans silo for cluster runs (run --cluster H:G)",

@@ -44,6 +44,30 @@ public static class FitCommand
         does not identify the curve (targeted slates: an mlp-forgetting export gave half-life
         13,712 and drops of 0.01; random slates give drops of 16 to 130).
 
+        Sessions (timestamped logs): engagements of a user closer together than the session gap
+        are one sitting (five films rated in ten minutes say nothing about forgetting), and each
+        sitting counts once per topic, at its first engagement with it; re-engagement is at risk
+        from the gap on. By default the gap is chosen from the log: a two-component mixture on the
+        log of the gaps between a user's consecutive engagements; when it finds a burst mode (at
+        least 5% of gaps, 30x shorter than the rest, a valley between) the gap is where bursts and
+        returns are equally likely, else there are no sessions. The summary says which, and how
+        many rows were merged. A fitted curve that halves within one tick, or within the session
+        gap, is stated as a FINDING with what to do.
+
+        Checks before fitting (the summary lists each with its threshold): timestamps far outside
+        the rest (beyond 3x the span of the middle 98%: an error naming the line, e.g. a line cut
+        in its timestamp), time going backwards within users, rows repeating user, item and time
+        (warning above 1%), users' consecutive engagements sharing a timestamp (above 20%), the
+        rating scale seen against --min-rating (warning when it sits in the lower half of a scale
+        wider than 1-5), users with fewer than two engagements (warning above 50%).
+
+        Nothing is written when the log does not identify the curve: no re-engagement at all, or
+        a time-scale check (below) inside its 95% interval. fit then exits 3 with the reason;
+        --force writes the scenario and report anyway, the WARNING in the scenario's description.
+        Every clamp or cap applied to the calibrated scenario (ticks, topics, users, curve
+        parameters, heterogeneity, baseline, activity; items without a genre pooled as "unknown")
+        is printed and ends the scenario's description.
+
         Logs recognised from their first line (or name one with --format):
           csv, tsv         header row; columns user, item, timestamp [, topic, rating, dwell]
                            (common names tried; set them with --user-col, --item-col, --time-col,
@@ -65,6 +89,8 @@ public static class FitCommand
           --min-dwell X       rows with dwell below X are not engagements
           --artist-as A       lastfm: topic (default; tracks are items) or item
           --skip-bad N        skip up to N bad lines (counted in the summary) instead of failing
+          --session-gap D     auto (default: chosen from the log, above), 0 (no sessions), or a
+                              duration: 90s, 30min, 1h, 2d, 1w. Timestamped logs only
           --likelihood L      auto (default: impressions for exports, gaps otherwise), impressions, gaps
           --curves LIST       families to fit, comma-separated (default exponential,sigmoid,power-law)
           --out FILE          write the calibrated scenario (validates against scenarios/schema.json)
@@ -72,9 +98,20 @@ public static class FitCommand
                               its segments are kept with forgettingSpeed and activity set to 1
           --max-users N       cap the calibrated population (default 20000)
           --report DIR        write fit_curves.png/.svg, fit-summary.txt, user_speeds.csv, topic_gaps.csv
+          --force             write the scenario and report even when the curve is not identified
           --threads N         CPU worker threads of the fit (default: all cores); the fit is the same for any N
+          --quiet             no progress on stderr (on a terminal one line is redrawn: rows read, the
+                              family being fitted with its likelihood evaluations; otherwise one line
+                              per finished stage with its time)
 
-        Bad lines (unparseable timestamp, missing column) stop with file:line and exit code 2.
+        fit_curves.png: observed rate by time since the last engagement with the topic, on a log
+        axis spanning the gaps seen (re-engagement hazard, or click rate for exports), with 95%
+        intervals, each family's fitted rate, the session gap and one tick marked.
+
+        Exit codes: 0 written; 2 invalid input (bad option, bad line with file:line, a
+        timestamp far outside the log); 3 the log does not identify the curve, nothing written
+        (--force overrides); 130 interrupted (Ctrl-C or SIGTERM, within about a second), nothing
+        written.
 
         Examples:
           simulator fit ratings.dat --min-rating 4 --out scenarios/movielens.json --report results/fit-ml
@@ -91,14 +128,45 @@ public static class FitCommand
         ["weeks"] = 604800,
     };
 
+    /// <summary>Suffixes of a --session-gap duration and their seconds.</summary>
+    private static readonly IReadOnlyDictionary<string, double> DurationUnits = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["s"] = 1,
+        ["sec"] = 1,
+        ["min"] = 60,
+        ["h"] = 3600,
+        ["d"] = 86400,
+        ["w"] = 604800,
+    };
+
     private const string DefaultTemplate = """
         { "name": "calibrated", "seeds": 3, "strategies": ["random", "popularity", "ema", "oracle"] }
         """;
 
-    public static int Execute(ArgumentReader args, TextWriter stdout)
+    /// <summary>What fit was asked to do, besides how to read the log.</summary>
+    private sealed record Settings(
+        string Likelihood, IReadOnlyList<ForgettingCurve> Curves, string? OutPath, string? TemplatePath, string? ReportDir, int MaxUsers, double? SessionGapSeconds, bool Force, bool Quiet);
+
+    /// <summary>The sessions applied before fitting: the gap in the fit's unit (0: none), how it was chosen and what it merged.</summary>
+    public sealed record SessionSummary(double Gap, string How, int Merged, int Engagements);
+
+    public static int Execute(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
-        var options = ReadOptions(args, out var likelihoodChoice, out var curves, out var outPath, out var templatePath, out var reportDir, out var maxUsers);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = HostMachine.Threads(args.Int("threads", 1, 1024)) };
+        try
+        {
+            return Run(args, stdout, stderr, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            stderr.WriteLine("interrupted: fit stopped; no scenario or report was written");
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var options = ReadOptions(args, out var settings);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = HostMachine.Threads(args.Int("threads", 1, 1024)), CancellationToken = cancel };
         args.Finish(1);
         if (args.Positionals.Count == 0)
         {
@@ -111,53 +179,96 @@ public static class FitCommand
             throw new UsageException($"no such file or folder: {path}");
         }
 
-        var template = templatePath is null ? ScenarioParser.Parse(DefaultTemplate, "calibrated") : LoadTemplate(templatePath);
+        var template = settings.TemplatePath is null ? ScenarioParser.Parse(DefaultTemplate, "calibrated") : LoadTemplate(settings.TemplatePath);
+        var progress = new FitProgressPrinter(stderr, settings.Quiet, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
         LogReadResult read;
         try
         {
-            read = Directory.Exists(path) ? ExportReader.Read(path, options) : InteractionLogReader.Read(path, options);
+            read = Directory.Exists(path) ? ExportReader.Read(path, options, progress, cancel) : InteractionLogReader.Read(path, options, progress, cancel);
         }
         catch (LogLineException e)
         {
             throw new UsageException(e.Message);
         }
 
-        var log = read.Log;
-        var stats = LogStatistics.Compute(log);
-        var useImpressions = likelihoodChoice switch
+        progress.Read(read.Lines);
+        var (log, sessions) = ApplySessions(read, options.UnitSeconds, settings.SessionGapSeconds, cancel);
+        var stats = LogStatistics.Compute(log, read.TickLength, cancel);
+        var useImpressions = settings.Likelihood switch
         {
             "impressions" => log.HasImpressions ? true : throw new UsageException("--likelihood impressions needs an impression log (a simulator export)"),
             "gaps" => false,
             _ => log.HasImpressions,
         };
-        ForgettingLikelihood likelihood = useImpressions ? ImpressionLikelihood.Build(log, parallel) : GapLikelihood.Build(log, parallel);
-        if (stats.Engagements < 2 * ForgettingFitter.MinUserEvents || likelihood.Groups == 0)
+        progress.Stage("building the likelihood");
+        ForgettingLikelihood likelihood = useImpressions ? ImpressionLikelihood.Build(log, parallel) : GapLikelihood.Build(log, parallel, sessions.Gap);
+        var events = Enumerable.Range(0, likelihood.Users).Sum(likelihood.EventsOfUser);
+        if (events == 0 || likelihood.Groups == 0)
         {
-            throw new UsageException($"{path}: too few engagements to fit forgetting ({stats.Engagements})");
+            var reason = useImpressions
+                ? "no impression in the log was clicked, so nothing shows how interest fades"
+                : $"no user engaged with a topic twice{(sessions.Gap > 0 ? " (after sessions)" : string.Empty)}, so there is no re-engagement gap to fit";
+            if (!settings.Force || likelihood.Groups == 0)
+            {
+                stdout.Write(Header(path, read, stats, sessions));
+                stdout.WriteLine($"  WARNING: the log does not identify the forgetting curve: {reason}");
+                stderr.WriteLine($"not identified: {reason}; no scenario or report was written{(likelihood.Groups == 0 ? string.Empty : " (--force writes them anyway)")}");
+                return ExitCodes.NotIdentified;
+            }
         }
 
-        var fit = ForgettingFitter.Fit(likelihood, curves);
-        var summary = Summary(path, read, stats, fit, likelihood);
+        var fit = ForgettingFitter.Fit(likelihood, settings.Curves, progress);
+        progress.Done();
+        var identified = events > 0 && (fit.TimeScale?.Identified ?? true);
+        Calibration? calibration = null;
+        string? name = null;
+        if (settings.OutPath is not null && (identified || settings.Force))
+        {
+            name = new string(Path.GetFileNameWithoutExtension(settings.OutPath).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
+            calibration = ScenarioCalibration.Build(template, fit, stats, new CalibrationOptions(name.Length > 0 ? name : "calibrated", read.TickLength, settings.MaxUsers, UnitName: read.UnitName)
+            {
+                Notes = read.Adjustments,
+                Warning = identified ? null : "the log does not identify the forgetting curve (written under --force); see fit-summary.txt",
+            });
+        }
+
+        var summary = Summary(path, read, stats, fit, likelihood, sessions, calibration);
         stdout.Write(summary);
-        if (reportDir is not null)
+        if (!identified && !settings.Force)
         {
-            WriteReport(reportDir, path, read, stats, fit, likelihood, summary);
-            stdout.WriteLine($"report: {reportDir}");
+            stderr.WriteLine("not identified: the log does not pin down the forgetting curve (see the WARNING above); no scenario or report was written (--force writes them anyway, with the WARNING)");
+            return ExitCodes.NotIdentified;
         }
 
-        if (outPath is not null)
+        // Everything is computed before anything is written, and an interrupt before this point
+        // leaves nothing behind.
+        var report = settings.ReportDir is null ? null : ReportFiles(path, read, stats, fit, likelihood, sessions, summary);
+        var scenarioJson = calibration is null ? null : ScenarioWriter.ToJson(calibration.Scenario);
+        cancel.ThrowIfCancellationRequested();
+        if (report is not null)
         {
-            var name = new string(Path.GetFileNameWithoutExtension(outPath).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
-            var scenario = ScenarioCalibration.Calibrate(template, fit, stats, new CalibrationOptions(name.Length > 0 ? name : "calibrated", read.TickLength, maxUsers));
-            var folder = Path.GetDirectoryName(Path.GetFullPath(outPath));
+            Directory.CreateDirectory(settings.ReportDir!);
+            foreach (var (file, bytes) in report)
+            {
+                File.WriteAllBytes(Path.Combine(settings.ReportDir!, file), bytes);
+            }
+
+            stdout.WriteLine($"report: {settings.ReportDir}");
+        }
+
+        if (calibration is not null)
+        {
+            var scenario = calibration.Scenario;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(settings.OutPath!));
             if (folder is not null)
             {
                 Directory.CreateDirectory(folder);
             }
 
-            File.WriteAllText(outPath, ScenarioWriter.ToJson(scenario));
-            stdout.WriteLine($"calibrated scenario: {outPath} ({scenario.Population.Users} users, {scenario.Dim} topics, {scenario.Ticks} ticks, "
-                + $"{Curve(scenario.Forgetting.Curve)} p1={F(scenario.Forgetting.Parameter1)} p2={F(scenario.Forgetting.Parameter2)}, "
+            File.WriteAllText(settings.OutPath!, scenarioJson);
+            var names = ScenarioCalibration.ParameterNames(scenario.Forgetting.Curve);
+            stdout.WriteLine($"calibrated scenario: {settings.OutPath} ({scenario.Population.Users} users, {scenario.Dim} topics, {scenario.Ticks} ticks, "
+                + $"{Curve(scenario.Forgetting.Curve)} {names.P1}={F(scenario.Forgetting.Parameter1)}{(scenario.Forgetting.Curve == ForgettingCurve.Exponential ? string.Empty : $" {names.P2}={F(scenario.Forgetting.Parameter2)}")}, "
                 + $"heterogeneity {F(scenario.Forgetting.Heterogeneity)}, activity {F(scenario.Population.Activity)})");
             if (ScenarioCalibration.ResetsSegments(template))
             {
@@ -168,8 +279,61 @@ public static class FitCommand
         return ExitCodes.Success;
     }
 
-    private static LogReadOptions ReadOptions(
-        ArgumentReader args, out string likelihood, out IReadOnlyList<ForgettingCurve> curves, out string? outPath, out string? template, out string? report, out int maxUsers)
+    /// <summary>
+    /// Sessions on an engagement log: the gap from --session-gap or chosen from the log
+    /// (<see cref="Sessions.ChooseGap"/>), then each session collapsed to one engagement per topic.
+    /// </summary>
+    internal static (InteractionLog Log, SessionSummary Sessions) ApplySessions(LogReadResult read, double unitSeconds, double? gapSeconds, CancellationToken cancel)
+    {
+        var log = read.Log;
+        var engagements = 0;
+        foreach (var c in log.Clicked)
+        {
+            engagements += c ? 1 : 0;
+        }
+
+        if (log.HasImpressions)
+        {
+            if (gapSeconds is > 0)
+            {
+                throw new UsageException("--session-gap applies to timestamped engagement logs; an export has one slate per tick and no sessions");
+            }
+
+            return (log, new SessionSummary(0, "none (an export: one slate per tick)", 0, engagements));
+        }
+
+        double gap;
+        string how;
+        if (gapSeconds is { } given)
+        {
+            gap = given / unitSeconds;
+            how = given > 0 ? $"{InteractionLogReader.Duration(given)} (--session-gap)" : "none (--session-gap 0)";
+        }
+        else
+        {
+            var choice = Sessions.ChooseGap(log, cancel);
+            gap = choice.Gap;
+            var d = (double x) => InteractionLogReader.Duration(x * unitSeconds);
+            how = choice.Outcome switch
+            {
+                SessionGapOutcome.Chosen => $"{d(gap)}, chosen from the log: {P(choice.ShortWeight)} of the {choice.Gaps} gaps between a user's consecutive engagements form a burst mode (median {d(choice.ShortMedian)}, against {d(choice.LongMedian)} for the rest; a two-component mixture on log gap), and the gap is where bursts and returns are equally likely",
+                SessionGapOutcome.TooFewGaps => $"none, chosen from the log: fewer than {Sessions.MinGaps} gaps between a user's consecutive engagements",
+                SessionGapOutcome.NoBurstMode => $"none, chosen from the log: no burst mode in the gaps between a user's consecutive engagements (a two-component mixture on log gap puts {P(choice.ShortWeight)} of them around {d(choice.ShortMedian)} and the rest around {d(choice.LongMedian)}; bursts need at least {P(Sessions.MinShortWeight)} and {F(Sessions.MinSeparation)}x apart)",
+                SessionGapOutcome.NoValley => $"none, chosen from the log: short and long gaps between a user's consecutive engagements (medians {d(choice.ShortMedian)} and {d(choice.LongMedian)}) have no valley between them",
+                _ => "none",
+            };
+        }
+
+        if (gap <= 0)
+        {
+            return (log, new SessionSummary(0, how, 0, engagements));
+        }
+
+        var collapsed = Sessions.Collapse(log, gap, out var merged, cancel);
+        return (collapsed, new SessionSummary(gap, how, merged, engagements));
+    }
+
+    private static LogReadOptions ReadOptions(ArgumentReader args, out Settings settings)
     {
         var formatName = args.Choice("format", "auto", [.. LogFormatDetector.Names.Keys]);
         var delimiter = args.String("delimiter");
@@ -187,21 +351,27 @@ public static class FitCommand
         };
         var unit = args.Choice("unit", "days", [.. Units.Keys]);
         var artist = args.Choice("artist-as", "topic", ["topic", "item"]);
-        likelihood = args.Choice("likelihood", "auto", ["auto", "impressions", "gaps"]);
+        var likelihood = args.Choice("likelihood", "auto", ["auto", "impressions", "gaps"]);
         var curveText = args.String("curves") ?? "exponential,sigmoid,power-law";
-        curves = curveText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c =>
+        var curves = curveText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c =>
             ScenarioParser.Curves.TryGetValue(c, out var curve)
                 ? curve
                 : throw new UsageException($"option --curves: unknown curve \"{c}\"; expected {string.Join(", ", ScenarioParser.Curves.Keys)}")).Distinct().ToArray();
-        if (curves.Count == 0)
+        if (curves.Length == 0)
         {
             throw new UsageException("option --curves: name at least one curve");
         }
 
-        outPath = args.String("out");
-        template = args.String("template");
-        report = args.String("report");
-        maxUsers = args.Int("max-users", 1, ScenarioParser.MaxUsers) ?? 20_000;
+        settings = new Settings(
+            likelihood,
+            curves,
+            args.String("out"),
+            args.String("template"),
+            args.String("report"),
+            args.Int("max-users", 1, ScenarioParser.MaxUsers) ?? 20_000,
+            SessionGap(args.String("session-gap")),
+            args.Flag("force"),
+            args.Flag("quiet"));
         return new LogReadOptions
         {
             Format = LogFormatDetector.Names[formatName],
@@ -219,6 +389,34 @@ public static class FitCommand
             SkipBad = args.Int("skip-bad", 0, int.MaxValue) ?? 0,
             ArtistAsItem = artist == "item",
         };
+    }
+
+    /// <summary>--session-gap: null for auto (chosen from the log), else seconds (0: no sessions).</summary>
+    private static double? SessionGap(string? text)
+    {
+        if (text is null || text == "auto")
+        {
+            return null;
+        }
+
+        if (text is "0" or "none" or "off")
+        {
+            return 0;
+        }
+
+        var split = 0;
+        while (split < text.Length && (char.IsAsciiDigit(text[split]) || text[split] == '.'))
+        {
+            split++;
+        }
+
+        if (split > 0 && double.TryParse(text[..split], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            && DurationUnits.TryGetValue(text[split..].Trim(), out var seconds))
+        {
+            return value * seconds;
+        }
+
+        throw new UsageException($"option --session-gap: expected auto, 0, or a duration such as 90s, 30min, 1h, 2d, 1w; found \"{text}\"");
     }
 
     private static double? Double(ArgumentReader args, string name)
@@ -252,27 +450,68 @@ public static class FitCommand
     /// <summary>Why an engagement-only log usually leaves the curve unidentified, for the time-scale WARNING.</summary>
     private const string GapCause = "Usual cause: how soon users come back to a topic does not depend on how long ago they last engaged with it (no forgetting in the log, or engagements driven by what was shown), or the log is too short for the curve's time scale";
 
-    /// <summary>The printed summary (also fit-summary.txt in the report).</summary>
-    public static string Summary(string path, LogReadResult read, LogStatistics stats, ForgettingFit fit, ForgettingLikelihood? likelihood = null)
+    /// <summary>The summary's lines about the log: reading, checks, sessions, activity, drift and gaps.</summary>
+    public static string Header(string path, LogReadResult read, LogStatistics stats, SessionSummary? sessions = null)
     {
         var unit = read.UnitName;
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"fit: {path} ({FormatName(read.Format)})");
         s.AppendLine(CultureInfo.InvariantCulture, $"  lines {read.Lines}, skipped bad lines {read.Skipped}{(read.FirstSkipped is null ? string.Empty : $" (first: {read.FirstSkipped})")}");
-        foreach (var note in read.Notes)
+        foreach (var note in read.Notes.Concat(read.Adjustments))
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"  note: {note}");
         }
 
-        s.AppendLine(CultureInfo.InvariantCulture, $"  users {stats.Users}, histories {stats.Histories}, topics {stats.Topics} (from {read.TopicSource}), rows {stats.Rows}, engagements {stats.Engagements}");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  duration {F(stats.Duration)} {unit}; activity: active in {F(stats.ActivityRate * 100)}% of {Singular(unit)}s, {F(stats.EngagementsPerUserPerUnit)} engagements per user per {Singular(unit)}");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  drift: topic divergence between halves {F(stats.DriftHalves)} bits vs {F(stats.DriftBaseline)} between interleaved halves (indicator {F(stats.DriftIndicator)}, {stats.DriftUsers} users with >= {LogStatistics.MinDriftEngagements} engagements)");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  re-engagement gaps: {stats.Gaps.Length}, median {F(Quantiles.OfSorted(stats.Gaps, 0.5))} {unit}, 90th percentile {F(Quantiles.OfSorted(stats.Gaps, 0.9))} {unit}");
-        foreach (var topic in stats.TopicGaps.OrderByDescending(t => t.Count).ThenBy(t => t.Topic).Take(8))
+        foreach (var check in read.Checks)
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"    {Name(read.Topics, topic.Topic),-24} gaps {topic.Count,7}  median {F(topic.Median),8}  p90 {F(topic.Percentile90),8}  mean {F(topic.Mean),8}");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  check: {check}");
         }
 
+        foreach (var warning in read.Warnings)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  WARNING: {warning}");
+        }
+
+        if (sessions is not null && !read.Log.HasImpressions)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  sessions: gap {sessions.How}");
+            if (sessions.Gap > 0)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture,
+                    $"    {sessions.Merged} of {sessions.Engagements} engagements ({P(sessions.Engagements > 0 ? sessions.Merged / (double)sessions.Engagements : 0)}) merged: each session counts once per topic, at its first engagement with it; re-engagement is at risk from the gap on");
+            }
+        }
+
+        s.AppendLine(CultureInfo.InvariantCulture, $"  users {stats.Users}, histories {stats.Histories}, topics {stats.Topics} (from {read.TopicSource}), rows {stats.Rows}, engagements {stats.Engagements}");
+        var sparse = stats.Users > 0 ? stats.UsersWithFewerThanTwoEngagements / (double)stats.Users : 0;
+        s.AppendLine(CultureInfo.InvariantCulture, $"  check: users with fewer than two engagements{(sessions is { Gap: > 0 } ? " (after sessions)" : string.Empty)}: {stats.UsersWithFewerThanTwoEngagements} ({P(sparse)}; warning above {P(LogStatistics.SparseUsersWarning)})");
+        if (sparse > LogStatistics.SparseUsersWarning)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  WARNING: {P(sparse)} of users have fewer than two engagements (above {P(LogStatistics.SparseUsersWarning)}): they say nothing about forgetting ({stats.Users - stats.UsersWithFewerThanTwoEngagements} user(s) have two or more)");
+        }
+
+        var what = read.Log.HasImpressions ? "a shown slate" : "an engagement";
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"  duration {F(stats.Duration)} {unit}; activity: active in {P(stats.ActivityRate, 1)} of {Singular(unit)}s (mean over {(read.Log.HasImpressions ? "histories" : "users")} of the share of the log's {stats.Ticks} {Singular(unit)}s with {what}), {Small(stats.EngagementsPerUserPerUnit)} engagements per user per {Singular(unit)}");
+        s.AppendLine(stats.DriftUsers > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"  drift: topic divergence between halves {F(stats.DriftHalves)} bits vs {F(stats.DriftBaseline)} between interleaved halves (indicator {F(stats.DriftIndicator)}, {stats.DriftUsers} users with >= {LogStatistics.MinDriftEngagements} engagements)")
+            : string.Create(CultureInfo.InvariantCulture, $"  drift: not measured (no user has >= {LogStatistics.MinDriftEngagements} engagements)"));
+        s.AppendLine(stats.Gaps.Length > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"  re-engagement gaps: {stats.Gaps.Length}, median {Small(Quantiles.OfSorted(stats.Gaps, 0.5))} {unit}, 90th percentile {Small(Quantiles.OfSorted(stats.Gaps, 0.9))} {unit}")
+            : "  re-engagement gaps: none (no user engaged with a topic twice)");
+        foreach (var topic in stats.TopicGaps.OrderByDescending(t => t.Count).ThenBy(t => t.Topic).Take(8))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"    {Name(read.Topics, topic.Topic),-24} gaps {topic.Count,7}  median {Small(topic.Median),8}  p90 {Small(topic.Percentile90),8}  mean {Small(topic.Mean),8}");
+        }
+
+        return s.ToString();
+    }
+
+    /// <summary>The printed summary (also fit-summary.txt in the report).</summary>
+    public static string Summary(string path, LogReadResult read, LogStatistics stats, ForgettingFit fit, ForgettingLikelihood? likelihood = null, SessionSummary? sessions = null, Calibration? calibration = null)
+    {
+        var unit = read.UnitName;
+        var s = new StringBuilder(Header(path, read, stats, sessions));
         s.AppendLine(CultureInfo.InvariantCulture, $"  likelihood: {fit.LikelihoodKind}");
         if (likelihood is ImpressionLikelihood impressions)
         {
@@ -281,11 +520,11 @@ public static class FitCommand
                 : "    item quality: absent (the log has no item quality); quality differences remain as noise");
         }
 
-        s.AppendLine("    family        parameter 1    parameter 2    baseline    log-likelihood          AIC");
+        s.AppendLine(CultureInfo.InvariantCulture, $"    {"family",-12} {"parameters (" + unit + ")",-34} {"baseline",9} {"log-likelihood",17} {"AIC",12}");
         foreach (var f in fit.Families)
         {
             var mark = ReferenceEquals(f, fit.Best) ? "  <- best" : string.Empty;
-            s.AppendLine(CultureInfo.InvariantCulture, $"    {Curve(f.Shape.Curve),-12} {F(f.Shape.P1),12} {(f.Shape.Curve == ForgettingCurve.Exponential ? "-" : F(f.Shape.P2)),14} {(double.IsNaN(f.Baseline) ? "-" : F(f.Baseline)),11} {F(f.LogLikelihood),17} {F(f.Aic),12}{mark}");
+            s.AppendLine(CultureInfo.InvariantCulture, $"    {Curve(f.Shape.Curve),-12} {Parameters(f.Shape),-34} {(double.IsNaN(f.Baseline) ? "-" : F(f.Baseline)),9} {F(f.LogLikelihood),17} {F(f.Aic),12}{mark}");
         }
 
         var lowestAic = fit.Families.MinBy(f => f.Aic)!;
@@ -318,49 +557,110 @@ public static class FitCommand
             }
         }
 
+        foreach (var finding in Findings(fit, read, sessions))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  FINDING: {finding}");
+        }
+
+        var names = ScenarioCalibration.ParameterNames(fit.Best.Shape.Curve);
         var speeds = fit.Users.Select(u => fit.Best.Shape.P1 * Math.Exp(u.LogFactor)).Order().ToArray();
-        s.AppendLine(CultureInfo.InvariantCulture, $"  per user ({fit.Users.Count} with >= {ForgettingFitter.MinUserEvents} engagements): parameter 1 quartiles {F(Quantiles.OfSorted(speeds, 0.25))} / {F(Quantiles.OfSorted(speeds, 0.5))} / {F(Quantiles.OfSorted(speeds, 0.75))} {unit}");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  population: {Curve(fit.MedianUserCurve.Curve)} median user p1 {F(fit.MedianUserCurve.P1)}{(fit.MedianUserCurve.Curve == ForgettingCurve.Exponential ? string.Empty : $", p2 {F(fit.MedianUserCurve.P2)}")} ({unit}), heterogeneity (log-sd of speed) {F(fit.Heterogeneity)}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  per user ({fit.Users.Count} with >= {ForgettingFitter.MinUserEvents} engagements): {names.P1} quartiles {Small(Quantiles.OfSorted(speeds, 0.25))} / {Small(Quantiles.OfSorted(speeds, 0.5))} / {Small(Quantiles.OfSorted(speeds, 0.75))} {unit}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  population: {Curve(fit.MedianUserCurve.Curve)} median user {Parameters(fit.MedianUserCurve)} ({unit}), heterogeneity (log-sd of speed) {F(fit.Heterogeneity)}");
+        if (calibration is not null)
+        {
+            foreach (var adjustment in calibration.Adjustments)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"  calibrated scenario adjusted: {adjustment}");
+            }
+        }
+
         return s.ToString();
     }
 
-    private static void WriteReport(string dir, string path, LogReadResult read, LogStatistics stats, ForgettingFit fit, ForgettingLikelihood likelihood, string summary)
+    /// <summary>
+    /// Plain statements about the fitted time scale: below one tick of a calibrated scenario
+    /// (simulated users would forget everything between ticks) or below the session gap (the log
+    /// cannot show a curve that fast: engagements that close were merged), with what to do.
+    /// </summary>
+    public static IEnumerable<string> Findings(ForgettingFit fit, LogReadResult read, SessionSummary? sessions)
     {
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "fit-summary.txt"), summary);
-        var upper = Math.Max(6 * likelihood.TypicalTime, 1e-6);
-        var edges = Enumerable.Range(0, 25).Select(i => upper * i / 24).ToArray();
+        var unit = read.UnitName;
+        var half = fit.MedianUserCurve.HalfTime();
+        var tick = read.TickLength;
+        var halfText = $"the fitted {Curve(fit.MedianUserCurve.Curve)} curve falls halfway to its baseline within {Small(half)} {unit}";
+        if (sessions is { Gap: > 0 } && half < sessions.Gap)
+        {
+            yield return $"{halfText}, less than the session gap ({Small(sessions.Gap)} {unit}): engagements closer than the gap were merged into sessions, so the log cannot show a curve this fast, and the fit sits where it cannot see. Read it as \"faster than the session gap\", not as an estimate; to look closer, pass a shorter --session-gap";
+        }
+
+        if (half < tick)
+        {
+            var times = tick / Math.Max(half, 1e-300);
+            var advice = read.Log.HasImpressions
+                ? "users in the log forget within a tick, so the export cannot tell how fast"
+                : sessions is { Gap: > 0 }
+                    ? $"if forgetting within a {Singular(unit)} is what you study, fit in a finer --unit (hours, minutes); otherwise engagements in bursts may still read as forgetting: try a longer --session-gap (now {Small(sessions.Gap)} {unit})"
+                    : "on rating and play logs this usually means bursts (several engagements in one sitting) read as forgetting: pass --session-gap (e.g. 1h) so a sitting counts once; if forgetting within minutes is what you study, fit in a finer --unit";
+            yield return $"{halfText}, {F(times)} times shorter than one tick of a calibrated scenario (1 {Singular(unit)}): its simulated users would forget almost everything between two ticks. {char.ToUpperInvariant(advice[0])}{advice[1..]}";
+        }
+    }
+
+    /// <summary>The report's files, in memory: figure (png, svg), fit-summary.txt, user_speeds.csv, topic_gaps.csv.</summary>
+    private static List<(string File, byte[] Bytes)> ReportFiles(string path, LogReadResult read, LogStatistics stats, ForgettingFit fit, ForgettingLikelihood likelihood, SessionSummary sessions, string summary)
+    {
+        var files = new List<(string, byte[])> { ("fit-summary.txt", Encoding.UTF8.GetBytes(summary)) };
+        var (min, max) = likelihood.ObservedElapsed;
+        var lo = Math.Max(min, sessions.Gap > 0 ? sessions.Gap : 0) * 0.999;
+        var hi = Math.Max(max * 1.001, lo * 10);
+        const int bins = 24;
+        var edges = Enumerable.Range(0, bins + 1).Select(i => lo * Math.Pow(hi / lo, i / (double)bins)).ToArray();
         var families = fit.Families
             .Select(f => ($"{Curve(f.Shape.Curve)}{(ReferenceEquals(f, fit.Best) ? " (best)" : string.Empty)}", likelihood.Bin(f.Shape, f.Offset, f.Extra, edges)))
             .ToArray();
         var rateName = likelihood is ImpressionLikelihood ? "click rate" : $"re-engagement hazard (per {Singular(read.UnitName)})";
-        var figure = FitCurveFigure.Render(Path.GetFileName(Path.TrimEndingDirectorySeparator(path)), read.UnitName, rateName, families);
-        File.WriteAllBytes(Path.Combine(dir, figure.PngFileName), figure.Png);
-        File.WriteAllText(Path.Combine(dir, figure.SvgFileName), figure.Svg);
+        var figure = FitCurveFigure.Render(Path.GetFileName(Path.TrimEndingDirectorySeparator(path)), read.UnitName, rateName, families, sessions.Gap, read.TickLength);
+        files.Add((figure.PngFileName, figure.Png));
+        files.Add((figure.SvgFileName, Encoding.UTF8.GetBytes(figure.Svg)));
         var users = new StringBuilder("user,engagements,log_speed_factor,standard_error,parameter1,shrunk_log_speed_factor\n");
         foreach (var u in fit.Users)
         {
             users.Append(CultureInfo.InvariantCulture, $"\"{Name(read.UserNames, u.User).Replace("\"", "\"\"", StringComparison.Ordinal)}\",{u.Events},{u.LogFactor:R},{u.StandardError:R},{fit.Best.Shape.P1 * Math.Exp(u.LogFactor):R},{ForgettingFitter.Shrunk(u, fit.Heterogeneity):R}\n");
         }
 
-        File.WriteAllText(Path.Combine(dir, "user_speeds.csv"), users.ToString());
+        files.Add(("user_speeds.csv", Encoding.UTF8.GetBytes(users.ToString())));
         var gaps = new StringBuilder("topic,gaps,mean,median,p90\n");
         foreach (var t in stats.TopicGaps)
         {
             gaps.Append(CultureInfo.InvariantCulture, $"\"{Name(read.Topics, t.Topic).Replace("\"", "\"\"", StringComparison.Ordinal)}\",{t.Count},{t.Mean:R},{t.Median:R},{t.Percentile90:R}\n");
         }
 
-        File.WriteAllText(Path.Combine(dir, "topic_gaps.csv"), gaps.ToString());
+        files.Add(("topic_gaps.csv", Encoding.UTF8.GetBytes(gaps.ToString())));
+        return files;
+    }
+
+    /// <summary>A family's parameters by their scenario names ("halfLife 4.47", "midpoint 2.52, width 3.68").</summary>
+    private static string Parameters(CurveShape shape)
+    {
+        var names = ScenarioCalibration.ParameterNames(shape.Curve);
+        return shape.Curve == ForgettingCurve.Exponential
+            ? $"{names.P1} {Small(shape.P1)}"
+            : $"{names.P1} {Small(shape.P1)}, {names.P2} {Small(shape.P2)}";
     }
 
     private static string Name(IReadOnlyList<string> names, int id) => id < names.Count ? names[id] : id.ToString(CultureInfo.InvariantCulture);
 
     private static string Curve(ForgettingCurve curve) => ScenarioParser.Curves.First(c => c.Value == curve).Key;
 
-    private static string FormatName(LogFormat format) => LogFormatDetector.Names.First(n => n.Value == format).Key;
+    private static string FormatName(LogFormat format) => LogFormatDetector.NameOf(format);
 
     private static string Singular(string unit) => unit.EndsWith('s') ? unit[..^1] : unit;
 
+    private static string P(double share, int decimals = 0) => InteractionLogReader.Percent(share, decimals);
+
     /// <summary>Up to 4 decimals; rounded first (and + 0.0 turns -0 into 0) so a drop of -1e-6 prints 0, not -0.</summary>
     private static string F(double value) => double.IsFinite(value) ? (Math.Round(value, 4) + 0.0).ToString("0.####", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Like <see cref="F"/>, but a value too small for 4 decimals keeps 3 significant digits (0.0000123, not 0).</summary>
+    private static string Small(double value) =>
+        double.IsFinite(value) && value != 0 && Math.Abs(value) < 0.001 ? value.ToString("0.###E+0", CultureInfo.InvariantCulture) : F(value);
 }

@@ -6,6 +6,9 @@ public static class ExitCodes
     public const int Success = 0;
     public const int RuntimeFailure = 1;
     public const int InvalidInput = 2;
+
+    /// <summary>`fit`: the log does not identify the forgetting curve; nothing was written (unless --force).</summary>
+    public const int NotIdentified = 3;
     public const int Interrupted = 130;
 }
 

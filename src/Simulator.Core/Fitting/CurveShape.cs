@@ -30,6 +30,17 @@ public readonly record struct CurveShape(ForgettingCurve Curve, double P1, doubl
         _ => Math.Pow(1 + (dt / P1), -P2),
     };
 
+    /// <summary>
+    /// The time at which R falls to 1/2 (strength halfway from its peak to the baseline): the
+    /// half-life, the sigmoid's m + s ln(1 + 2 e^(-m/s)), the power law's tau (2^(1/d) - 1).
+    /// </summary>
+    public double HalfTime() => Curve switch
+    {
+        ForgettingCurve.Exponential => P1,
+        ForgettingCurve.Sigmoid => P1 + (P2 * Math.Log(1 + (2 * Math.Exp(-P1 / P2)))),
+        _ => P1 * (Math.Pow(2, 1 / P2) - 1),
+    };
+
     /// <summary>Integral of R from 0 to dt.</summary>
     public double Integral(double dt)
     {

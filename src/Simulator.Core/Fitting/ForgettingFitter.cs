@@ -65,6 +65,9 @@ public sealed record TimeScaleCheck(double Factor, double DropFaster, double Dro
     public bool Identified => DropFaster >= Threshold && DropSlower >= Threshold;
 }
 
+/// <summary>Where a fit is: its stage, the likelihood evaluations made in that stage and the best log-likelihood met in it.</summary>
+public sealed record FitProgress(string Stage, int Evaluations, double LogLikelihood);
+
 /// <summary>
 /// Maximum-likelihood fitting of the three forgetting families (Nelder-Mead from MathNet on
 /// log-parameters, started from the best point of a coarse grid), model choice by AIC, then one
@@ -84,14 +87,23 @@ public static class ForgettingFitter
     /// <summary>Nelder-Mead iteration cap; a fit that reaches it keeps the best point the simplex met.</summary>
     public const int MaxIterations = 1500;
 
-    public static ForgettingFit Fit(ForgettingLikelihood likelihood, IReadOnlyList<ForgettingCurve>? families = null)
+    /// <summary>
+    /// Fits every family, chooses one, then per-user speeds, the spread of speeds and the
+    /// time-scale check. Progress goes to <paramref name="progress"/>; the likelihood's parallel
+    /// options carry the cancellation token (every loop over users checks it).
+    /// </summary>
+    public static ForgettingFit Fit(ForgettingLikelihood likelihood, IReadOnlyList<ForgettingCurve>? families = null, IProgress<FitProgress>? progress = null)
     {
         families ??= [ForgettingCurve.Exponential, ForgettingCurve.Sigmoid, ForgettingCurve.PowerLaw];
-        var fits = families.Select(f => FitFamily(likelihood, f)).ToArray();
+        var fits = families.Select(f => FitFamily(likelihood, f, progress: progress)).ToArray();
         var best = Choose(fits);
+        progress?.Report(new FitProgress("per-user speeds", 0, best.LogLikelihood));
         var users = FitUsers(likelihood, best);
+        progress?.Report(new FitProgress("spread of speeds", 0, best.LogLikelihood));
         var heterogeneity = FitHeterogeneity(likelihood, best);
+        progress?.Report(new FitProgress("time-scale check", 0, best.LogLikelihood));
         var timeScale = CheckTimeScale(likelihood, best);
+        progress?.Report(new FitProgress("done", 0, best.LogLikelihood));
 
         // The population fit is the median user's curve: the simulator scales speeds log-normally
         // around it. The median of the per-user estimates is not used: each is a maximum
@@ -128,6 +140,8 @@ public static class ForgettingFitter
     /// slates), nearly every impression is of a topic clicked a tick or two before and slates are
     /// nearly all one topic, so the click rate says almost nothing about later strength and the
     /// maximum wanders (half-life 78 with baseline 0.79 on an mlp-forgetting export whose truth is 4).
+    /// A re-fit stops as soon as its drop falls under the threshold, as the answer is then known
+    /// (such a drop is the first value met under it, not the profile's minimum).
     /// A short re-fit can only under-maximise, so the drops are upper bounds: the check errs
     /// towards calling a curve identified, never the other way.
     /// </summary>
@@ -156,23 +170,34 @@ public static class ForgettingFitter
                 var ll = likelihood.Total(shape, offset, extra);
                 ll = double.IsFinite(ll) ? ll : -1e300;
                 best = Math.Max(best, ll);
+                if (fit.LogLikelihood - best < TimeScaleCheck.Threshold)
+                {
+                    // Inside the 95% interval already: the answer (not identified) is known.
+                    throw new InsideInterval();
+                }
+
                 return ll;
             }
 
-            if (start.Count == 0)
-            {
-                return fit.LogLikelihood - Value([]);
-            }
-
-            var x0 = Vector<double>.Build.DenseOfArray([.. start]);
-            Value([.. start]);
             try
             {
+                if (start.Count == 0)
+                {
+                    Value([]);
+                    return fit.LogLikelihood - best;
+                }
+
+                var x0 = Vector<double>.Build.DenseOfArray([.. start]);
+                Value([.. start]);
                 NelderMeadSimplex.Minimum(ObjectiveFunction.Value(v => -Value(v.AsArray() ?? v.ToArray())), x0, Vector<double>.Build.Dense(x0.Count, 0.2), 1e-6, TimeScaleIterations);
             }
             catch (MaximumIterationsException)
             {
                 // The best value met is kept: an upper bound of the profile drop either way.
+            }
+            catch (InsideInterval)
+            {
+                // Stopped as soon as the drop fell under the threshold.
             }
 
             return fit.LogLikelihood - best;
@@ -180,6 +205,9 @@ public static class ForgettingFitter
 
         return new TimeScaleCheck(factor, Drop(1 / factor), Drop(factor));
     }
+
+    /// <summary>Stops a time-scale re-fit once its drop is inside the interval (the check's answer is then known).</summary>
+    private sealed class InsideInterval : Exception;
 
     /// <summary>Nelder-Mead iteration cap of each re-fit of <see cref="CheckTimeScale"/> (started at the best fit's values).</summary>
     public const int TimeScaleIterations = 200;
@@ -189,34 +217,63 @@ public static class ForgettingFitter
     /// The result is the best point evaluated, so a simplex stopped by <paramref name="maxIterations"/>
     /// still reports the furthest it got rather than its grid start.
     /// </summary>
-    public static FamilyFit FitFamily(ForgettingLikelihood likelihood, ForgettingCurve curve, int maxIterations = MaxIterations)
+    public static FamilyFit FitFamily(ForgettingLikelihood likelihood, ForgettingCurve curve, int maxIterations = MaxIterations, IProgress<FitProgress>? progress = null)
     {
         var shapeCount = CurveShape.ShapeParameters(curve);
         var scale = likelihood.TypicalTime;
         var extra = likelihood.InitialExtra;
         var best = default(double[]);
         var bestValue = double.NegativeInfinity;
+        var evaluations = 0;
+        var stage = $"fitting {CurveName(curve)}";
+        progress?.Report(new FitProgress(stage, 0, double.NaN));
         double Track(double[] v)
         {
             var value = Evaluate(likelihood, curve, v, scale);
+            evaluations++;
             if (value > bestValue)
             {
                 bestValue = value;
                 best = (double[])v.Clone();
             }
 
+            progress?.Report(new FitProgress(stage, evaluations, bestValue));
             return value;
         }
 
+        // The grid start is picked on a subsample of users when the log has many (every
+        // stride-th user, at least GridUsers of them): it only chooses where Nelder-Mead starts,
+        // and each grid point is a cold start of every history's nuisance solve.
+        var stride = Math.Max(1, likelihood.Users / GridUsers);
+        var gridBest = double.NegativeInfinity;
         foreach (var p1 in new[] { 0.25, 0.5, 1, 2, 4, 8, 16 })
         {
             foreach (var p2 in SecondParameterGrid(curve, p1 * scale))
             {
                 foreach (var offset in likelihood.HasOffset ? new[] { 0.02, 0.2 } : [double.NaN])
                 {
-                    Track(Pack(curve, p1 * scale, p2, offset, extra));
+                    var v = Pack(curve, p1 * scale, p2, offset, extra);
+                    if (stride == 1)
+                    {
+                        Track(v);
+                        continue;
+                    }
+
+                    var value = Evaluate(likelihood, curve, v, scale, stride);
+                    evaluations++;
+                    progress?.Report(new FitProgress(stage, evaluations, double.NaN));
+                    if (value > gridBest)
+                    {
+                        gridBest = value;
+                        best = v;
+                    }
                 }
             }
+        }
+
+        if (stride > 1)
+        {
+            Track(best!);
         }
 
         var x0 = Vector<double>.Build.DenseOfArray(best!);
@@ -337,6 +394,14 @@ public static class ForgettingFitter
         return candidates.MaxBy(x => x.Item2).Item1;
     }
 
+    /// <summary>The family's name as scenarios and the summary spell it.</summary>
+    public static string CurveName(ForgettingCurve curve) => curve switch
+    {
+        ForgettingCurve.Exponential => "exponential",
+        ForgettingCurve.Sigmoid => "sigmoid",
+        _ => "power-law",
+    };
+
     private static IEnumerable<double> SecondParameterGrid(ForgettingCurve curve, double p1) => curve switch
     {
         ForgettingCurve.Exponential => [0],
@@ -372,8 +437,11 @@ public static class ForgettingFitter
             : (new CurveShape(curve, p1, p2), double.NaN, v[at..]);
     }
 
+    /// <summary>Users whose groups the grid start is evaluated on, at least, when the log has more (every Users / GridUsers-th user).</summary>
+    public const int GridUsers = 256;
+
     /// <summary>Log-likelihood at a packed point; minus infinity outside the plausible box (keeps the simplex out of overflow).</summary>
-    private static double Evaluate(ForgettingLikelihood likelihood, ForgettingCurve curve, double[] v, double scale)
+    private static double Evaluate(ForgettingLikelihood likelihood, ForgettingCurve curve, double[] v, double scale, int userStride = 1)
     {
         var twoShape = CurveShape.ShapeParameters(curve) == 2;
         var at = twoShape ? 2 : 1;
@@ -384,7 +452,7 @@ public static class ForgettingFitter
         }
 
         var (shape, offset, extra) = Unpack(curve, v, likelihood.HasOffset);
-        var ll = likelihood.Total(shape, offset, extra);
+        var ll = likelihood.Total(shape, offset, extra, null, userStride);
         return double.IsFinite(ll) ? ll : -1e300;
     }
 }

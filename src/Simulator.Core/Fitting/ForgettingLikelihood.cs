@@ -52,6 +52,12 @@ public abstract class ForgettingLikelihood
     /// <summary>A typical elapsed time in the data (median), the scale initial curve parameters are drawn around.</summary>
     public abstract double TypicalTime { get; }
 
+    /// <summary>
+    /// The shortest positive and the longest elapsed time the log shows (re-engagement gaps, or
+    /// times since a topic's last click at an impression): the span of the fit figure's time axis.
+    /// </summary>
+    public abstract (double Min, double Max) ObservedElapsed { get; }
+
     /// <summary>Short name of the likelihood for reports.</summary>
     public abstract string Kind { get; }
 
@@ -62,29 +68,44 @@ public abstract class ForgettingLikelihood
 
     protected int RowEnd(int group) => _groupStart[group + 1];
 
-    /// <summary>Log-likelihood of one group at its profiled nuisance value.</summary>
-    protected abstract double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra);
+    /// <summary>
+    /// Log-likelihood of one group at its profiled nuisance value. <paramref name="slot"/> names
+    /// which of the group's remembered nuisance modes a likelihood that solves for them starts from
+    /// (0 for the population's curve; the speed integral's outer nodes use 1 and 2, so each node
+    /// starts from its own last mode).
+    /// </summary>
+    protected abstract double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra, int slot = 0);
 
     /// <summary>Total log-likelihood: every group, curve scaled per user by <paramref name="logFactors"/> when given.</summary>
-    public double Total(CurveShape shape, double offset, double[] extra, double[]? logFactors = null)
+    public double Total(CurveShape shape, double offset, double[] extra, double[]? logFactors = null) => Total(shape, offset, extra, logFactors, 1);
+
+    /// <summary>
+    /// Total log-likelihood of every <paramref name="userStride"/>-th user's groups (users 0,
+    /// stride, 2 stride, ...): a deterministic subsample for cheap searches such as the grid start.
+    /// </summary>
+    public double Total(CurveShape shape, double offset, double[] extra, double[]? logFactors, int userStride)
     {
-        var groups = Groups;
-        var terms = new double[groups];
-        System.Threading.Tasks.Parallel.For(0, Users, Parallel, u =>
+        var users = (Users + userStride - 1) / userStride;
+        var terms = new double[users];
+        System.Threading.Tasks.Parallel.For(0, users, Parallel, i =>
         {
+            var u = i * userStride;
             var userShape = logFactors is null ? shape : shape.Scaled(Math.Exp(logFactors[u]));
+            var sum = 0.0;
             for (var g = _userGroupStart[u]; g < _userGroupStart[u + 1]; g++)
             {
-                terms[g] = GroupLogLikelihood(g, userShape, offset, extra);
+                sum += GroupLogLikelihood(g, userShape, offset, extra);
             }
+
+            terms[i] = sum;
         });
-        var sum = 0.0;
+        var total = 0.0;
         foreach (var t in terms)
         {
-            sum += t;
+            total += t;
         }
 
-        return sum;
+        return total;
     }
 
     /// <summary>
@@ -141,10 +162,10 @@ public abstract class ForgettingLikelihood
         scale = scale > 0 ? Math.Min(scale, sigma) : sigma;
         var centre = Math.Clamp(_speedCentre[user], -4 * sigma, 4 * sigma);
         var step = Math.Sqrt(3) * scale;
-        double LogIntegrand(double z) => OfUser(user, shape, z, offset, extra) - (0.5 * z * z / (sigma * sigma));
-        var below = LogIntegrand(centre - step);
-        var middle = LogIntegrand(centre);
-        var above = LogIntegrand(centre + step);
+        double LogIntegrand(double z, int slot) => OfUser(user, shape, z, offset, extra, slot) - (0.5 * z * z / (sigma * sigma));
+        var below = LogIntegrand(centre - step, 1);
+        var middle = LogIntegrand(centre, 0);
+        var above = LogIntegrand(centre + step, 2);
 
         // Nodes 0 and +-sqrt(3/2) of the Hermite rule: weights 2/3 and 1/6 (of sqrt(pi)) times e^(x^2).
         var a = Math.Log(2.0 / 3.0) + middle;
@@ -178,13 +199,13 @@ public abstract class ForgettingLikelihood
     }
 
     /// <summary>Log-likelihood of one user's groups with the curve slowed by e^logFactor.</summary>
-    public double OfUser(int user, CurveShape shape, double logFactor, double offset, double[] extra)
+    public double OfUser(int user, CurveShape shape, double logFactor, double offset, double[] extra, int slot = 0)
     {
         var scaled = shape.Scaled(Math.Exp(logFactor));
         var sum = 0.0;
         for (var g = _userGroupStart[user]; g < _userGroupStart[user + 1]; g++)
         {
-            sum += GroupLogLikelihood(g, scaled, offset, extra);
+            sum += GroupLogLikelihood(g, scaled, offset, extra, slot);
         }
 
         return sum;
@@ -213,5 +234,65 @@ public abstract class ForgettingLikelihood
     }
 }
 
-/// <summary>Per bin of elapsed time: the observed rate, the fitted rate and the weight (rows or time at risk) behind them.</summary>
-public sealed record RateBins(double[] Edges, double[] Observed, double[] Fitted, double[] Weight);
+/// <summary>What a <see cref="RateBins"/> rate is: a hazard (events per time at risk) or a proportion (clicks per impression).</summary>
+public enum RateKind
+{
+    Hazard,
+    Proportion,
+}
+
+/// <summary>
+/// Per bin of elapsed time: the observed rate, the fitted rate and the weight (rows or time at
+/// risk) behind them, with the observed rate's 95% interval (exact Poisson for a hazard, Wilson
+/// for a proportion) and the event count. Empty bins hold NaN.
+/// </summary>
+public sealed record RateBins(double[] Edges, double[] Observed, double[] Fitted, double[] Weight)
+{
+    /// <summary>Events (re-engagements or clicks) per bin.</summary>
+    public double[] Events { get; init; } = [];
+
+    /// <summary>Lower end of the observed rate's 95% interval.</summary>
+    public double[] Lower { get; init; } = [];
+
+    /// <summary>Upper end of the observed rate's 95% interval.</summary>
+    public double[] Upper { get; init; } = [];
+
+    /// <summary>Rates from per-bin event counts, summed fitted expectations and weights.</summary>
+    public static RateBins Rates(double[] edges, double[] events, double[] fittedSum, double[] weight, RateKind kind)
+    {
+        var bins = events.Length;
+        var observed = new double[bins];
+        var fitted = new double[bins];
+        var lower = new double[bins];
+        var upper = new double[bins];
+        for (var b = 0; b < bins; b++)
+        {
+            if (weight[b] <= 0)
+            {
+                observed[b] = fitted[b] = lower[b] = upper[b] = double.NaN;
+                continue;
+            }
+
+            observed[b] = events[b] / weight[b];
+            fitted[b] = fittedSum[b] / weight[b];
+            if (kind == RateKind.Hazard)
+            {
+                // Garwood's exact interval for a Poisson count, per unit of time at risk.
+                lower[b] = events[b] > 0 ? MathNet.Numerics.Distributions.ChiSquared.InvCDF(2 * events[b], 0.025) / 2 / weight[b] : 0;
+                upper[b] = MathNet.Numerics.Distributions.ChiSquared.InvCDF((2 * events[b]) + 2, 0.975) / 2 / weight[b];
+            }
+            else
+            {
+                const double z = 1.959963984540054;
+                var n = weight[b];
+                var p = observed[b];
+                var centre = (p + (z * z / (2 * n))) / (1 + (z * z / n));
+                var half = z / (1 + (z * z / n)) * Math.Sqrt((p * (1 - p) / n) + (z * z / (4 * n * n)));
+                lower[b] = Math.Max(0, centre - half);
+                upper[b] = Math.Min(1, centre + half);
+            }
+        }
+
+        return new RateBins(edges, observed, fitted, weight) { Events = events, Lower = lower, Upper = upper };
+    }
+}

@@ -9,6 +9,9 @@ namespace Simulator.Core.Fitting;
 /// of the log is right-censored. The per-group rate has a closed-form maximum,
 /// r* = events / sum of Lambda(d), so it is profiled out exactly, and the cumulative intensity
 /// Lambda(d) = r (o d + integral of R) is analytic (<see cref="CurveShape.Integral"/>).
+/// With sessions (<see cref="Sessions"/>), engagements of a topic closer than the session gap G
+/// were merged, so no re-engagement can be seen before G: the time at risk of every interval starts
+/// at G (the dead time), and Lambda runs from G to d.
 /// </summary>
 public sealed class GapLikelihood : ForgettingLikelihood
 {
@@ -16,13 +19,36 @@ public sealed class GapLikelihood : ForgettingLikelihood
     private readonly bool[] _event;
     private readonly int[] _userEvents;
 
-    private GapLikelihood(int[] groupStart, int[] groupUser, int users, double[] duration, bool[] isEvent, int[] userEvents, double typical, ParallelOptions parallel)
+    private GapLikelihood(int[] groupStart, int[] groupUser, int users, double[] duration, bool[] isEvent, int[] userEvents, double typical, double deadTime, ParallelOptions parallel)
         : base(groupStart, groupUser, users, parallel)
     {
         _duration = duration;
         _event = isEvent;
         _userEvents = userEvents;
         TypicalTime = typical;
+        DeadTime = deadTime;
+    }
+
+    /// <summary>Time after an engagement during which a re-engagement cannot be seen (the session gap; 0 without sessions).</summary>
+    public double DeadTime { get; }
+
+    /// <inheritdoc/>
+    public override (double Min, double Max) ObservedElapsed
+    {
+        get
+        {
+            double min = double.PositiveInfinity, max = 0;
+            for (var r = 0; r < _duration.Length; r++)
+            {
+                if (_event[r] && _duration[r] > 0)
+                {
+                    min = Math.Min(min, _duration[r]);
+                    max = Math.Max(max, _duration[r]);
+                }
+            }
+
+            return double.IsFinite(min) ? (min, max) : (TypicalTime, TypicalTime);
+        }
     }
 
     public override int ExtraParameters => 0;
@@ -42,7 +68,7 @@ public sealed class GapLikelihood : ForgettingLikelihood
     /// a topic at the same time count once; intervals end at the next engagement or, censored, at
     /// the end of the log.
     /// </summary>
-    public static GapLikelihood Build(InteractionLog log, ParallelOptions parallel)
+    public static GapLikelihood Build(InteractionLog log, ParallelOptions parallel, double deadTime = 0)
     {
         var order = log.SortedRows();
         var end = log.Span().Last;
@@ -59,6 +85,7 @@ public sealed class GapLikelihood : ForgettingLikelihood
         var i = 0;
         while (i < order.Length)
         {
+            parallel.CancellationToken.ThrowIfCancellationRequested();
             var h = history[order[i]];
             foreach (var list in engagements.Values)
             {
@@ -112,18 +139,20 @@ public sealed class GapLikelihood : ForgettingLikelihood
 
         var gaps = duration.Where((_, k) => isEvent[k]).Order().ToArray();
         var typical = gaps.Length > 0 ? Math.Max(gaps[gaps.Length / 2], 1e-6) : 1;
-        return new GapLikelihood([.. groupStart], [.. groupUser], log.Users, [.. duration], [.. isEvent], userEvents, typical, parallel);
+        return new GapLikelihood([.. groupStart], [.. groupUser], log.Users, [.. duration], [.. isEvent], userEvents, typical, Math.Max(0, deadTime), parallel);
     }
 
-    protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra)
+    protected override double GroupLogLikelihood(int group, in CurveShape shape, double offset, ReadOnlySpan<double> extra, int slot = 0)
     {
         var events = 0;
         var exposure = 0.0;
         var logIntensity = 0.0;
+        var dead = DeadTime;
+        var deadIntegral = dead > 0 ? (offset * dead) + shape.Integral(dead) : 0;
         for (var r = RowStart(group); r < RowEnd(group); r++)
         {
             var d = _duration[r];
-            exposure += (offset * d) + shape.Integral(d);
+            exposure += d > dead ? (offset * d) + shape.Integral(d) - deadIntegral : 0;
             if (_event[r])
             {
                 events++;
@@ -137,47 +166,49 @@ public sealed class GapLikelihood : ForgettingLikelihood
     public override RateBins Bin(CurveShape shape, double offset, double[] extra, double[] edges, double[]? logFactors = null)
     {
         var bins = edges.Length - 1;
-        var observed = new double[bins];
+        var events = new double[bins];
         var fitted = new double[bins];
         var atRisk = new double[bins];
+        var dead = DeadTime;
         for (var u = 0; u < Users; u++)
         {
             var s = logFactors is null ? shape : shape.Scaled(Math.Exp(logFactors[u]));
+            var deadIntegral = dead > 0 ? (offset * dead) + s.Integral(dead) : 0;
             for (var g = UserGroupStart(u); g < UserGroupEnd(u); g++)
             {
-                var events = 0;
+                var count = 0;
                 var exposure = 0.0;
                 for (var r = RowStart(g); r < RowEnd(g); r++)
                 {
-                    exposure += (offset * _duration[r]) + s.Integral(_duration[r]);
-                    events += _event[r] ? 1 : 0;
+                    exposure += _duration[r] > dead ? (offset * _duration[r]) + s.Integral(_duration[r]) - deadIntegral : 0;
+                    count += _event[r] ? 1 : 0;
                 }
 
-                var rate = exposure > 0 ? events / exposure : 0;
+                var rate = exposure > 0 ? count / exposure : 0;
                 for (var r = RowStart(g); r < RowEnd(g); r++)
                 {
                     var d = _duration[r];
                     if (_event[r] && BinOf(edges, d) is var e and >= 0)
                     {
-                        observed[e]++;
+                        events[e]++;
                     }
 
                     for (var b = 0; b < bins && edges[b] < d; b++)
                     {
+                        var lo = Math.Max(edges[b], dead);
                         var hi = Math.Min(d, edges[b + 1]);
-                        atRisk[b] += hi - edges[b];
-                        fitted[b] += rate * ((offset * (hi - edges[b])) + s.Integral(hi) - s.Integral(edges[b]));
+                        if (hi <= lo)
+                        {
+                            continue;
+                        }
+
+                        atRisk[b] += hi - lo;
+                        fitted[b] += rate * ((offset * (hi - lo)) + s.Integral(hi) - s.Integral(lo));
                     }
                 }
             }
         }
 
-        for (var b = 0; b < bins; b++)
-        {
-            observed[b] = atRisk[b] > 0 ? observed[b] / atRisk[b] : double.NaN;
-            fitted[b] = atRisk[b] > 0 ? fitted[b] / atRisk[b] : double.NaN;
-        }
-
-        return new RateBins(edges, observed, fitted, atRisk);
+        return RateBins.Rates(edges, events, fitted, atRisk, RateKind.Hazard);
     }
 }

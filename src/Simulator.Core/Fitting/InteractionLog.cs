@@ -87,36 +87,68 @@ public sealed class InteractionLog
         Count++;
     }
 
-    /// <summary>Row indices ordered by (user, history, time, position): the order every estimator walks.</summary>
+    /// <summary>
+    /// Row indices ordered by (user, history, time, position, row): the order every estimator walks.
+    /// A stable counting sort by history (histories ranked by user, then number) keeps each
+    /// history's rows in file order, which is already time order in exports and most logs; only
+    /// histories whose rows are not are sorted further. Linear on an export of 18.6M rows, where a
+    /// comparison sort of the whole log took seconds.
+    /// </summary>
     public int[] SortedRows()
     {
+        var histories = Histories;
+        var rank = new int[histories];
+        var byUser = new int[histories];
+        for (var h = 0; h < histories; h++)
+        {
+            byUser[h] = h;
+        }
+
+        var users = _historyUser;
+        Array.Sort(byUser, (a, b) => users[a] != users[b] ? users[a].CompareTo(users[b]) : a.CompareTo(b));
+        for (var k = 0; k < histories; k++)
+        {
+            rank[byUser[k]] = k;
+        }
+
+        var start = new int[histories + 1];
+        var history = History;
+        foreach (var h in history)
+        {
+            start[rank[h] + 1]++;
+        }
+
+        for (var k = 0; k < histories; k++)
+        {
+            start[k + 1] += start[k];
+        }
+
+        var next = (int[])start.Clone();
         var order = new int[Count];
         for (var i = 0; i < order.Length; i++)
         {
-            order[i] = i;
+            order[next[rank[history[i]]]++] = i;
         }
 
-        var history = _history;
         var time = _time;
         var position = _position;
-        var users = _historyUser;
-        Array.Sort(order, (a, b) =>
+        Comparison<int> byTime = (a, b) =>
         {
-            var c = users[history[a]].CompareTo(users[history[b]]);
-            if (c != 0)
+            var c = time[a].CompareTo(time[b]);
+            return c != 0 ? c : position[a] != position[b] ? position[a].CompareTo(position[b]) : a.CompareTo(b);
+        };
+        for (var k = 0; k < histories; k++)
+        {
+            for (var i = start[k] + 1; i < start[k + 1]; i++)
             {
-                return c;
+                if (byTime(order[i - 1], order[i]) > 0)
+                {
+                    Array.Sort(order, start[k], start[k + 1] - start[k], Comparer<int>.Create(byTime));
+                    break;
+                }
             }
+        }
 
-            c = history[a].CompareTo(history[b]);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = time[a].CompareTo(time[b]);
-            return c != 0 ? c : c == 0 && position[a] != position[b] ? position[a].CompareTo(position[b]) : a.CompareTo(b);
-        });
         return order;
     }
 

@@ -43,15 +43,29 @@ public sealed record LogStatistics(
     /// <summary>Whether the drift indicator is above <see cref="DriftCaution"/> (false when no user had enough engagements).</summary>
     public bool DriftLikelyBiasesTheCurve => DriftIndicator > DriftCaution;
 
+    /// <summary>Users with fewer than two engagements: they tell nothing about forgetting.</summary>
+    public int UsersWithFewerThanTwoEngagements { get; init; }
+
+    /// <summary>Ticks (whole time units from the log's first time) that the log spans; the denominator of <see cref="ActivityRate"/>.</summary>
+    public long Ticks { get; init; }
+
+    /// <summary>Share of users with fewer than two engagements above which the summary warns.</summary>
+    public const double SparseUsersWarning = 0.5;
+
     /// <summary>
-    /// Computes the statistics. Activity: the mean share of time units (ticks; days for real logs)
-    /// between a history's first and last row in which it has any row (over the whole log for
-    /// impression logs, whose histories all span the run). Drift: per user, the Jensen-Shannon
+    /// Computes the statistics. Activity: the mean over histories of the share of the log's ticks
+    /// (whole time units counted from the log's first time: ticks for exports, days or the --unit
+    /// for real logs) in which the history has any row, over the whole span of the log for every
+    /// history. A user seen once in an 18-day log is active in 1/18 of its days, as a simulated user
+    /// with that activity would be; users never seen are not counted, so a log that is short
+    /// against 1 / activity reads slightly high. (The share of days between a history's own first
+    /// and last rows, the estimator before, counted every one-rating user as active 100% of the time.)
+    /// Drift: per user, the Jensen-Shannon
     /// divergence (bits) between the topic distributions of the first and second half of its
     /// engagements, and of its odd and even engagements, the latter measuring sampling noise alone.
     /// Gaps: time between consecutive engagements of a history with the same topic.
     /// </summary>
-    public static LogStatistics Compute(InteractionLog log, double unit = 1)
+    public static LogStatistics Compute(InteractionLog log, double unit = 1, CancellationToken cancel = default)
     {
         var order = log.SortedRows();
         var (first, last) = log.Span();
@@ -67,14 +81,14 @@ public sealed record LogStatistics(
         var engagementsOfUser = new Dictionary<int, List<int>>();
         var lastByTopic = new Dictionary<int, double>();
         var engagements = 0;
+        var span = Math.Floor(last / unit) - Math.Floor(first / unit) + 1;
         var i = 0;
         while (i < order.Length)
         {
             var h = history[order[i]];
             lastByTopic.Clear();
-            var units = new HashSet<long>();
-            var hFirst = time[order[i]];
-            var hLast = hFirst;
+            var lastUnit = long.MinValue;
+            var units = 0;
             if (!engagementsOfUser.TryGetValue(log.UserOf(h), out var topics))
             {
                 topics = [];
@@ -84,8 +98,18 @@ public sealed record LogStatistics(
             for (; i < order.Length && history[order[i]] == h; i++)
             {
                 var r = order[i];
-                hLast = time[r];
-                units.Add((long)Math.Floor(time[r] / unit));
+                if ((i & 0xFFFF) == 0)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                }
+
+                // Rows of a history are in time order, so a new unit is one above the last seen.
+                var at = (long)Math.Floor(time[r] / unit);
+                if (at != lastUnit)
+                {
+                    units++;
+                    lastUnit = at;
+                }
                 if (!clicked[r])
                 {
                     continue;
@@ -109,8 +133,7 @@ public sealed record LogStatistics(
                 lastByTopic[topic[r]] = time[r];
             }
 
-            var span = log.HasImpressions ? Math.Floor(last / unit) - Math.Floor(first / unit) + 1 : Math.Floor(hLast / unit) - Math.Floor(hFirst / unit) + 1;
-            activeShares.Add(units.Count / span);
+            activeShares.Add(units / span);
         }
 
         foreach (var (_, topics) in engagementsOfUser.OrderBy(p => p.Key))
@@ -131,6 +154,18 @@ public sealed record LogStatistics(
             return new TopicGaps(p.Key, sorted.Length, sorted.Average(), Quantiles.OfSorted(sorted, 0.5), Quantiles.OfSorted(sorted, 0.9));
         }).ToArray();
         var duration = last - first;
+        var sparse = 0;
+        var engagementsPerUser = new int[log.Users];
+        foreach (var (user, topics) in engagementsOfUser)
+        {
+            engagementsPerUser[user] = topics.Count;
+        }
+
+        foreach (var count in engagementsPerUser)
+        {
+            sparse += count < 2 ? 1 : 0;
+        }
+
         return new LogStatistics(
             log.Count,
             engagements,
@@ -144,7 +179,11 @@ public sealed record LogStatistics(
             baseline.Count > 0 ? baseline.Average() : double.NaN,
             halves.Count,
             [.. gaps.Order()],
-            perTopic);
+            perTopic)
+        {
+            UsersWithFewerThanTwoEngagements = sparse,
+            Ticks = (long)span,
+        };
     }
 
     /// <summary>Jensen-Shannon divergence in bits between the empirical distributions of two samples of topics.</summary>

@@ -1,42 +1,94 @@
+using System.Globalization;
 using ScottPlot;
 using Simulator.Core.Fitting;
 
 namespace Simulator.Reporting.Figures;
 
 /// <summary>
-/// Fitted vs observed forgetting: the observed rate per bin of elapsed time (click rate of
-/// impressions, or re-engagement hazard of gaps) as markers, and each fitted family's predicted
-/// rate in the same bins as a line, so a reader sees which family follows the data.
+/// Fitted vs observed forgetting on a log-scaled axis of time since the last engagement, spanning
+/// the gaps the log shows: the observed rate per bin (click rate of impressions, or re-engagement
+/// hazard of gaps) as points with 95% intervals, each fitted family's predicted rate in the same
+/// bins as a line, and the session gap and one tick marked, so a curve of minutes and one of weeks
+/// are both visible and a reader sees which family follows the data.
 /// </summary>
 public static class FitCurveFigure
 {
-    public static RenderedFigure Render(string logName, string unitName, string rateName, IReadOnlyList<(string Label, RateBins Bins)> families)
+    /// <summary>
+    /// Draws the figure. <paramref name="families"/> share their bins (log-spaced edges);
+    /// <paramref name="sessionGap"/> and <paramref name="tick"/> (in the fit's unit) are marked when
+    /// positive and inside the axis.
+    /// </summary>
+    public static RenderedFigure Render(string logName, string unitName, string rateName, IReadOnlyList<(string Label, RateBins Bins)> families, double sessionGap = 0, double tick = 0)
     {
         var plot = FigureStyle.CreatePlot();
         try
         {
             var first = families[0].Bins;
-            var centres = Enumerable.Range(0, first.Observed.Length).Select(b => (first.Edges[b] + first.Edges[b + 1]) / 2).ToArray();
-            var (ox, oy) = Finite(centres, first.Observed);
-            var observed = plot.Add.ScatterPoints(ox, oy, Color.FromHex("#000000"));
+            var bins = first.Observed.Length;
+
+            // Geometric centre of each bin, drawn at log10.
+            var centres = Enumerable.Range(0, bins).Select(b => 0.5 * (Math.Log10(first.Edges[b]) + Math.Log10(first.Edges[b + 1]))).ToArray();
+            var keep = Enumerable.Range(0, bins).Where(b => double.IsFinite(first.Observed[b])).ToArray();
+            var xs = keep.Select(b => centres[b]).ToArray();
+            var ys = keep.Select(b => first.Observed[b]).ToArray();
+            if (first.Lower.Length == bins && keep.Length > 0)
+            {
+                var zeros = new double[keep.Length];
+                var up = keep.Select(b => Math.Max(0, first.Upper[b] - first.Observed[b])).ToArray();
+                var down = keep.Select(b => Math.Max(0, first.Observed[b] - first.Lower[b])).ToArray();
+                plot.Add.Plottable(new ScottPlot.Plottables.ErrorBar(xs, ys, zeros, zeros, up, down)
+                {
+                    Color = Colors.Black.WithAlpha(0.6),
+                    LineWidth = 1f,
+                    CapSize = 4,
+                });
+            }
+
+            var observed = plot.Add.ScatterPoints(xs, ys, Color.FromHex("#000000"));
             observed.MarkerSize = 7;
-            observed.LegendText = "observed";
+            observed.LegendText = "observed (95% interval)";
             for (var f = 0; f < families.Count; f++)
             {
-                var (fx, fy) = Finite(centres, families[f].Bins.Fitted);
-                var line = plot.Add.ScatterLine(fx, fy, StrategyPalette.ColorOf(f));
+                var fitted = families[f].Bins.Fitted;
+                var fk = Enumerable.Range(0, bins).Where(b => double.IsFinite(fitted[b])).ToArray();
+                var line = plot.Add.ScatterLine(fk.Select(b => centres[b]).ToArray(), fk.Select(b => fitted[b]).ToArray(), StrategyPalette.ColorOf(f));
                 line.LineWidth = 2;
                 line.MarkerSize = 0;
                 line.LegendText = families[f].Label;
             }
 
+            var lo = Math.Log10(first.Edges[0]);
+            var hi = Math.Log10(first.Edges[^1]);
+            void Mark(double at, string label, LinePattern pattern)
+            {
+                if (at <= 0 || Math.Log10(at) < lo || Math.Log10(at) > hi)
+                {
+                    return;
+                }
+
+                var marker = plot.Add.VerticalLine(Math.Log10(at), 1.5f, FigureStyle.DriftColor, pattern);
+                marker.LegendText = label;
+            }
+
+            Mark(sessionGap, $"session gap ({Number(sessionGap)} {unitName})", LinePattern.Dashed);
+            Mark(tick, $"one tick ({Number(tick)} {unitName})", LinePattern.Dotted);
+
+            // Decades as tick labels: log10 values drawn, times shown.
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = v => Number(Math.Pow(10, v)),
+            };
+            plot.Axes.SetLimitsX(lo, hi);
             var title = $"forgetting fit: {rateName} vs time since last engagement ({logName})";
             plot.Title(title);
-            plot.XLabel($"time since last engagement with the topic ({unitName})");
+            plot.XLabel($"time since last engagement with the topic ({unitName}, log scale)");
             plot.YLabel(rateName);
             plot.ShowLegend(Edge.Right);
-            var caption = $"Observed {rateName} per bin of time since the history last engaged the topic (points) and the rate each "
-                + "maximum-likelihood fit predicts for the same rows (lines); the family with the lowest AIC is marked (best).";
+            var caption = $"Observed {rateName} per log-spaced bin of time since the history last engaged the topic (points, with exact "
+                + "95% intervals: Poisson for a hazard, Wilson for a click rate) and the rate each maximum-likelihood fit predicts for "
+                + "the same rows (lines); the chosen family is marked (best). The axis spans the gaps the log shows; the dashed line is "
+                + "the session gap (engagements closer than it were merged, so the hazard starts there), the dotted line one tick of "
+                + "a calibrated scenario: a curve that falls within a tick forgets everything between two ticks.";
             return FigureStyle.Render(plot, "fit_curves", title, caption);
         }
         finally
@@ -45,9 +97,5 @@ public static class FitCurveFigure
         }
     }
 
-    private static (double[] X, double[] Y) Finite(double[] xs, double[] ys)
-    {
-        var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i])).ToArray();
-        return (keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray());
-    }
+    private static string Number(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 }

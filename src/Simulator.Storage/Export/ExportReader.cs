@@ -20,13 +20,23 @@ public static class ExportReader
 {
     private static readonly string[] Required = ["seed", "strategy", "tick", "user", "position", "item", "clicked"];
 
-    public static LogReadResult Read(string path, LogReadOptions options)
+    public static LogReadResult Read(string path, LogReadOptions options, IProgress<long>? progress = null, CancellationToken cancel = default)
     {
         var interactions = Directory.Exists(path) ? Path.Combine(path, DatasetFiles.Interactions) : path;
         var folder = Path.GetDirectoryName(Path.GetFullPath(interactions)) ?? ".";
         if (!File.Exists(interactions))
         {
             throw new LogLineException(Path.GetFileName(interactions), 0, $"no {DatasetFiles.Interactions} in the export folder");
+        }
+
+        // The header first: a ratings file read as an export is told so, not that items.csv is missing.
+        var firstLine = InteractionLogReader.FirstLine(interactions);
+        var firstFields = firstLine.Split(',').Select(h => h.Trim()).ToArray();
+        var absent = Required.FirstOrDefault(c => !firstFields.Contains(c, StringComparer.Ordinal));
+        if (absent is not null)
+        {
+            throw new LogLineException(Path.GetFileName(interactions), 1,
+                $"not a simulator export: the header has no \"{absent}\" column (an export's {DatasetFiles.Interactions} starts with {string.Join(",", Required)}){LogFormatDetector.Hint(firstLine, LogFormat.Export)}");
         }
 
         var notes = new List<string>();
@@ -39,7 +49,7 @@ public static class ExportReader
         }
 
         var file = Path.GetFileName(interactions);
-        var bad = new BadLineCounter(file, options.SkipBad);
+        var bad = new BadLineCounter(file, options.SkipBad, LogFormatDetector.Describe(LogFormat.Export));
         var histories = new IdTable();
         var users = new IdTable();
         var topics = new IdTable();
@@ -54,6 +64,12 @@ public static class ExportReader
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
+            if ((lineNumber & (InteractionLogReader.ProgressLines - 1)) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+                progress?.Report(lineNumber);
+            }
+
             if (lineNumber == 1)
             {
                 var header = line.Split(',').Select(h => h.Trim()).ToArray();
@@ -137,12 +153,15 @@ public static class ExportReader
             }
 
             log.Add(history, topics[item.Topic], tick * tickLength, position, clicked, item.Quality);
+            bad.Good++;
         }
 
         if (lines == 0)
         {
             throw new LogLineException(file, Math.Max(1, lineNumber), "the export has no data lines");
         }
+
+        bad.FailIfNothingRead(lines);
 
         return new LogReadResult(log, LogFormat.Export, lines, bad.Skipped, bad.First, topics.Names, $"{DatasetFiles.Items} topic column", "ticks", tickLength, notes,
             users.Names.Select(n => n.Replace("\u001f\u001f", ":", StringComparison.Ordinal)).ToArray());

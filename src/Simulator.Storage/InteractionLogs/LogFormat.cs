@@ -33,6 +33,38 @@ public static class LogFormatDetector
         ["export"] = LogFormat.Export,
     };
 
+    /// <summary>The layout in words, for messages ("a MovieLens ratings.dat (user::item::rating::timestamp)").</summary>
+    public static string Describe(LogFormat format) => format switch
+    {
+        LogFormat.Csv => "a CSV/TSV with a header row",
+        LogFormat.MovieLens => "a MovieLens ratings.dat (user::item::rating::timestamp)",
+        LogFormat.MovieLens100K => "a MovieLens 100K u.data (user, item, rating, timestamp; tabs)",
+        LogFormat.LastFm => "a Last.fm listening log (user, ISO time, artist id, artist, track id, track; tabs)",
+        _ => "a simulator export (interactions.csv with items.csv beside it)",
+    };
+
+    /// <summary>The --format name of a layout.</summary>
+    public static string NameOf(LogFormat format) => format switch
+    {
+        LogFormat.Csv => "csv",
+        LogFormat.MovieLens => "movielens",
+        LogFormat.MovieLens100K => "movielens-100k",
+        LogFormat.LastFm => "lastfm",
+        _ => "export",
+    };
+
+    /// <summary>
+    /// A hint for an error when a log was read as <paramref name="used"/> but its first line looks
+    /// like another layout ("; its first line looks like a MovieLens ratings.dat: ..."), or empty.
+    /// </summary>
+    public static string Hint(string firstLine, LogFormat used)
+    {
+        var looks = Detect(firstLine);
+        return looks == used || looks == LogFormat.Csv
+            ? string.Empty
+            : $"; its first line looks like {Describe(looks)}: pass --format {NameOf(looks)} or leave --format out";
+    }
+
     public static LogFormat Detect(string firstLine)
     {
         if (firstLine.Contains("::", StringComparison.Ordinal))

@@ -25,4 +25,14 @@ public sealed record LogReadResult(
     string UnitName,
     double TickLength,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<string> UserNames);
+    IReadOnlyList<string> UserNames)
+{
+    /// <summary>Problems the plausibility checks found that do not stop the fit (each names its threshold); printed as WARNING lines.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>What the plausibility checks looked at and found, one line each, for the summary.</summary>
+    public IReadOnlyList<string> Checks { get; init; } = [];
+
+    /// <summary>Changes made to the log's own structure that a calibrated scenario must state (e.g. movies without a genre pooled into one topic).</summary>
+    public IReadOnlyList<string> Adjustments { get; init; } = [];
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Simulator.Cli.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Simulator.Tests.Cli.Fitting;
+
+/// <summary>
+/// `fit` as its own process, stopped by a signal while it fits: it exits 130 within about a
+/// second, as `run` does, and leaves no scenario or report behind.
+/// </summary>
+public sealed class FitInterruptTests(ITestOutputHelper output) : IDisposable
+{
+    /// <summary>Seconds from the signal to the exit that count as prompt (the bar is a second or two; the rest is room for a loaded machine).</summary>
+    private const double PromptSeconds = 3;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("fit-interrupt-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Theory]
+    [Trait("Category", "Slow")]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public void A_fit_sent_a_signal_mid_way_exits_130_promptly_and_writes_nothing(string signal)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var log = Path.Combine(_dir, "bursty.csv");
+        File.WriteAllText(log, SyntheticLogs.Bursty(SyntheticLogs.ThreeDayExponential, users: 1500, days: 60).Csv);
+        var scenario = Path.Combine(_dir, "cal.json");
+        var report = Path.Combine(_dir, "report");
+        var start = Start("fit", log, "--out", scenario, "--report", report);
+        using var process = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        var fitting = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+
+            // Without a terminal the progress prints each stage when it ends: the likelihood is
+            // built, so the families are being fitted.
+            if (e.Data?.Contains("building the likelihood", StringComparison.Ordinal) == true)
+            {
+                fitting.Set();
+            }
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        Assert.True(fitting.Wait(TimeSpan.FromMinutes(3)) || process.HasExited, "fit never reached the fitting stage");
+        Thread.Sleep(500);
+        Assert.False(process.HasExited, $"fit ended before the signal; make the log larger\n{stderr}");
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        var exited = process.WaitForExit(TimeSpan.FromSeconds(30));
+        var seconds = clock.Elapsed.TotalSeconds;
+        process.WaitForExit();
+        output.WriteLine($"SIG{signal}: exited after {seconds:F2} s with code {(exited ? process.ExitCode : -1)}\n{stderr}");
+        Assert.True(exited, "fit did not exit within 30 s of the signal");
+        Assert.Equal(ExitCodes.Interrupted, process.ExitCode);
+        Assert.True(seconds < PromptSeconds, $"fit took {seconds:F2} s to stop");
+        Assert.Contains("interrupted: fit stopped; no scenario or report was written", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(scenario));
+        Assert.False(Directory.Exists(report));
+    }
+
+    /// <summary>The simulator executable beside the tests (its apphost, or the dll through dotnet).</summary>
+    private static ProcessStartInfo Start(params string[] args)
+    {
+        var apphost = Path.Combine(AppContext.BaseDirectory, "simulator");
+        var start = File.Exists(apphost)
+            ? new ProcessStartInfo(apphost)
+            : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "simulator.dll") } };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
+        start.UseShellExecute = false;
+        return start;
+    }
+}
