@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -59,6 +60,9 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
 
     private const int NewtonIterations = 60;
 
+    /// <summary>Numbers likelihoods for the per-thread retention table (0: none).</summary>
+    private static long _instances;
+    private readonly long _id = System.Threading.Interlocked.Increment(ref _instances);
     private const double PriorPrecision = 1.0 / (PriorSd * PriorSd);
 
     // Per group (one history): its slates, options and topics shown; theta is the group's
@@ -339,16 +343,11 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
         var chosen = _slateChosen.AsSpan(s0, slates);
 
         // Retention of each option's elapsed time: from a table of the log's distinct elapsed
-        // times when the group has several options per distinct time (ticks), else one by one.
-        if (_elapsed.Length * 2 <= n)
+        // times (ticks), kept per thread while the curve stays (every group of a Total call shares
+        // it), else one by one when the group has fewer options than twice the distinct times.
+        if (scratch.HasRetention(_id, shape) || _elapsed.Length * 2 <= n)
         {
-            scratch.EnsureRetention(_elapsed.Length);
-            var table = scratch.Retention.AsSpan(0, _elapsed.Length);
-            for (var d = 0; d < table.Length; d++)
-            {
-                table[d] = shape.Retention(_elapsed[d]);
-            }
-
+            var table = scratch.RetentionTable(_id, shape, _elapsed);
             for (var o = 0; o < x.Length; o++)
             {
                 x[o] = table[elapsed[o]];
@@ -440,19 +439,34 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
             noClickRow[k] = PriorPrecision;
             var noClickGradient = gradient[k];
             var noClickCurvature = noClickRow[k];
+
+            // The slates' loop is the fit's hot path (every option of every history, every Newton
+            // pass of every likelihood evaluation): it walks the spans by reference, without
+            // bounds checks. Indices are safe by construction: options of a slate are distinct
+            // topics of the history in ascending order (Build), so every topic is below k and a
+            // slate has at most k options.
+            ref var eRef = ref MemoryMarshal.GetReference(e);
+            ref var wRef = ref MemoryMarshal.GetReference(w);
+            ref var xRef = ref MemoryMarshal.GetReference(x);
+            ref var tRef = ref MemoryMarshal.GetReference(topics);
+            ref var hRef = ref MemoryMarshal.GetReference(hessian);
+            ref var gRef = ref MemoryMarshal.GetReference(gradient);
+            ref var mRef = ref MemoryMarshal.GetReference(m);
+            ref var noClickRef = ref Unsafe.Add(ref hRef, k * dim);
             for (var s = 0; s < slates; s++)
             {
                 var from = slateStart[s] - o0;
                 var count = slateStart[s + 1] - o0 - from;
-                var eS = e.Slice(from, count);
-                var wS = w.Slice(from, count);
-                var xS = x.Slice(from, count);
-                var tS = topics.Slice(from, count);
+                ref var eS = ref Unsafe.Add(ref eRef, from);
+                ref var wS = ref Unsafe.Add(ref wRef, from);
+                ref var xS = ref Unsafe.Add(ref xRef, from);
+                ref var tS = ref Unsafe.Add(ref tRef, from);
                 var total = noClick;
-                for (var j = 0; j < eS.Length; j++)
+                for (var j = 0; j < count; j++)
                 {
-                    eS[j] *= wS[j];
-                    total += eS[j];
+                    ref var ej = ref Unsafe.Add(ref eS, j);
+                    ej *= Unsafe.Add(ref wS, j);
+                    total += ej;
                 }
 
                 totals[s] = total;
@@ -473,21 +487,21 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
                 // Expected features under the slate's choice probabilities: m_g = p_g x_g for each
                 // option, p(no click) for the last coordinate; H gains diag(p x^2) - m m'.
                 var pNoClick = noClick * inverse;
-                var mS = m[..count];
-                for (var j = 0; j < eS.Length; j++)
+                for (var j = 0; j < count; j++)
                 {
-                    var g = tS[j];
-                    var mean = eS[j] * inverse * xS[j];
-                    mS[j] = mean;
-                    gradient[g] -= mean;
-                    var row = hessian.Slice(g * dim, g + 1);
-                    row[g] += mean * xS[j];
+                    int g = Unsafe.Add(ref tS, j);
+                    var xj = Unsafe.Add(ref xS, j);
+                    var mean = Unsafe.Add(ref eS, j) * inverse * xj;
+                    Unsafe.Add(ref mRef, j) = mean;
+                    Unsafe.Add(ref gRef, g) -= mean;
+                    ref var row = ref Unsafe.Add(ref hRef, g * dim);
+                    Unsafe.Add(ref row, g) += mean * xj;
                     for (var l = 0; l <= j; l++)
                     {
-                        row[tS[l]] -= mean * mS[l];
+                        Unsafe.Add(ref row, Unsafe.Add(ref tS, l)) -= mean * Unsafe.Add(ref mRef, l);
                     }
 
-                    noClickRow[g] -= pNoClick * mean;
+                    Unsafe.Add(ref noClickRef, g) -= pNoClick * mean;
                 }
 
                 noClickGradient -= pNoClick;
@@ -680,12 +694,32 @@ public sealed class ImpressionLikelihood : ForgettingLikelihood
             return s;
         }
 
-        public void EnsureRetention(int length)
+        private long _retentionOwner;
+        private CurveShape _retentionShape;
+
+        /// <summary>Whether <see cref="Retention"/> holds <paramref name="owner"/>'s elapsed times under <paramref name="shape"/>.</summary>
+        public bool HasRetention(long owner, in CurveShape shape) => _retentionOwner == owner && _retentionShape == shape;
+
+        /// <summary>R(t) of every distinct elapsed time, computed when the owner or the curve changed.</summary>
+        public ReadOnlySpan<double> RetentionTable(long owner, in CurveShape shape, double[] elapsed)
         {
-            if (Retention.Length < length)
+            if (!HasRetention(owner, shape))
             {
-                Retention = new double[length];
+                if (Retention.Length < elapsed.Length)
+                {
+                    Retention = new double[elapsed.Length];
+                }
+
+                for (var d = 0; d < elapsed.Length; d++)
+                {
+                    Retention[d] = shape.Retention(elapsed[d]);
+                }
+
+                _retentionOwner = owner;
+                _retentionShape = shape;
             }
+
+            return Retention.AsSpan(0, elapsed.Length);
         }
     }
 

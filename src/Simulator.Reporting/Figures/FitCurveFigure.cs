@@ -70,8 +70,8 @@ public static class FitCurveFigure
                 marker.LegendText = label;
             }
 
-            Mark(sessionGap, $"session gap ({Number(sessionGap)} {unitName})", LinePattern.Dashed);
-            Mark(tick, $"one tick ({Number(tick)} {unitName})", LinePattern.Dotted);
+            Mark(sessionGap, $"session gap ({Amount(sessionGap, unitName)})", LinePattern.Dashed);
+            Mark(tick, $"one tick ({Amount(tick, unitName)})", LinePattern.Dotted);
 
             // Decades as tick labels: log10 values drawn, times shown.
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
@@ -98,4 +98,8 @@ public static class FitCurveFigure
     }
 
     private static string Number(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
+
+    /// <summary>"1 day", "0.0417 days": the unit singular for exactly one.</summary>
+    private static string Amount(double value, string unitName) =>
+        $"{Number(value)} {(value == 1 && unitName.EndsWith('s') ? unitName[..^1] : unitName)}";
 }

@@ -111,6 +111,28 @@ public sealed class FitSummaryTests
         Assert.Contains("2x faster loses 0 log-likelihood units, 2x slower 0.25 ", summary, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The summary names each family's parameters as a scenario does (tau and exponent, not
+    /// "parameter 1 / parameter 2"), and a rate too small for four decimals keeps three
+    /// significant digits instead of printing 0 (a 17-day log fitted in seconds).
+    /// </summary>
+    [Fact]
+    public void The_summary_names_parameters_as_the_scenario_does_and_keeps_small_rates()
+    {
+        var power = new FamilyFit(new CurveShape(ForgettingCurve.PowerLaw, 2.5, 0.75), 0.02, [], -990, 3);
+        var fit = new ForgettingFit("test", [Exponential(), power], power, [], 0.6, power.Shape);
+        var read = new LogReadResult(Log(), LogFormat.Csv, 4, 0, null, ["news"], "topic column", "seconds", 1, [], ["alice"]);
+        var stats = LogStatistics.Compute(Log()) with { EngagementsPerUserPerUnit = 2.7e-6 };
+
+        var summary = FitCommand.Summary("log.csv", read, stats, fit);
+
+        Assert.Contains("    power-law    tau 2.5, exponent 0.75 ", summary, StringComparison.Ordinal);
+        Assert.Contains("    exponential  halfLife 4.47 ", summary, StringComparison.Ordinal);
+        Assert.Contains("population: power-law median user tau 2.5, exponent 0.75 (seconds)", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("parameter 1", summary, StringComparison.Ordinal);
+        Assert.Contains(", 2.7E-6 engagements per user per second", summary, StringComparison.Ordinal);
+    }
+
     /// <summary>An exponential fit (half-life 4.47 days) to set beside or alone in a hand-made fit.</summary>
     private static FamilyFit Exponential() => new(new CurveShape(ForgettingCurve.Exponential, 4.47, 0), 0.02, [], -1000, 2);
 
