@@ -610,7 +610,9 @@ public static class FitCommand
     {
         var files = new List<(string, byte[])> { ("fit-summary.txt", Encoding.UTF8.GetBytes(summary)) };
         var (min, max) = likelihood.ObservedElapsed;
-        var lo = Math.Max(min, sessions.Gap > 0 ? sessions.Gap : 0) * 0.999;
+        // From the shortest gap seen, or a little before the session gap (no re-engagement can be
+        // seen before it), so the gap's marker is inside the axis.
+        var lo = sessions.Gap > 0 ? Math.Min(min, sessions.Gap) / 1.5 : min * 0.999;
         var hi = Math.Max(max * 1.001, lo * 10);
         const int bins = 24;
         var edges = Enumerable.Range(0, bins + 1).Select(i => lo * Math.Pow(hi / lo, i / (double)bins)).ToArray();

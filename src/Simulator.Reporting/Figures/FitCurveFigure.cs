@@ -73,12 +73,26 @@ public static class FitCurveFigure
             Mark(sessionGap, $"session gap ({Amount(sessionGap, unitName)})", LinePattern.Dashed);
             Mark(tick, $"one tick ({Amount(tick, unitName)})", LinePattern.Dotted);
 
-            // Decades as tick labels: log10 values drawn, times shown.
+            // Labels at whole decades (log10 values drawn, times shown), minor ticks at 2..9 of
+            // each decade; the axis spans at least one decade, so two labels at least show.
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
             {
                 LabelFormatter = v => Number(Math.Pow(10, v)),
+                IntegerTicksOnly = true,
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
             };
             plot.Axes.SetLimitsX(lo, hi);
+
+            // The vertical range follows the points and the fitted lines, not the intervals: a bin
+            // with little time at risk (just after the session gap) has an interval reaching far
+            // above the data, which would flatten everything else; such whiskers are cut.
+            var shown = ys.Concat(families.SelectMany(f => f.Bins.Fitted)).Where(double.IsFinite).ToArray();
+            if (shown.Length > 0)
+            {
+                var (bottom, top) = (shown.Min(), shown.Max());
+                var margin = Math.Max(top - bottom, Math.Abs(top) * 0.05) * 0.1;
+                plot.Axes.SetLimitsY(Math.Max(0, bottom - margin), top + margin);
+            }
             var title = $"forgetting fit: {rateName} vs time since last engagement ({logName})";
             plot.Title(title);
             plot.XLabel($"time since last engagement with the topic ({unitName}, log scale)");
@@ -86,7 +100,7 @@ public static class FitCurveFigure
             plot.ShowLegend(Edge.Right);
             var caption = $"Observed {rateName} per log-spaced bin of time since the history last engaged the topic (points, with exact "
                 + "95% intervals: Poisson for a hazard, Wilson for a click rate) and the rate each maximum-likelihood fit predicts for "
-                + "the same rows (lines); the chosen family is marked (best). The axis spans the gaps the log shows; the dashed line is "
+                + "the same rows (lines); the chosen family is marked (best); intervals reaching beyond the plotted range are cut. The axis spans the gaps the log shows; the dashed line is "
                 + "the session gap (engagements closer than it were merged, so the hazard starts there), the dotted line one tick of "
                 + "a calibrated scenario: a curve that falls within a tick forgets everything between two ticks.";
             return FigureStyle.Render(plot, "fit_curves", title, caption);
