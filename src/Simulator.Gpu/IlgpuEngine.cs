@@ -23,6 +23,7 @@ public sealed partial class IlgpuEngine : IComputeEngine
     // One spare element each: stands in for optional columns that are absent.
     private readonly MemoryBuffer1D<float, Stride1D.Dense> dummyFloat;
     private readonly MemoryBuffer1D<byte, Stride1D.Dense> dummyByte;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> dummyInt;
     private bool disposed;
 
     internal IlgpuEngine(IlgpuSession session)
@@ -32,8 +33,10 @@ public sealed partial class IlgpuEngine : IComputeEngine
         Info = new EngineInfo(session.Kind, a.Name, a.MemorySize, a.NumMultiprocessors);
         dummyFloat = a.Allocate1D<float>(1);
         dummyByte = a.Allocate1D<byte>(1);
+        dummyInt = a.Allocate1D<int>(1);
         dummyFloat.MemSetToZero();
         dummyByte.MemSetToZero();
+        dummyInt.MemSetToZero();
     }
 
     public EngineInfo Info { get; }
@@ -80,8 +83,13 @@ public sealed partial class IlgpuEngine : IComputeEngine
         biasTiles?.Dispose();
         itemRows?.Dispose();
         paddedBias?.Dispose();
+        recurrentX?.Dispose();
+        recurrentPre?.Dispose();
+        recurrentCarried?.Dispose();
+        attentionScratch?.Dispose();
         dummyFloat.Dispose();
         dummyByte.Dispose();
+        dummyInt.Dispose();
         session.Dispose();
     }
 }

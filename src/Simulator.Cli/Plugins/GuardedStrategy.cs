@@ -105,6 +105,12 @@ internal sealed class CheckedEngine(IComputeEngine inner, string strategy) : ICo
 
     public void Reinforce(in ReinforceOperands op) => inner.Reinforce(op);
 
+    public void RecurrentStep(in RecurrentStepOperands op) => inner.RecurrentStep(op);
+
+    public void RecurrentReadout(in RecurrentReadoutOperands op) => inner.RecurrentReadout(op);
+
+    public void AttentionReadout(in AttentionReadoutOperands op) => inner.AttentionReadout(op);
+
     public void Synchronize() => inner.Synchronize();
 
     /// <summary>Not the plugin's to dispose: the run owns the engine.</summary>

@@ -31,6 +31,15 @@ public interface IComputeEngine : IDisposable
 
     void Reinforce(in ReinforceOperands op);
 
+    /// <summary>One recurrent cell step for a batch of users (the sequence models' memory).</summary>
+    void RecurrentStep(in RecurrentStepOperands op);
+
+    /// <summary>Each user's recurrent hidden vector at recommendation time.</summary>
+    void RecurrentReadout(in RecurrentReadoutOperands op);
+
+    /// <summary>Each user's attention readout h_now over the last engagements of its window.</summary>
+    void AttentionReadout(in AttentionReadoutOperands op);
+
     /// <summary>Waits for queued work (no-op on CPU engines).</summary>
     void Synchronize();
 }

@@ -97,6 +97,57 @@ public sealed class ReferenceEngine : IComputeEngine
 
     public void Reinforce(in ReinforceOperands op) => ReinforceBatch.Run(op, 0, op.Users);
 
+    public void RecurrentStep(in RecurrentStepOperands op)
+    {
+        var layout = op.Layout;
+        var p = op.Parameters.Host;
+        var h = layout.Hidden;
+        var x = new float[layout.Rows];
+        var pre = new float[layout.Columns];
+        var carried = new float[h];
+        for (var r = 0; r < op.Rows; r++)
+        {
+            var u = op.Users.Host[r];
+            var output = op.Output is null ? [] : op.Output.Host.AsSpan(u * h, h);
+            var tau = op.Tau is null ? 0f : op.Tau.Host[r];
+            RecurrentMath.Step(layout, p, op.Inputs.Host.AsSpan(r * layout.Inputs, layout.Inputs), tau, op.State.Host.AsSpan(u * h, h), output, x, pre, carried);
+        }
+    }
+
+    public void RecurrentReadout(in RecurrentReadoutOperands op)
+    {
+        var h = op.Layout.Hidden;
+        for (var u = 0; u < op.Users; u++)
+        {
+            var output = op.Output is null ? [] : op.Output.Host.AsSpan(u * h, h);
+            var tau = op.Tau is null ? 0f : op.Tau.Host[u];
+            RecurrentMath.Readout(op.Layout, op.Parameters.Host, op.State.Host.AsSpan(u * h, h), output, tau, op.Hidden.Host.AsSpan(u * h, h));
+        }
+    }
+
+    public void AttentionReadout(in AttentionReadoutOperands op)
+    {
+        var layout = op.Layout;
+        var window = layout.Window;
+        var scratch = new float[AttentionMath.ScratchLength(layout)];
+        for (var u = 0; u < op.Users; u++)
+        {
+            var ring = u * window;
+            AttentionMath.Readout(
+                layout,
+                op.Parameters.Host,
+                op.Embeddings.Host,
+                op.Items.Host.AsSpan(ring, window),
+                op.Ticks.Host.AsSpan(ring, window),
+                op.LogDwell.Host.AsSpan(ring, window),
+                op.Positions.Host.AsSpan(ring, window),
+                op.Counts.Host[u],
+                op.Now,
+                op.Hidden.Host.AsSpan(u * layout.Hidden, layout.Hidden),
+                scratch);
+        }
+    }
+
     public void Synchronize()
     {
     }

@@ -30,6 +30,12 @@ internal sealed class UserVectorScorer : IDisposable
     public void Score(IColumn<int> slates, IColumn<float>? itemBias = null, IColumn<float>? items = null)
     {
         Vectors.Upload();
+        ScoreResident(slates, itemBias, items);
+    }
+
+    /// <summary>As <see cref="Score"/> when the engine itself wrote the vectors (no upload of the host copy).</summary>
+    public void ScoreResident(IColumn<int> slates, IColumn<float>? itemBias = null, IColumn<float>? items = null)
+    {
         _context.Engine.ScoreTopK(new ScoreTopKOperands(
             _context.Users, _context.Catalog.LiveCount, _context.Dim, _context.K, Vectors, items ?? _context.Catalog.Items, itemBias, slates, _scores));
         slates.Download();

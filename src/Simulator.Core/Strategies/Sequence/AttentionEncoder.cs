@@ -17,7 +17,7 @@ namespace Simulator.Core.Strategies.Sequence;
 internal sealed class AttentionEncoder : SequenceEncoder
 {
     /// <summary>Interval buckets: log2 bins of the gap in ticks, the last holding 127 ticks and more.</summary>
-    public const int Buckets = 8;
+    public const int Buckets = Compute.AttentionLayout.Buckets;
 
     private readonly int _layers;
     private readonly int _heads;
@@ -62,10 +62,57 @@ internal sealed class AttentionEncoder : SequenceEncoder
 
     public int Layers => _layers;
 
+    /// <summary>The engine layout of this encoder (item width and slate length from its inputs).</summary>
+    public Compute.AttentionLayout Layout => new(Inputs.Dim, Hidden, Inputs.Window, _layers, _heads, TimeAware, Inputs.K);
+
+    public override int PackedLength => Layout.Length;
+
+    /// <summary>Every matrix transposed to input-major, Q, K and V of a layer side by side.</summary>
+    public override void Pack(ReadOnlySpan<float> parameters, Span<float> packed)
+    {
+        var layout = Layout;
+        var h = Hidden;
+        packed[..layout.Length].Clear();
+        Transpose(_win.Of(parameters), h, layout.Inputs, packed, 0, h);
+        _bin.Of(parameters).CopyTo(packed[layout.InBiasOffset..]);
+        _rank.Of(parameters).CopyTo(packed[layout.RankOffset..]);
+        _query.Of(parameters).CopyTo(packed[layout.QueryOffset..]);
+        for (var l = 0; l < _layers; l++)
+        {
+            var block = _blocks[l];
+            Transpose(block.Q.Of(parameters), h, h, packed, layout.QkvOffset(l), 3 * h);
+            Transpose(block.K.Of(parameters), h, h, packed, layout.QkvOffset(l) + h, 3 * h);
+            Transpose(block.V.Of(parameters), h, h, packed, layout.QkvOffset(l) + (2 * h), 3 * h);
+            Transpose(block.O.Of(parameters), h, h, packed, layout.OOffset(l), h);
+            block.OBias.Of(parameters).CopyTo(packed[layout.OBiasOffset(l)..]);
+            Transpose(block.Ffn1.Of(parameters), h, h, packed, layout.Ffn1Offset(l), h);
+            block.Ffn1Bias.Of(parameters).CopyTo(packed[layout.Ffn1BiasOffset(l)..]);
+            Transpose(block.Ffn2.Of(parameters), h, h, packed, layout.Ffn2Offset(l), h);
+            block.Ffn2Bias.Of(parameters).CopyTo(packed[layout.Ffn2BiasOffset(l)..]);
+            if (TimeAware)
+            {
+                block.IntervalK.Of(parameters).CopyTo(packed[layout.IntervalKOffset(l)..]);
+                block.IntervalV.Of(parameters).CopyTo(packed[layout.IntervalVOffset(l)..]);
+            }
+        }
+    }
+
     public int Heads => _heads;
 
     /// <summary>The interval bucket of a gap of <paramref name="ticks"/> ticks.</summary>
-    public static int Bucket(int ticks) => Math.Min(Buckets - 1, 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)(1 + Math.Max(ticks, 0))));
+    public static int Bucket(int ticks) => Compute.AttentionLayout.Bucket(ticks);
+
+    /// <summary>Writes W [outputs x inputs] (row-major) into <paramref name="packed"/> at <paramref name="offset"/> as [inputs x outputs] with rows <paramref name="stride"/> apart.</summary>
+    private static void Transpose(ReadOnlySpan<float> w, int outputs, int inputs, Span<float> packed, int offset, int stride)
+    {
+        for (var o = 0; o < outputs; o++)
+        {
+            for (var i = 0; i < inputs; i++)
+            {
+                packed[offset + (i * stride) + o] = w[(o * inputs) + i];
+            }
+        }
+    }
 
     public override void Readout(int user, EventHistory history, int now, ReadOnlySpan<float> parameters, Span<float> hNow, EncoderScratch scratch) =>
         Forward(user, history, now, parameters, hNow, scratch);

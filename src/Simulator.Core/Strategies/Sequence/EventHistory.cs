@@ -35,6 +35,17 @@ internal sealed class EventHistory : ICheckpointable
     /// <summary>L: events kept per user.</summary>
     public int Window { get; }
 
+    /// <summary>The ring columns [N x L] and the counts [N], for binding to the compute engine.</summary>
+    public int[] Items => _item;
+
+    public int[] Ticks => _tick;
+
+    public float[] LogDwell => _logDwell;
+
+    public byte[] Positions => _position;
+
+    public int[] Counts => _count;
+
     /// <summary>Events the user has had in all (not capped at the window).</summary>
     public int Count(int user) => _count[user];
 

@@ -8,12 +8,15 @@ namespace Simulator.Core.Strategies.Sequence;
 /// </summary>
 internal sealed class EventInputs(ParameterSet.Block embeddings, int dim, int k, int window)
 {
-    public const float DwellScale = 0.25f;
+    public const float DwellScale = Compute.AttentionLayout.DwellScale;
 
     /// <summary>d + 2.</summary>
     public int Width => dim + 2;
 
     public int Dim => dim;
+
+    /// <summary>The slate length k (positions enter as position / k).</summary>
+    public int K => k;
 
     /// <summary>L: the longest window an encoder reads (sizes the scratch buffers).</summary>
     public int Window => window;

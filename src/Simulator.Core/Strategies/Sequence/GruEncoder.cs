@@ -10,7 +10,7 @@ namespace Simulator.Core.Strategies.Sequence;
 /// step per new engagement; training replays the last L engagements from h = 0.
 /// Layout: W [3H x I] and U [3H x H] with gate blocks in the order r, z, n.
 /// </summary>
-internal sealed class GruEncoder : SequenceEncoder
+internal sealed class GruEncoder : SequenceEncoder, IRecurrentEncoder
 {
     private readonly ParameterSet.Block _w;
     private readonly ParameterSet.Block _u;
@@ -30,6 +30,52 @@ internal sealed class GruEncoder : SequenceEncoder
     }
 
     public override int StateWidth => Hidden;
+
+    public Compute.RecurrentLayout Layout => new(Compute.RecurrentCell.Gru, Inputs.Width, Hidden);
+
+    public float[] State => _state;
+
+    public float[]? Output => null;
+
+    public override int PackedLength => Layout.Length;
+
+    public float NewestGap(int user, EventHistory history) => 0f;
+
+    /// <summary>Column blocks r, z, n_a, n_h: W's r and z rows beside U's, W_n only in n_a's input rows, U_n only in n_h's hidden rows.</summary>
+    public override void Pack(ReadOnlySpan<float> parameters, Span<float> packed)
+    {
+        var layout = Layout;
+        var hd = Hidden;
+        var inputs = Inputs.Width;
+        var columns = layout.Columns;
+        var w = _w.Of(parameters);
+        var u = _u.Of(parameters);
+        var b = _b.Of(parameters);
+        var bhn = _bhn.Of(parameters);
+        packed[..layout.Length].Clear();
+        for (var o = 0; o < hd; o++)
+        {
+            for (var gate = 0; gate < 3; gate++)
+            {
+                var row = (gate * hd) + o;
+                for (var i = 0; i < inputs; i++)
+                {
+                    packed[(i * columns) + row] = w[(row * inputs) + i];
+                }
+
+                // U_n goes to the n_h block (column 3H + o), the others to their own.
+                var column = gate == 2 ? (3 * hd) + o : row;
+                for (var i = 0; i < hd; i++)
+                {
+                    packed[((inputs + i) * columns) + column] = u[(row * hd) + i];
+                }
+
+                packed[layout.BiasOffset + row] = b[row];
+            }
+
+            packed[layout.BiasOffset + (3 * hd) + o] = bhn[o];
+        }
+    }
 
     public override void Readout(int user, EventHistory history, int now, ReadOnlySpan<float> parameters, Span<float> hNow, EncoderScratch scratch) =>
         _state.AsSpan(user * Hidden, Hidden).CopyTo(hNow);

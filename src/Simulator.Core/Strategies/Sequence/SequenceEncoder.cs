@@ -51,8 +51,32 @@ internal abstract class SequenceEncoder : ICheckpointable
     {
     }
 
+    /// <summary>Floats of the packed column the compute engine's operation reads (see <see cref="Pack"/>).</summary>
+    public abstract int PackedLength { get; }
+
+    /// <summary>Writes the encoder's parameters in the engine's layout (input-major matrices).</summary>
+    public abstract void Pack(ReadOnlySpan<float> parameters, Span<float> packed);
+
     /// <summary>Scratch buffers sized for this encoder, one per worker thread.</summary>
     public abstract EncoderScratch CreateScratch();
+}
+
+/// <summary>
+/// An encoder with a per-user recurrent state that the compute engine advances
+/// (<see cref="Compute.IComputeEngine.RecurrentStep"/>) and reads out
+/// (<see cref="Compute.IComputeEngine.RecurrentReadout"/>): State is h (GRU) or c (LSTM), Output the
+/// LSTM's o, both [N x Hidden].
+/// </summary>
+internal interface IRecurrentEncoder
+{
+    Compute.RecurrentLayout Layout { get; }
+
+    float[] State { get; }
+
+    float[]? Output { get; }
+
+    /// <summary>The time feature of the user's newest engagement: ln(1 + ticks since the one before), 0 for the first.</summary>
+    float NewestGap(int user, EventHistory history);
 }
 
 /// <summary>Per-thread work buffers of an encoder: the forward caches of a window and the backward's temporaries.</summary>

@@ -53,6 +53,23 @@ internal sealed class SequenceModel : ICheckpointable
     /// <summary>The learned bias of slate position j.</summary>
     public float PositionBias(int j) => _positionBias.Of(Parameters.Values)[j];
 
+    /// <summary>The head u = W_u h + b_u in the engine's layout: W_u^T [Hidden x d] (input-major) and b_u.</summary>
+    public void HeadWeights(Span<float> weights, Span<float> bias)
+    {
+        var p = Parameters.Values;
+        var w = _wu.Of(p);
+        var hidden = Encoder.Hidden;
+        for (var o = 0; o < Dim; o++)
+        {
+            for (var i = 0; i < hidden; i++)
+            {
+                weights[(i * Dim) + o] = w[(o * hidden) + i];
+            }
+        }
+
+        _bu.Of(p).CopyTo(bias);
+    }
+
     public Scratch CreateScratch() => new(Encoder.CreateScratch(), Encoder.Hidden, Dim, K);
 
     /// <summary>The user vector u for recommending at tick <paramref name="now"/>.</summary>

@@ -19,6 +19,11 @@ namespace Simulator.Core.Strategies.Sequence;
 ///    advance the user's state by one cell step.
 /// The model sees only what the strategy showed and what users did; item embeddings start from the
 /// catalog's observable item vectors.
+/// Inference runs on the compute engine: the recurrent models' cell step (<see cref="IComputeEngine.RecurrentStep"/>,
+/// for the users who clicked) and readout, the attention models' readout over each user's window
+/// (<see cref="IComputeEngine.AttentionReadout"/>), the head u = W_u h + b_u as a one-layer
+/// <see cref="IComputeEngine.MlpForward"/>, and ScoreTopK; the parameters are packed into the
+/// engine's layout after each training step. Training (the window replays and their gradients) runs on the CPU.
 /// </summary>
 internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
 {
@@ -35,6 +40,7 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
     private readonly UserVectorScorer _scorer;
     private readonly IColumn<float> _embeddings;
     private readonly IColumn<float> _itemBias;
+    private readonly EngineColumns _engine;
 
     public SequenceStrategy(StrategyContext context, SequenceKind kind, SequenceSettings settings)
     {
@@ -46,6 +52,7 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
         _scorer = new UserVectorScorer(context);
         _embeddings = context.Engine.Bind(new float[context.Catalog.Count * context.Dim]);
         _itemBias = context.Engine.Bind(new float[context.Catalog.Count]);
+        _engine = new EngineColumns(context.Engine, _model, _history, context.Users);
     }
 
     public SequenceKind Kind { get; }
@@ -88,40 +95,54 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
 
     /// <summary>
     /// Host bytes a strategy of this kind allocates when built: the click windows, the recurrent
-    /// state per user, the parameters with Adam's two moments (counted by registering the blocks
-    /// of a model with no users), the bound item columns and the user-vector scorer.
+    /// state per user, the engine columns (hidden vectors, readout gaps, cell-step rows and inputs),
+    /// the parameters with Adam's two moments (counted by registering the blocks of a model with no
+    /// users) and their packed copy, the bound item columns and the user-vector scorer.
     /// </summary>
     public static long ResidentBytes(SequenceKind kind, SequenceSettings settings, int users, int items, int dim, int k)
     {
-        var parameters = (long)Build(kind, settings, new float[items * dim], 0, items, dim, k, 0).Parameters.Count;
-        var statePerUser = kind switch
-        {
-            SequenceKind.Gru4Rec when !settings.LstmCell => 4L * settings.Hidden,
-            SequenceKind.Gru4Rec or SequenceKind.TimeLstm => 8L * settings.Hidden,
-            _ => 0L,
-        };
+        var model = Build(kind, settings, new float[items * dim], 0, items, dim, k, 0);
+        var parameters = (long)model.Parameters.Count;
+        var statePerUser = 4L * model.Encoder.StateWidth;
         var historyPerUser = (EventHistory.BytesPerEvent * (long)settings.Window) + 4;
         var scorerPerUser = (4L * dim) + (4L * k);
-        return ((long)users * (historyPerUser + statePerUser + scorerPerUser)) + (12L * parameters) + (4L * items * (dim + 1));
+        var enginePerUser = EngineColumns.BytesPerUser(model.Encoder, model.Inputs.Width);
+        return ((long)users * (historyPerUser + statePerUser + scorerPerUser + enginePerUser)) + (12L * parameters) + (4L * model.Encoder.PackedLength) + (4L * items * (dim + 1));
     }
 
     public void Recommend(RecommendContext ctx)
     {
-        var d = _context.Dim;
-        var vectors = _scorer.Vectors.Host;
-        _context.Shards.ForEach(_context.Parallel, (start, end) =>
-        {
-            var scratch = _model.CreateScratch();
-            for (var u = start; u < end; u++)
-            {
-                _model.UserVector(u, _history, ctx.Tick, vectors.AsSpan(u * d, d), scratch);
-            }
-        });
         _model.Embeddings.CopyTo(_embeddings.Host);
         _model.ItemBiases.CopyTo(_itemBias.Host);
         _embeddings.Upload();
         _itemBias.Upload();
-        _scorer.Score(ctx.Slates, _itemBias, _embeddings);
+        _engine.Pack(_model);
+        var engine = _context.Engine;
+        var users = _context.Users;
+        if (_model.Encoder is IRecurrentEncoder recurrent)
+        {
+            var tau = _engine.Tau.Host;
+            _context.Shards.ForEach(_context.Parallel, (start, end) =>
+            {
+                for (var u = start; u < end; u++)
+                {
+                    var last = _history.LastTick(u);
+                    tau[u] = last < 0 ? 0f : DenseMath.TimeFeature(ctx.Tick - last);
+                }
+            });
+            _engine.Tau.Upload();
+            engine.RecurrentReadout(new RecurrentReadoutOperands(users, recurrent.Layout, _engine.Packed, _engine.State!, _engine.Output, _engine.Tau, _engine.Hidden));
+        }
+        else
+        {
+            var attention = (AttentionEncoder)_model.Encoder;
+            _engine.UploadHistory();
+            engine.AttentionReadout(new AttentionReadoutOperands(
+                users, attention.Layout, _engine.Packed, _embeddings, _engine.Items!, _engine.Ticks!, _engine.LogDwell!, _engine.Positions!, _engine.Counts!, ctx.Tick, _engine.Hidden));
+        }
+
+        engine.MlpForward(new MlpOperands(users, [_engine.Head], _engine.Hidden, _scorer.Vectors));
+        _scorer.ScoreResident(ctx.Slates, _itemBias, _embeddings);
     }
 
     public void Learn(FeedbackContext ctx)
@@ -150,6 +171,7 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
             return null;
         }
 
+        _engine.DownloadState();
         var d = _context.Dim;
         var topic = _context.Catalog.Topic.Host;
         var live = _context.Catalog.LiveCount;
@@ -198,14 +220,18 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
         return probed == 0 ? null : sum.Select(x => x / probed).ToArray();
     }
 
+    /// <summary>The engine advanced the recurrent state: it is read back before a checkpoint is written and sent again after one is read.</summary>
     public void ExchangeState(StateExchange state)
     {
         _history.ExchangeState(state);
+        _engine.DownloadState();
         _model.ExchangeState(state);
+        _engine.UploadState();
     }
 
     public void Dispose()
     {
+        _engine.Dispose();
         _scorer.Dispose();
         _embeddings.Dispose();
         _itemBias.Dispose();
@@ -265,25 +291,49 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
         _model.Parameters.Step(merged, _settings.LearningRate);
     }
 
-    /// <summary>Each click joins its user's window; recurrent encoders advance the user's state.</summary>
+    /// <summary>
+    /// Each click joins its user's window; recurrent encoders advance the state of the users who
+    /// clicked with one engine cell step (rows in user order, inputs built from the new parameters).
+    /// </summary>
     private void Remember(FeedbackContext ctx)
     {
         var k = _context.K;
-        var parameters = _model.Parameters.Values;
-        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        var clicked = 0;
+        for (var u = 0; u < _context.Users; u++)
         {
-            var scratch = _model.Encoder.CreateScratch();
-            for (var u = start; u < end; u++)
+            var position = ctx.ChosenPosition[u];
+            if (position < 0)
             {
-                var position = ctx.ChosenPosition[u];
-                if (position < 0)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                _history.Add(u, ctx.Slates[(u * k) + position], ctx.Tick, ctx.Dwell[u], position);
-                _model.Encoder.Advance(u, _history, parameters, scratch);
+            _history.Add(u, ctx.Slates[(u * k) + position], ctx.Tick, ctx.Dwell[u], position);
+            _engine.Rows.Host[clicked++] = u;
+        }
+
+        if (_model.Encoder is not IRecurrentEncoder recurrent || clicked == 0)
+        {
+            return;
+        }
+
+        _engine.Pack(_model);
+        var parameters = _model.Parameters.Values;
+        var width = _model.Inputs.Width;
+        var rows = _engine.Rows.Host;
+        var inputs = _engine.Inputs!.Host;
+        var tau = _engine.StepTau!.Host;
+        Parallel.For(0, (clicked + 4095) / 4096, _context.Parallel, chunk =>
+        {
+            for (var r = chunk * 4096; r < Math.Min(clicked, (chunk + 1) * 4096); r++)
+            {
+                var u = rows[r];
+                _model.Inputs.Build(parameters, _history.At(u, _history.Length(u) - 1), inputs.AsSpan(r * width, width));
+                tau[r] = recurrent.NewestGap(u, _history);
             }
         });
+        _engine.Rows.Upload();
+        _engine.Inputs.Upload();
+        _engine.StepTau.Upload();
+        _context.Engine.RecurrentStep(new RecurrentStepOperands(clicked, recurrent.Layout, _engine.Packed, _engine.Rows, _engine.Inputs, _engine.StepTau, _engine.State!, _engine.Output));
     }
 }

@@ -18,7 +18,7 @@ namespace Simulator.Core.Strategies.Sequence;
 /// LSTM cell, the exact twin) there are no time terms and D = 1.
 /// Layout: W [4H x I] and U [4H x H], gate blocks in the order i, f, o, g; w_t [4H].
 /// </summary>
-internal sealed class TimeLstmEncoder : SequenceEncoder
+internal sealed class TimeLstmEncoder : SequenceEncoder, IRecurrentEncoder
 {
     private readonly ParameterSet.Block _w;
     private readonly ParameterSet.Block _u;
@@ -54,6 +54,53 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
 
     public override int StateWidth => 2 * Hidden;
 
+    public Compute.RecurrentLayout Layout => new(TimeAware ? Compute.RecurrentCell.TimeLstm : Compute.RecurrentCell.Lstm, CellInputs, Hidden);
+
+    public float[] State => _cell;
+
+    public float[]? Output => _output;
+
+    public override int PackedLength => Layout.Length;
+
+    public float NewestGap(int user, EventHistory history)
+    {
+        var n = history.Length(user);
+        var e = history.At(user, n - 1);
+        var previous = n >= 2 ? history.At(user, n - 2).Tick : (history.Count(user) > n ? e.Tick : -1);
+        return previous < 0 ? 0f : DenseMath.TimeFeature(e.Tick - previous);
+    }
+
+    /// <summary>Column blocks i, f, o, g: W's rows above U's, transposed; then b, and w_t, alpha, beta when time-aware.</summary>
+    public override void Pack(ReadOnlySpan<float> parameters, Span<float> packed)
+    {
+        var layout = Layout;
+        var hd = Hidden;
+        var inputs = CellInputs;
+        var columns = layout.Columns;
+        var w = _w.Of(parameters);
+        var u = _u.Of(parameters);
+        for (var row = 0; row < columns; row++)
+        {
+            for (var i = 0; i < inputs; i++)
+            {
+                packed[(i * columns) + row] = w[(row * inputs) + i];
+            }
+
+            for (var i = 0; i < hd; i++)
+            {
+                packed[((inputs + i) * columns) + row] = u[(row * hd) + i];
+            }
+        }
+
+        _b.Of(parameters).CopyTo(packed[layout.BiasOffset..]);
+        if (TimeAware)
+        {
+            _timeWeights.Of(parameters).CopyTo(packed[layout.TimeWeightsOffset..]);
+            _alpha.Of(parameters).CopyTo(packed[layout.AlphaOffset..]);
+            _beta.Of(parameters).CopyTo(packed[layout.BetaOffset..]);
+        }
+    }
+
     public override void Readout(int user, EventHistory history, int now, ReadOnlySpan<float> parameters, Span<float> hNow, EncoderScratch scratch)
     {
         var s = (Scratch)scratch;
@@ -66,10 +113,8 @@ internal sealed class TimeLstmEncoder : SequenceEncoder
     {
         var s = (Scratch)scratch;
         var hd = Hidden;
-        var n = history.Length(user);
-        var e = history.At(user, n - 1);
-        var previous = n >= 2 ? history.At(user, n - 2).Tick : (history.Count(user) > n ? e.Tick : -1);
-        var tau = previous < 0 ? 0f : DenseMath.TimeFeature(e.Tick - previous);
+        var e = history.At(user, history.Length(user) - 1);
+        var tau = NewestGap(user, history);
         Inputs.Build(parameters, e, s.A.AsSpan(0, CellInputs));
         s.Tau[0] = tau;
         var c = _cell.AsSpan(user * hd, hd);
