@@ -27,6 +27,11 @@ public sealed class PtxCompileTests
         { nameof(ChoiceKernel), "Kernel" },
         { nameof(ReinforceKernel), "Kernel" },
         { nameof(CopyKernel), "Kernel" },
+        { nameof(RecurrentKernel), nameof(RecurrentKernel.CarryKernel) },
+        { nameof(RecurrentKernel), nameof(RecurrentKernel.ProductKernel) },
+        { nameof(RecurrentKernel), nameof(RecurrentKernel.GatesKernel) },
+        { nameof(RecurrentKernel), nameof(RecurrentKernel.ReadoutKernel) },
+        { nameof(AttentionKernel), "Kernel" },
     };
 
     [Theory(Timeout = 120_000)]
