@@ -7,7 +7,7 @@ namespace Simulator.Cli.Bench;
 
 /// <summary>
 /// bench.json: probes, per-stage results at the largest size (`stages`), every size (`sweep`),
-/// log-log scaling slopes, device and peak memory. Stage entries hold median_s, min_s, max_s,
+/// log-log scaling slopes, the sequence models' stages and size sweep (`sequence`), device and peak memory. Stage entries hold median_s, min_s, max_s,
 /// user_steps_per_s, gb_per_s or gflop_per_s, and fraction_of_limit.
 /// </summary>
 public static class BenchJson
@@ -16,7 +16,7 @@ public static class BenchJson
         Write(engine, probes, sizes, repetitions, peakRssMb, null);
 
     /// <summary>As above, with the remote stage (`remote`) when it ran.</summary>
-    internal static string Write(EngineInfo engine, BenchProbes probes, IReadOnlyList<SizeResult> sizes, int repetitions, double peakRssMb, IReadOnlyList<RemoteStageResult>? remote)
+    internal static string Write(EngineInfo engine, BenchProbes probes, IReadOnlyList<SizeResult> sizes, int repetitions, double peakRssMb, IReadOnlyList<RemoteStageResult>? remote, SequenceBenchResult? sequence = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -59,6 +59,11 @@ public static class BenchJson
             if (remote is not null)
             {
                 RemoteBench.Write(w, remote);
+            }
+
+            if (sequence is not null)
+            {
+                SequenceBench.Write(w, sequence, probes);
             }
 
             w.WriteNumber("peak_rss_mb", peakRssMb);

@@ -34,6 +34,10 @@ public static class BenchCommand
           --threads N     CPU worker threads (default: all cores)
           --out DIR       output folder
           --quiet         no progress on stderr
+          --no-sequence   skip the sequence models' stages: the GRU and time-LSTM cell steps
+                          and the attention readout at the largest population (H = 32,
+                          L = 20), and the attention model-size sweep (10^4 to 10^7
+                          parameters); "sequence" in bench.json, plots/sequence_size_sweep
           --remote        also time the remote stage: one tick of Recommend + Learn for the
                           built-in random, the same behind the plugin door, and a trivial policy
                           server (clients/python/examples/trivial.py, started with
@@ -64,6 +68,7 @@ public static class BenchCommand
         var threads = args.Int("threads", 1, 1024);
         var output = args.String("out");
         var quiet = args.Flag("quiet");
+        var sequence = !args.Flag("no-sequence");
         var remote = args.Flag("remote");
         var remoteUsers = ReadList(args, "remote-users", 10_000_000);
         args.Finish(1);
@@ -115,6 +120,12 @@ public static class BenchCommand
             }
         }
 
+        SequenceBenchResult? sequenceResult = null;
+        if (sequence)
+        {
+            sequenceResult = SequenceBench.Measure(engine, users.Max(), items.Max(), dim, k, reps, cancel, quiet ? null : stderr.WriteLine);
+        }
+
         IReadOnlyList<RemoteStageResult>? remoteResults = null;
         if (remote)
         {
@@ -124,13 +135,24 @@ public static class BenchCommand
         }
 
         var peakRss = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-        var json = BenchJson.Write(engine.Info, probes, sizes, reps, peakRss, remoteResults);
-        var figures = BenchFigures.RenderAll(new BenchResult(engine.Info.Kind, engine.Info.DeviceName, probes, sizes));
-        var markdown = BenchMarkdown.Render(engine.Info, probes, sizes, peakRss);
+        var json = BenchJson.Write(engine.Info, probes, sizes, reps, peakRss, remoteResults, sequenceResult);
+        var figures = BenchFigures.RenderAll(new BenchResult(engine.Info.Kind, engine.Info.DeviceName, probes, sizes)).ToList();
+        var markdown = new StringBuilder(BenchMarkdown.Render(engine.Info, probes, sizes, peakRss));
+        if (sequenceResult is not null)
+        {
+            SequenceBench.Render(markdown, sequenceResult, probes);
+            figures.Add(SequenceSweepFigure.Render(
+                sequenceResult.Sweep.Select(p => p.Parameters).ToList(),
+                sequenceResult.Sweep.Select(p => p.Readout.MedianSeconds / p.Readout.Users).ToList(),
+                sequenceResult.Sweep.Select(p => p.Readout.GflopPerSecond).ToList(),
+                probes.GflopPerSecond,
+                engine.Info.DeviceName));
+        }
+
         using var folder = RunFolder.Create(output, "results", "bench", DateTimeOffset.UtcNow);
         var utf8 = new UTF8Encoding(false);
         File.WriteAllText(folder.File("bench.json"), json, utf8);
-        File.WriteAllText(folder.File("bench.md"), markdown, utf8);
+        File.WriteAllText(folder.File("bench.md"), markdown.ToString(), utf8);
         foreach (var figure in figures)
         {
             File.WriteAllBytes(folder.File(Path.Combine("plots", figure.Name + ".png")), figure.Png);

@@ -113,7 +113,7 @@ public static class BenchFigures
     }
 
     /// <summary>Both axes hold log10 values: integer ticks labelled with the value, log-spaced minor ticks.</summary>
-    private static void LogAxes(Plot plot)
+    internal static void LogAxes(Plot plot)
     {
         static string Label(double exponent) => Math.Pow(10, exponent).ToString("G3", CultureInfo.InvariantCulture);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
