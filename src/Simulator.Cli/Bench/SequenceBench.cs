@@ -147,82 +147,62 @@ public static class SequenceBench
 
     private static StageResult MeasureStep(IComputeEngine engine, RecurrentCell cell, int users, int dim, int reps, CancellationToken cancel)
     {
-        var layout = new RecurrentLayout(cell, dim + 2, Hidden);
-        var columns = new List<IDisposable>();
-        IColumn<T> Bind<T>(T[] host)
-            where T : unmanaged
-        {
-            var column = engine.Bind(host);
-            column.Upload();
-            columns.Add(column);
-            return column;
-        }
-
-        try
-        {
-            var operands = new RecurrentStepOperands(
-                users,
-                layout,
-                Bind(Fill(layout.Length, 1, 0.1f)),
-                Bind(Enumerable.Range(0, users).ToArray()),
-                Bind(Fill(users * layout.Inputs, 2, 1f)),
-                Bind(Fill(users, 3, 2f)),
-                Bind(Fill(users * Hidden, 4, 0.5f)),
-                cell == RecurrentCell.Gru ? null : Bind(Fill(users * Hidden, 5, 0.5f)));
-            var flops = 2.0 * layout.StepMultiplyAdds * users;
-            return Time(engine, Name(cell), flops, users, reps, () => engine.RecurrentStep(operands), cancel);
-        }
-        finally
-        {
-            columns.ForEach(c => c.Dispose());
-        }
+        using var columns = new SequenceColumns(engine);
+        var operands = StepOperands(columns, cell, users, dim);
+        var flops = 2.0 * operands.Layout.StepMultiplyAdds * users;
+        return Time(engine, Name(cell), flops, users, reps, () => engine.RecurrentStep(operands), cancel);
     }
 
     private static StageResult MeasureAttention(IComputeEngine engine, AttentionLayout layout, int users, int items, int reps, string name, CancellationToken cancel)
     {
-        var columns = new List<IDisposable>();
-        IColumn<T> Bind<T>(T[] host)
-            where T : unmanaged
+        using var columns = new SequenceColumns(engine);
+        var operands = AttentionOperands(columns, layout, users, items);
+        var flops = 2.0 * layout.ReadoutMultiplyAdds(layout.Window) * users;
+        return Time(engine, name, flops, users, reps, () => engine.AttentionReadout(operands), cancel);
+    }
+
+    /// <summary>A cell step of every user (H = <see cref="Hidden"/>, inputs d + 2) on keyed draws; the same on every engine.</summary>
+    public static RecurrentStepOperands StepOperands(SequenceColumns columns, RecurrentCell cell, int users, int dim)
+    {
+        var layout = new RecurrentLayout(cell, dim + 2, Hidden);
+        return new RecurrentStepOperands(
+            users,
+            layout,
+            columns.Bind(Fill(layout.Length, 1, 0.1f)),
+            columns.Bind(Enumerable.Range(0, users).ToArray()),
+            columns.Bind(Fill(users * layout.Inputs, 2, 1f)),
+            columns.Bind(Fill(users, 3, 2f)),
+            columns.Bind(Fill(users * Hidden, 4, 0.5f)),
+            cell == RecurrentCell.Gru ? null : columns.Bind(Fill(users * Hidden, 5, 0.5f)));
+    }
+
+    /// <summary>An attention readout of every user over a full window (count = L + 3, so the rings have wrapped) on keyed draws.</summary>
+    public static AttentionReadoutOperands AttentionOperands(SequenceColumns columns, AttentionLayout layout, int users, int items)
+    {
+        var window = layout.Window;
+        var slots = users * window;
+        var itemIds = new int[slots];
+        var ticks = new int[slots];
+        var positions = new byte[slots];
+        for (var s = 0; s < slots; s++)
         {
-            var column = engine.Bind(host);
-            column.Upload();
-            columns.Add(column);
-            return column;
+            itemIds[s] = (int)(KeyedRandom.Bits(7, RandomStreams.Bench, 20, 0, (uint)s) % (ulong)items);
+            ticks[s] = (int)(KeyedRandom.Bits(7, RandomStreams.Bench, 21, 0, (uint)s) % 100);
+            positions[s] = (byte)(KeyedRandom.Bits(7, RandomStreams.Bench, 22, 0, (uint)s) % (ulong)layout.K);
         }
 
-        try
-        {
-            var window = layout.Window;
-            var slots = users * window;
-            var itemIds = new int[slots];
-            var ticks = new int[slots];
-            var positions = new byte[slots];
-            for (var s = 0; s < slots; s++)
-            {
-                itemIds[s] = (int)(KeyedRandom.Bits(7, RandomStreams.Bench, 20, 0, (uint)s) % (ulong)items);
-                ticks[s] = (int)(KeyedRandom.Bits(7, RandomStreams.Bench, 21, 0, (uint)s) % 100);
-                positions[s] = (byte)(KeyedRandom.Bits(7, RandomStreams.Bench, 22, 0, (uint)s) % (ulong)layout.K);
-            }
-
-            var operands = new AttentionReadoutOperands(
-                users,
-                layout,
-                Bind(Fill(layout.Length, 6, 0.1f)),
-                Bind(Fill(items * layout.Dim, 7, 1f)),
-                Bind(itemIds),
-                Bind(ticks),
-                Bind(Fill(slots, 8, 3f)),
-                Bind(positions),
-                Bind(Enumerable.Repeat(window + 3, users).ToArray()),
-                120,
-                Bind(new float[users * layout.Hidden]));
-            var flops = 2.0 * layout.ReadoutMultiplyAdds(window) * users;
-            return Time(engine, name, flops, users, reps, () => engine.AttentionReadout(operands), cancel);
-        }
-        finally
-        {
-            columns.ForEach(c => c.Dispose());
-        }
+        return new AttentionReadoutOperands(
+            users,
+            layout,
+            columns.Bind(Fill(layout.Length, 6, 0.1f)),
+            columns.Bind(Fill(items * layout.Dim, 7, 1f)),
+            columns.Bind(itemIds),
+            columns.Bind(ticks),
+            columns.Bind(Fill(slots, 8, 3f)),
+            columns.Bind(positions),
+            columns.Bind(Enumerable.Repeat(window + 3, users).ToArray()),
+            120,
+            columns.Bind(new float[users * layout.Hidden]));
     }
 
     /// <summary>Warm-up runs for at least 0.5 s (at most 10), then the timed repetitions, the engine synchronised around each.</summary>
@@ -264,4 +244,21 @@ public static class SequenceBench
         });
         return a;
     }
+}
+
+/// <summary>Columns bound to one engine and uploaded, disposed together.</summary>
+public sealed class SequenceColumns(IComputeEngine engine) : IDisposable
+{
+    private readonly List<IDisposable> _columns = [];
+
+    public IColumn<T> Bind<T>(T[] host)
+        where T : unmanaged
+    {
+        var column = engine.Bind(host);
+        column.Upload();
+        _columns.Add(column);
+        return column;
+    }
+
+    public void Dispose() => _columns.ForEach(c => c.Dispose());
 }

@@ -15,8 +15,9 @@ public static class CheckCommand
     public const string Help = """
         simulator check [--device D] [--users N] [--items M] [--dim D] [--k K]
 
-        Compares every engine operation (decay, MLP, score + top-k, choice, reinforce) on the chosen
-        device against the scalar reference engine on the same random inputs. Prints the largest
+        Compares every engine operation (decay, MLP, score + top-k, choice, reinforce, and the
+        sequence models' GRU and time-LSTM cell steps and attention readout, H = 32, L = 20) on the
+        chosen device against the scalar reference engine on the same random inputs. Prints the largest
         error per operation against its tolerance; exit code 1 if any operation is outside it.
 
         Examples:
@@ -75,6 +76,31 @@ public static class CheckCommand
         Run(w => w.Reinforce(3));
         rows.Add(("reinforce", "max relative error (peak)", MaxRelative(expected.Peak.Host, Download(actual.Peak)), DecayTolerance));
         rows.Add(("reinforce", "share of last-engaged ticks differing", Mismatch(expected.LastEngaged.Host, Download(actual.LastEngaged)), 0.0));
+
+        // The sequence models' operations; the attention readout on at most 5,000 users (the scalar
+        // reference replays every window).
+        using (var onDevice = new SequenceColumns(engine))
+        using (var onReference = new SequenceColumns(reference))
+        {
+            foreach (var (cell, name) in new[] { (RecurrentCell.Gru, "gru_step"), (RecurrentCell.TimeLstm, "lstm_step") })
+            {
+                var e = SequenceBench.StepOperands(onReference, cell, users, dim);
+                var a = SequenceBench.StepOperands(onDevice, cell, users, dim);
+                reference.RecurrentStep(e);
+                engine.RecurrentStep(a);
+                engine.Synchronize();
+                rows.Add((name, "max relative error (state)", MaxRelative(e.State.Host, Download(a.State)), SumTolerance));
+            }
+
+            var layout = new AttentionLayout(dim, SequenceBench.Hidden, SequenceBench.Window, 1, 1, true, k);
+            var attentionUsers = Math.Min(users, 5000);
+            var expectedAttention = SequenceBench.AttentionOperands(onReference, layout, attentionUsers, items);
+            var actualAttention = SequenceBench.AttentionOperands(onDevice, layout, attentionUsers, items);
+            reference.AttentionReadout(expectedAttention);
+            engine.AttentionReadout(actualAttention);
+            engine.Synchronize();
+            rows.Add(("attention", "max relative error (h_now)", MaxRelative(expectedAttention.Hidden.Host, Download(actualAttention.Hidden)), SumTolerance));
+        }
 
         var failed = 0;
         foreach (var (op, measure, value, limit) in rows)

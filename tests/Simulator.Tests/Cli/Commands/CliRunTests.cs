@@ -208,7 +208,11 @@ public sealed class CliRunTests : IDisposable
         var (code, stdout, err) = Cli("check", "--device", device, "--users", "300", "--items", "50", "--dim", "16", "--k", "5");
         Assert.True(code == 0, stdout + err);
         Assert.Contains("all operations match the reference", stdout, StringComparison.Ordinal);
-        Assert.Equal(8, stdout.Split('\n').Count(l => l.TrimStart().StartsWith("pass", StringComparison.Ordinal)));
+        Assert.Equal(11, stdout.Split('\n').Count(l => l.TrimStart().StartsWith("pass", StringComparison.Ordinal)));
+        foreach (var op in new[] { "gru_step", "lstm_step", "attention" })
+        {
+            Assert.Contains($"pass  {op}", stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -233,5 +237,35 @@ public sealed class CliRunTests : IDisposable
         Assert.True(bench.RootElement.GetProperty("probes").GetProperty("gflop_per_s").GetDouble() > 0);
         Assert.Equal(2, bench.RootElement.GetProperty("sweep").GetArrayLength());
         Assert.True(bench.RootElement.GetProperty("peak_rss_mb").GetDouble() > 0);
+
+        // The sequence models' stages at the largest population, and the model-size sweep from
+        // about 10^4 to 10^7 parameters, each with its share of the FMA probe; and its figure.
+        var sequence = bench.RootElement.GetProperty("sequence");
+        Assert.Equal(4000, sequence.GetProperty("users").GetInt32());
+        foreach (var stage in new[] { "gru_step", "time_lstm_step", "attention" })
+        {
+            var s = sequence.GetProperty("stages").GetProperty(stage);
+            Assert.True(s.GetProperty("median_s").GetDouble() > 0);
+            Assert.True(s.GetProperty("gflop_per_s").GetDouble() > 0);
+            Assert.True(s.GetProperty("fraction_of_fma_probe").GetDouble() > 0);
+        }
+
+        var sweep = sequence.GetProperty("size_sweep").EnumerateArray().Select(p => p.GetProperty("parameters").GetInt64()).ToList();
+        Assert.Equal(sweep.Order(), sweep);
+        Assert.InRange(sweep[0], 10_000, 100_000);
+        Assert.InRange(sweep[^1], 5_000_000, 20_000_000);
+        Assert.True(File.Exists(Path.Combine(outDir, "plots", "sequence_size_sweep.png")));
+        Assert.Contains("## Sequence models", File.ReadAllText(Path.Combine(outDir, "bench.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_without_the_sequence_stages_leaves_them_out()
+    {
+        var outDir = Path.Combine(_temp, "bench-plain");
+        var (code, _, err) = Cli("bench", "--users", "500", "--items", "32", "--dim", "16", "--k", "5", "--reps", "1", "--device", "cpu", "--no-sequence", "--out", outDir, "--quiet");
+        Assert.True(code == 0, err);
+        using var bench = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "bench.json")));
+        Assert.False(bench.RootElement.TryGetProperty("sequence", out _));
+        Assert.False(File.Exists(Path.Combine(outDir, "plots", "sequence_size_sweep.png")));
     }
 }

@@ -177,6 +177,19 @@ public sealed class SequenceEngineParityTests
         Assert.Equal(model.Parameters.Count - embeddingFloats - headFloats, layout.Length);
     }
 
+    /// <summary>
+    /// H = 4, L = 3, 2 layers, d = 2 (I = 4), 3 events (4 tokens): projections 3 x 4 x 4 = 48; layer 0
+    /// K, V 4 x 2 x 16 = 128, Q, O, FFN 4 x 4 x 16 = 256, attention 4 x 4 x 2 x 4 = 128; layer 1 (now
+    /// row only) 128 + 64 + 32; 784 in all.
+    /// </summary>
+    [Fact]
+    public void Attention_readout_counts_its_multiply_adds_as_worked_by_hand() =>
+        Assert.Equal(784, new AttentionLayout(2, 4, 3, 2, 1, true, 3).ReadoutMultiplyAdds(3));
+
+    [Fact]
+    public void Cell_step_counts_one_product_of_inputs_and_state_by_four_gates() =>
+        Assert.Equal((18 + 32) * 128, new RecurrentLayout(RecurrentCell.Gru, 18, 32).StepMultiplyAdds);
+
     private static IComputeEngine[] Engines() => [new ReferenceEngine(), new CpuEngine(1), new CpuEngine(3)];
 
     private static void Close(float[] expected, float[] actual, string engine)
