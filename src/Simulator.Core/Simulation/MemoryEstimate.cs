@@ -45,8 +45,11 @@ public static class MemoryEstimate
 
             // Behaviour features (3d), the network's input and output, the decayed estimate, and
             // the per-user likelihood grid of the alpha fit (alpha x no-click grid, floats) and its dwell sums (alpha x 3).
-            "mlp-forgetting" or "mlp-static" or "mlp-global-alpha" =>
+            "mlp-forgetting" or "mlp-static" =>
                 scorer + (users * ((4L * dim * 8) + (4L * Strategies.Learned.AlphaGridFit.GridSize * (Strategies.Learned.AlphaGridFit.NoClickGridSize + Strategies.Learned.DwellEvidence.Stats)) + (4L * (long)Parameter(spec, "hidden", 32)))),
+
+            // One alpha for all users: no per-user likelihood grid or dwell sums.
+            "mlp-global-alpha" => scorer + (users * ((4L * dim * 8) + (4L * (long)Parameter(spec, "hidden", 32)))),
             "itemknn-decay" => (items * items * 4) + (items * 8) + scorer,
             "mf" or "mf-forgetting" => ((users + items) * (long)Parameter(spec, "factors", 16) * 4) + (users * 4L * k),
             // Contexts and theta (.) v [N x d] each, and the candidate pool (item, mean score) per user.
@@ -71,8 +74,8 @@ public static class MemoryEstimate
     public static long WorldBytesPerUser(Scenario s) =>
         WorldState.BytesPerUser(s.Dim, s.SlateSize) + (s.Satiation.IsOn ? 2L * 4 * s.Dim : 0L);
 
-    /// <summary>Bytes per user of the population every world shares (logits, preferences, forgetting parameters, traits).</summary>
-    public static long PopulationBytesPerUser(Scenario s) => ((long)s.Dim * 4 * 3) + 4 + 4 + 1 + Population.TraitBytesPerUser;
+    /// <summary>Bytes per user of what every world shares: the population (logits, preferences, forgetting parameters, traits) and the oracle's scores.</summary>
+    public static long PopulationBytesPerUser(Scenario s) => ((long)s.Dim * 4 * 3) + 4 + 4 + 1 + Population.TraitBytesPerUser + WorldState.SharedBytesPerUser(s.SlateSize);
 
     /// <summary>
     /// Where the bytes per user go, for the memory guard's message: the shared population, each
@@ -123,7 +126,7 @@ public static class MemoryEstimate
         var population = n * ((d * 4) + 4 + 4 + 1);
         var catalog = m * ((d * 4) + 4 + 4 + 4);
         var scorer = n * ((4L * d) + (4L * s.SlateSize));
-        var worlds = s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + (StrategyBytes(x, n, s.Dim, s.SlateSize, m) >= scorer ? scorer : 0));
+        var worlds = (n * WorldState.SharedBytesPerUser(s.SlateSize)) + s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + (StrategyBytes(x, n, s.Dim, s.SlateSize, m) >= scorer ? scorer : 0));
         return (long)((population + catalog + worlds) * Headroom);
     }
 

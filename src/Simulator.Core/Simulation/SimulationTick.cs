@@ -19,6 +19,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
 {
     private readonly SeedContext _seed;
     private readonly StrategyWorld[] _worlds;
+    private readonly IColumn<float> _idealScores;
 
     /// <summary>
     /// Builds the population, catalog and worlds of one seed: all its users, or with
@@ -42,12 +43,13 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         // Exposure counts cost O(M) per world and tick; kept only when a metric reads them. A
         // one-shard process always counts per shard: its counts are what the other shards receive.
         var needsExposure = _seed.NeedsExposure;
+        _idealScores = engine.Bind(new float[users * scenario.SlateSize]);
         _worlds = scenario.Strategies
             .Select((spec, index) => new StrategyWorld(
                 index,
                 spec.Name,
                 Create(spec, context),
-                new WorldState(engine, users, scenario.Dim, scenario.SlateSize),
+                new WorldState(engine, users, scenario.Dim, scenario.SlateSize, _idealScores),
                 new WorldDynamics(engine, scenario, users),
                 needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null,
                 spec.Resolved?.CheckSlates ?? false,
@@ -231,6 +233,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             world.Dispose();
         }
 
+        _idealScores.Dispose();
         _seed.Dispose();
     }
 
