@@ -291,7 +291,7 @@ public sealed partial class CpuEngine
         var keepAll = stackalloc bool[4];
         var topScores = stackalloc float[k];
         var topItems = stackalloc int[k];
-        var lanes = stackalloc float[32 + (2 * MaxRanked)];
+        var lanes = stackalloc float[64 + (2 * MaxRanked)];
         long survivors = 0;
         fixed (float* users = op.UserVectors.Host)
         fixed (float* packedItems = p.Packed)
@@ -636,44 +636,57 @@ public sealed partial class CpuEngine
 
     /// <summary>
     /// The fp32 scores of the survivors' half tiles by the fp32 path's own sequence (a = 0;
-    /// a = fma(u_g, x_g, a) for g = 0..d-1 over the same packed tiles; a + bias), four half tiles
-    /// at a time so four chains of FMAs overlap; their surviving lanes are ranked at once
+    /// a = fma(u_g, x_g, a) for g = 0..d-1 over the same packed tiles; a + bias), eight half tiles
+    /// at a time so eight chains of FMAs overlap; their surviving lanes are ranked at once
     /// (<see cref="Rank"/>), or beyond 32 survivors offered in increasing item index with the
     /// fp32 path's strict insertion (<see cref="InsertLanes"/>).
     /// </summary>
     private static unsafe void Rescore(float* u, int d, float* packed, float* bias, int* halves, int count, float* topScores, int* topItems, int k, float* lanes)
     {
-        var candidateScores = lanes + 32;
-        var candidateItems = (int*)(lanes + 32 + MaxRanked);
+        var candidateScores = lanes + 64;
+        var candidateItems = (int*)(lanes + 64 + MaxRanked);
         var candidates = 0;
-        for (var s = 0; s < count; s += 4)
+        for (var s = 0; s < count; s += 8)
         {
-            var n = Math.Min(4, count - s);
-            var h0 = halves[s] >> 8;
-            var h1 = halves[s + Math.Min(1, n - 1)] >> 8;
-            var h2 = halves[s + Math.Min(2, n - 1)] >> 8;
-            var h3 = halves[s + Math.Min(3, n - 1)] >> 8;
-            var p0 = packed + ((long)(h0 >> 1) * d * 16) + ((h0 & 1) * 8);
-            var p1 = packed + ((long)(h1 >> 1) * d * 16) + ((h1 & 1) * 8);
-            var p2 = packed + ((long)(h2 >> 1) * d * 16) + ((h2 & 1) * 8);
-            var p3 = packed + ((long)(h3 >> 1) * d * 16) + ((h3 & 1) * 8);
+            var n = Math.Min(8, count - s);
+            var p0 = HalfTile(packed, d, halves[s]);
+            var p1 = HalfTile(packed, d, halves[s + Math.Min(1, n - 1)]);
+            var p2 = HalfTile(packed, d, halves[s + Math.Min(2, n - 1)]);
+            var p3 = HalfTile(packed, d, halves[s + Math.Min(3, n - 1)]);
+            var p4 = HalfTile(packed, d, halves[s + Math.Min(4, n - 1)]);
+            var p5 = HalfTile(packed, d, halves[s + Math.Min(5, n - 1)]);
+            var p6 = HalfTile(packed, d, halves[s + Math.Min(6, n - 1)]);
+            var p7 = HalfTile(packed, d, halves[s + Math.Min(7, n - 1)]);
             var a0 = Vector256<float>.Zero;
             var a1 = Vector256<float>.Zero;
             var a2 = Vector256<float>.Zero;
             var a3 = Vector256<float>.Zero;
+            var a4 = Vector256<float>.Zero;
+            var a5 = Vector256<float>.Zero;
+            var a6 = Vector256<float>.Zero;
+            var a7 = Vector256<float>.Zero;
             for (var g = 0; g < d; g++)
             {
                 var x = Vector256.Create(u[g]);
-                a0 = Tile4x16.Fmadd(x, Vector256.Load(p0 + (g * 16)), a0);
-                a1 = Tile4x16.Fmadd(x, Vector256.Load(p1 + (g * 16)), a1);
-                a2 = Tile4x16.Fmadd(x, Vector256.Load(p2 + (g * 16)), a2);
-                a3 = Tile4x16.Fmadd(x, Vector256.Load(p3 + (g * 16)), a3);
+                var offset = g * 16;
+                a0 = Tile4x16.Fmadd(x, Vector256.Load(p0 + offset), a0);
+                a1 = Tile4x16.Fmadd(x, Vector256.Load(p1 + offset), a1);
+                a2 = Tile4x16.Fmadd(x, Vector256.Load(p2 + offset), a2);
+                a3 = Tile4x16.Fmadd(x, Vector256.Load(p3 + offset), a3);
+                a4 = Tile4x16.Fmadd(x, Vector256.Load(p4 + offset), a4);
+                a5 = Tile4x16.Fmadd(x, Vector256.Load(p5 + offset), a5);
+                a6 = Tile4x16.Fmadd(x, Vector256.Load(p6 + offset), a6);
+                a7 = Tile4x16.Fmadd(x, Vector256.Load(p7 + offset), a7);
             }
 
-            (a0 + Vector256.Load(bias + (h0 * 8))).Store(lanes);
-            (a1 + Vector256.Load(bias + (h1 * 8))).Store(lanes + 8);
-            (a2 + Vector256.Load(bias + (h2 * 8))).Store(lanes + 16);
-            (a3 + Vector256.Load(bias + (h3 * 8))).Store(lanes + 24);
+            (a0 + Vector256.Load(bias + ((halves[s] >> 8) * 8))).Store(lanes);
+            (a1 + Vector256.Load(bias + ((halves[s + Math.Min(1, n - 1)] >> 8) * 8))).Store(lanes + 8);
+            (a2 + Vector256.Load(bias + ((halves[s + Math.Min(2, n - 1)] >> 8) * 8))).Store(lanes + 16);
+            (a3 + Vector256.Load(bias + ((halves[s + Math.Min(3, n - 1)] >> 8) * 8))).Store(lanes + 24);
+            (a4 + Vector256.Load(bias + ((halves[s + Math.Min(4, n - 1)] >> 8) * 8))).Store(lanes + 32);
+            (a5 + Vector256.Load(bias + ((halves[s + Math.Min(5, n - 1)] >> 8) * 8))).Store(lanes + 40);
+            (a6 + Vector256.Load(bias + ((halves[s + Math.Min(6, n - 1)] >> 8) * 8))).Store(lanes + 48);
+            (a7 + Vector256.Load(bias + ((halves[s + Math.Min(7, n - 1)] >> 8) * 8))).Store(lanes + 56);
             for (var j = 0; j < n; j++)
             {
                 var entry = halves[s + j];
@@ -707,6 +720,14 @@ public sealed partial class CpuEngine
         {
             Rank(candidateScores, candidateItems, candidates, topScores, topItems, k);
         }
+    }
+
+    /// <summary>The first float of half tile h (entry h * 256 + mask) in the packed fp32 tiles [tile][d][16].</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe float* HalfTile(float* packed, int d, int entry)
+    {
+        var h = entry >> 8;
+        return packed + ((long)(h >> 1) * d * 16) + ((h & 1) * 8);
     }
 
     /// <summary>Candidates ranked at once by <see cref="Rank"/>; beyond, the survivors are inserted one by one.</summary>
