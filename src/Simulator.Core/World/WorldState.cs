@@ -17,9 +17,11 @@ internal sealed class WorldState : IDisposable, ICheckpointable
     /// <paramref name="idealScores"/>: the oracle's scores [N x k], shared by every world of a
     /// seed: they are rewritten and checked by each world's Recommend stage and read by nothing
     /// after it, and the worlds run that stage one after another. Null: this world allocates its
-    /// own (tests).
+    /// own (tests). <paramref name="probabilities"/>: the choice probabilities [N x k], shared by
+    /// the seed's worlds when nothing reads them after each world's Respond stage (no tick
+    /// observer); null: this world's own.
     /// </summary>
-    public WorldState(IComputeEngine engine, int users, int dim, int k, IColumn<float>? idealScores = null)
+    public WorldState(IComputeEngine engine, int users, int dim, int k, IColumn<float>? idealScores = null, IColumn<float>? probabilities = null)
     {
         Users = users;
         Dim = dim;
@@ -35,7 +37,8 @@ internal sealed class WorldState : IDisposable, ICheckpointable
         IdealScores = idealScores ?? engine.Bind(new float[users * k]);
         ChosenPosition = engine.Bind(new int[users]);
         ExpectedCtr = engine.Bind(new float[users]);
-        Probabilities = engine.Bind(new float[users * k]);
+        _ownsProbabilities = probabilities is null;
+        Probabilities = probabilities ?? engine.Bind(new float[users * k]);
         Dwell = engine.Bind(new float[users]);
         Active = engine.Bind(new byte[users]);
         Churn = new ChurnState(users, Active, ExpectedCtr);
@@ -44,6 +47,7 @@ internal sealed class WorldState : IDisposable, ICheckpointable
     }
 
     private readonly bool _ownsIdealScores;
+    private readonly bool _ownsProbabilities;
 
     public int Users { get; }
 
@@ -73,6 +77,7 @@ internal sealed class WorldState : IDisposable, ICheckpointable
 
     public IColumn<float> ExpectedCtr { get; }
 
+    /// <summary>Choice probabilities of the slate's items; shared by the seed's worlds (valid during this world's Respond stage only) when no tick observer reads them.</summary>
     public IColumn<float> Probabilities { get; }
 
     public IColumn<float> Dwell { get; }
@@ -123,7 +128,11 @@ internal sealed class WorldState : IDisposable, ICheckpointable
 
         ChosenPosition.Dispose();
         ExpectedCtr.Dispose();
-        Probabilities.Dispose();
+        if (_ownsProbabilities)
+        {
+            Probabilities.Dispose();
+        }
+
         Dwell.Dispose();
         Active.Dispose();
     }
