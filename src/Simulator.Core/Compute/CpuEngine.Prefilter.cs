@@ -48,12 +48,15 @@ namespace Simulator.Core.Compute;
 /// Those k items have S &gt;= F + u.mu - E_u, so the k-th best fp32 score is at least that, and
 /// every item of the fp32 top-k (NaN never enters it) has Shat_j &gt;= S_j - u.mu - E_u &gt;= F - 2 E_u:
 /// the shift u.mu cancels and is never computed. A NaN bias enters the prefilter as -infinity
-/// (such an item is never in either top-k) so that no NaN reaches the tile maxima. Items with Shat_j &gt;= t, t = F - 2 E_u rounded down to a
-/// float, survive; the top-k of a superset of the top-k under the same total order (higher score,
-/// then smaller index) is the same top-k, and the survivors are offered in increasing index with
-/// the strict test of the fp32 path, so ties resolve identically.</para>
+/// (such an item is never in either top-k) so that no NaN reaches the tile maxima. Items with
+/// Shat_j &gt;= t, t = F - 2 E_u rounded down to a float, survive; the top-k of a superset of the
+/// top-k under the same total order (higher score, then smaller index) is the same top-k. The
+/// survivors' exact fp32 scores are ranked by that order (a survivor's place is the number of
+/// survivors ranking before it, which for a member of the top-k is its place among all items),
+/// so ties resolve as in the fp32 path.</para>
 /// <para><b>Where the bound is not used.</b> The whole call takes the fp32 path when the CPU lacks
-/// AVX-VNNI or FMA, when an item vector is not finite or max|x| &gt; 2^50, when a finite bias
+/// AVX-VNNI or FMA, when d &gt; 1024 (D_i must stay below 2^24 to convert to float exactly), when
+/// an item vector is not finite or max|x| &gt; 2^50, when a finite bias
 /// exceeds 2^100, or when the catalog is too small to gain (fewer than 8 k items or 64 items). A
 /// user whose vector is not finite, whose L1(u) max|x| exceeds 2^100, or whose E_u is not finite,
 /// keeps every item (t = -infinity, NaN scores included): the survivors are then all items, scored
@@ -168,7 +171,7 @@ public sealed partial class CpuEngine
     {
         var m = op.ItemCount;
         var d = op.Dim;
-        if (m < 64 || m < 8 * op.K)
+        if (m < 64 || m < 8 * op.K || d > 1024)
         {
             return null;
         }
