@@ -85,12 +85,17 @@ public static class BenchJson
             return null;
         }
 
-        return size.Stages.Where(s => s.Name is not ("tick" or "population"))
+        return size.Stages.Where(s => s.Name is not ("tick" or "population" or BenchRunner.PrefilterStage))
             .Sum(s => Math.Max(s.Bytes / (probes.CopyGbPerSecond * 1e9), s.Flops / (flops * 1e9)));
     }
 
     public static double? FractionOfLimit(StageResult stage, SizeResult size, BenchProbes probes)
     {
+        if (stage.Name == BenchRunner.PrefilterStage)
+        {
+            return null;
+        }
+
         if (stage.Name == "tick")
         {
             return RooflineSeconds(size, probes) is double roof ? roof / stage.MedianSeconds : null;
@@ -111,6 +116,21 @@ public static class BenchJson
             w.WriteNumber("k", size.K);
         }
 
+        if (size.ScorePath is { } path)
+        {
+            w.WriteString("score_path", path);
+        }
+
+        if (size.SurvivorShare is double share)
+        {
+            w.WriteNumber("survivor_share", share);
+        }
+
+        if (size.Stages.FirstOrDefault(s => s.Name == BenchRunner.PrefilterStage) is { } prefilter)
+        {
+            w.WriteNumber("prefilter_int8_gops", prefilter.Rate);
+        }
+
         w.WriteStartObject("stages");
         foreach (var stage in size.Stages)
         {
@@ -119,7 +139,7 @@ public static class BenchJson
             w.WriteNumber("min_s", stage.MinSeconds);
             w.WriteNumber("max_s", stage.MaxSeconds);
             w.WriteNumber("user_steps_per_s", stage.UserStepsPerSecond);
-            w.WriteNumber(stage.Bound == StageBound.Memory ? "gb_per_s" : "gflop_per_s", stage.Rate);
+            w.WriteNumber(stage.Bound == StageBound.Memory ? "gb_per_s" : stage.Name == BenchRunner.PrefilterStage ? "gops" : "gflop_per_s", stage.Rate);
             if (FractionOfLimit(stage, size, probes) is double f)
             {
                 w.WriteNumber("fraction_of_limit", f);

@@ -20,12 +20,20 @@ public static class BenchMarkdown
         {
             b.AppendLine();
             b.AppendLine(c, $"## N = {size.Users:N0} users, M = {size.Items:N0} items, d = {size.Dim}, k = {size.K}");
+            if (size.ScorePath is { } path)
+            {
+                var share = size.SurvivorShare is double s0 ? $"; survivors of the int8 prefilter: {s0.ToString("P2", c)} of (user, item) pairs" : string.Empty;
+                var gops = size.Stages.FirstOrDefault(s1 => s1.Name == BenchRunner.PrefilterStage) is { } p ? $"; prefilter alone {p.Rate.ToString("F1", c)} GOPS (int8, beside the FMA probe's {(probes.GflopPerSecond is double g0 ? g0.ToString("F1", c) : "n/a")} GFLOP/s)" : string.Empty;
+                b.AppendLine();
+                b.AppendLine(c, $"Score + top-k: {path}{share}{gops}.");
+            }
+
             b.AppendLine();
             b.AppendLine("| stage | median s | min s | max s | user-steps/s | rate | fraction of limit |");
             b.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var s in size.Stages)
             {
-                var unit = s.Bound == StageBound.Memory ? "GB/s" : "GFLOP/s";
+                var unit = s.Bound == StageBound.Memory ? "GB/s" : s.Name == BenchRunner.PrefilterStage ? "GOPS" : "GFLOP/s";
                 var fraction = BenchJson.FractionOfLimit(s, size, probes) is double f ? f.ToString("P0", c) : "n/a";
                 b.AppendLine(c, $"| {s.Name} | {s.MedianSeconds:F4} | {s.MinSeconds:F4} | {s.MaxSeconds:F4} | {s.UserStepsPerSecond:E3} | {s.Rate:F1} {unit} | {fraction} |");
             }

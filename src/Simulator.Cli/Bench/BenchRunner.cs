@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Simulator.Core.Compute;
 
 using Simulator.Core.Results;
 
@@ -15,6 +16,9 @@ public static class BenchRunner
     private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(0.5);
 
     private const int MaxWarmUps = 10;
+
+    /// <summary>The stage timing the CPU engine's int8 prefilter alone: not part of the tick, its rate in int8 GOPS.</summary>
+    public const string PrefilterStage = "prefilter_int8";
 
     public static SizeResult Measure(BenchWorkload w, int repetitions, CancellationToken cancel)
     {
@@ -64,15 +68,27 @@ public static class BenchRunner
         var mlpFlops = 2.0 * n * ((d * hidden) + (hidden * d));
         var scoreFlops = 2.0 * n * m * d;
         var choiceFlops = n * k * ((2.0 * d) + 6.0);
+        var cpu = w.Engine as CpuEngine;
         var stages = new List<StageResult>
         {
             Time("decay", StageBound.Memory, n * d * 8.0, decayBytes, () => w.Decay(tick)),
             Time("mlp", StageBound.Compute, mlpFlops, n * d * 8.0, w.Mlp),
-            Time("score_topk", StageBound.Compute, scoreFlops, (n * d * 4.0) + (n * k * 8.0), w.ScoreTopK),
-            Time("choice", StageBound.Compute, choiceFlops, n * ((d * 4.0) + (k * 12.0) + 16.0), () => w.Choice(tick)),
-            Time("reinforce", StageBound.Memory, n * 10.0, n * 28.0, () => w.Reinforce(tick)),
         };
+
+        // Survivor share over the timed score + top-k runs (warm-up included: the data do not change).
+        cpu?.ResetPrefilterCounters();
+        stages.Add(Time("score_topk", StageBound.Compute, scoreFlops, (n * d * 4.0) + (n * k * 8.0), w.ScoreTopK));
+        double? survivorShare = cpu is { PrefilterPairs: > 0 } c ? (double)c.PrefilterSurvivors / c.PrefilterPairs : null;
+        stages.Add(Time("choice", StageBound.Compute, choiceFlops, n * ((d * 4.0) + (k * 12.0) + 16.0), () => w.Choice(tick)));
+        stages.Add(Time("reinforce", StageBound.Memory, n * 10.0, n * 28.0, () => w.Reinforce(tick)));
         stages.Add(Time("tick", StageBound.Compute, stages.Sum(s => s.Flops), stages.Sum(s => s.Bytes), () => w.Tick(tick)));
+
+        // Not part of the tick: the int8 prefilter of score + top-k alone (quantisation, int8 dot
+        // products, thresholds, survivor counts), its rate in int8 operations (2 per multiply-add).
+        if (survivorShare is not null && w.Prefilter())
+        {
+            stages.Add(Time(PrefilterStage, StageBound.Compute, scoreFlops, (n * d * 4.0) + (m * d), () => w.Prefilter()));
+        }
 
         // Not part of the tick: building a population (initial logits, preferences, per-user
         // traits, all keyed draws) for a run. Bytes are the columns it writes. Each finished
@@ -86,6 +102,10 @@ public static class BenchRunner
             PopulationWorkload.BytesWritten(n, d),
             () => PopulationWorkload.Build(w.Engine, population),
             () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false)));
-        return new SizeResult(w.Users, w.Items, w.Dim, w.K, stages);
+        return new SizeResult(w.Users, w.Items, w.Dim, w.K, stages)
+        {
+            ScorePath = cpu?.ScorePath,
+            SurvivorShare = survivorShare,
+        };
     }
 }

@@ -128,6 +128,13 @@ public sealed class BenchWorkload : IDisposable
     public void ScoreTopK() => Engine.ScoreTopK(new ScoreTopKOperands(
         Users, Items, Dim, K, Embedding, ItemVectors, null, TopItems, TopScores));
 
+    /// <summary>
+    /// The CPU engine's int8 prefilter alone over the score + top-k operands (no rescoring, no
+    /// top-k); false where the engine has none or it would not run at this size.
+    /// </summary>
+    public bool Prefilter() => Engine is CpuEngine cpu && cpu.PrefilterOnly(new ScoreTopKOperands(
+        Users, Items, Dim, K, Embedding, ItemVectors, null, TopItems, TopScores)) >= 0;
+
     public void Choice(int tick) => Engine.Choice(new ChoiceOperands(
         Users, Items, Dim, K, Interest, TopItems, ItemVectors, Quality, null,
         new ChoiceParameters(12f, 0.5f, 1f, 1.5f, 0.9f, 2f, 0.3f, 0.5f), 7, tick, Chosen, Ctr, Probabilities, Dwell));

@@ -3,6 +3,7 @@ using Simulator.Cli.Infrastructure;
 using Simulator.Cli.Plugins;
 using Simulator.Core.Metrics;
 using Simulator.Core.Scenarios;
+using Simulator.Core.Simulation;
 using Simulator.Core.Strategies;
 
 namespace Simulator.Cli.Commands;
@@ -94,13 +95,19 @@ public static class ListCommand
 
     private static void Strategies(TextWriter o)
     {
+        // Memory per user at the scenario defaults and each strategy's default parameters.
+        var defaults = ScenarioParser.Parse("{}", "defaults");
+        var c = CultureInfo.InvariantCulture;
         o.WriteLine("strategies (scenario field \"strategies\": a name, or {\"name\": ..., parameter: value}):");
+        o.WriteLine(string.Create(c, $"memory per user at the defaults (d = {defaults.Dim}, k = {defaults.SlateSize}, {defaults.Catalog.Items:N0} items): each strategy's world {MemoryEstimate.WorldBytesPerUser(defaults):N0} bytes, the shared population {MemoryEstimate.PopulationBytesPerUser(defaults):N0} bytes, plus the strategy's own state below"));
         foreach (var s in StrategyCatalog.All)
         {
-            o.WriteLine($"  {s.Name,-12} {s.Description}");
+            var spec = new StrategySpec(s.Name, s.Parameters.ToDictionary(p => p.Name, p => p.Default));
+            var bytes = MemoryEstimate.StrategyBytesPerUser(spec, defaults.Dim, defaults.SlateSize, defaults.Catalog.Items);
+            o.WriteLine(string.Create(c, $"  {s.Name,-12} {s.Description} ({bytes:N0} bytes per user)"));
             foreach (var p in s.Parameters)
             {
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {p.Name} = {p.Default} in [{p.Min}, {p.Max}]: {p.Description}"));
+                o.WriteLine(string.Create(c, $"      {p.Name} = {p.Default} in [{p.Min}, {p.Max}]: {p.Description}"));
             }
         }
 

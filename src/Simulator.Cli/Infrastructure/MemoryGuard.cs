@@ -45,7 +45,8 @@ public static class MemoryGuard
                 $"scenario {scenario.Name} needs about {needed / GiB:F2} GiB of {where} " +
                 $"({scenario.Population.Users} users x {scenario.Dim} topics x {scenario.Strategies.Count} strategies, {scenario.Catalog.Items} items), " +
                 $"but only {Math.Max(0, available) / GiB:F2} GiB is available; nothing was allocated. " +
-                "Reduce population.users, the number of strategies, topics or items");
+                "Reduce population.users, the number of strategies, topics or items " +
+                $"({MemoryEstimate.PerUserSummary(scenario)}; 20% headroom on top)");
         }
     }
 }

@@ -24,6 +24,11 @@ public sealed partial class CpuEngine
             return;
         }
 
+        if (TryPrefilteredScoreTopK(op))
+        {
+            return;
+        }
+
         var padded = (op.ItemCount + 15) & ~15;
         // Reused per calling thread: a fresh pinned pair per call went to the pinned object heap,
         // which only a gen-2 collection frees; with ~40 calls a tick (two per strategy world) that

@@ -13,11 +13,18 @@ public sealed partial class CpuEngine : IComputeEngine
 {
     private readonly ParallelOptions _parallel;
     private readonly ReferenceEngine _scalar = new();
+    private readonly bool _prefilterEnabled;
 
     /// <param name="threads">Worker threads (at least 1). Core reads no processor count itself: the caller passes it.</param>
     /// <param name="logicalCores">The machine's logical cores, for the device description; null when the caller does not say.</param>
-    public CpuEngine(int threads, int? logicalCores = null)
+    /// <param name="prefilter">
+    /// Score + top-k behind the certified int8 prefilter where the CPU supports it (the default);
+    /// false: always the fp32 path, the reference the prefilter is tested against. Results are
+    /// bit-identical either way (<see cref="ScorePath"/>).
+    /// </param>
+    public CpuEngine(int threads, int? logicalCores = null, bool prefilter = true)
     {
+        _prefilterEnabled = prefilter;
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var simd = Vector256.IsHardwareAccelerated ? "Vector256" : "scalar";

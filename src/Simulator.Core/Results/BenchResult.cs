@@ -36,7 +36,14 @@ public sealed record StageResult(string Name, StageBound Bound, double Flops, do
 }
 
 /// <summary>All stages at one size.</summary>
-public sealed record SizeResult(int Users, int Items, int Dim, int K, IReadOnlyList<StageResult> Stages);
+public sealed record SizeResult(int Users, int Items, int Dim, int K, IReadOnlyList<StageResult> Stages)
+{
+    /// <summary>How score + top-k ran (the CPU engine's <c>ScorePath</c>); null where the engine does not say.</summary>
+    public string? ScorePath { get; init; }
+
+    /// <summary>Share of (user, item) pairs the int8 prefilter kept for fp32 rescoring during score_topk; null where it did not run.</summary>
+    public double? SurvivorShare { get; init; }
+}
 
 /// <summary>The machine's limits measured in the same run: copy bandwidth and FMA rate (null where not measured).</summary>
 public sealed record BenchProbes(double CopyGbPerSecond, double? GflopPerSecond, string CopyProbe, string FlopProbe);

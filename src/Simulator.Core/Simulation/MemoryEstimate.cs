@@ -45,8 +45,11 @@ public static class MemoryEstimate
 
             // Behaviour features (3d), the network's input and output, the decayed estimate, and
             // the per-user likelihood grid of the alpha fit (alpha x no-click grid, floats) and its dwell sums (alpha x 3).
-            "mlp-forgetting" or "mlp-static" or "mlp-global-alpha" =>
+            "mlp-forgetting" or "mlp-static" =>
                 scorer + (users * ((4L * dim * 8) + (4L * Strategies.Learned.AlphaGridFit.GridSize * (Strategies.Learned.AlphaGridFit.NoClickGridSize + Strategies.Learned.DwellEvidence.Stats)) + (4L * (long)Parameter(spec, "hidden", 32)))),
+
+            // One alpha for all users: no per-user likelihood grid or dwell sums.
+            "mlp-global-alpha" => scorer + (users * ((4L * dim * 8) + (4L * (long)Parameter(spec, "hidden", 32)))),
             "itemknn-decay" => (items * items * 4) + (items * 8) + scorer,
             "mf" or "mf-forgetting" => ((users + items) * (long)Parameter(spec, "factors", 16) * 4) + (users * 4L * k),
             // Contexts and theta (.) v [N x d] each, and the candidate pool (item, mean score) per user.
@@ -60,14 +63,45 @@ public static class MemoryEstimate
         };
     }
 
+    /// <summary>
+    /// Bytes per user of one strategy's own state: the part of <see cref="StrategyBytes"/> that grows
+    /// with the population (every formula there is linear in the users).
+    /// </summary>
+    public static long StrategyBytesPerUser(StrategySpec spec, int dim, int k, long items) =>
+        StrategyBytes(spec, 2, dim, k, items) - StrategyBytes(spec, 1, dim, k, items);
+
+    /// <summary>Bytes per user of every strategy's world, whatever the strategy: its state columns and, with satiation, its dynamics.</summary>
+    public static long WorldBytesPerUser(Scenario s) =>
+        WorldState.BytesPerUser(s.Dim, s.SlateSize) + (s.Satiation.IsOn ? 2L * 4 * s.Dim : 0L);
+
+    /// <summary>Bytes per user of what every world shares: the population (logits, preferences, forgetting parameters, traits) and the oracle's scores.</summary>
+    public static long PopulationBytesPerUser(Scenario s) => ((long)s.Dim * 4 * 3) + 4 + 4 + 1 + Population.TraitBytesPerUser + WorldState.SharedBytesPerUser(s.SlateSize);
+
+    /// <summary>
+    /// Where the bytes per user go, for the memory guard's message: the shared population, each
+    /// world, each strategy's own state (largest first), and the total per user before headroom.
+    /// </summary>
+    public static string PerUserSummary(Scenario s)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var world = WorldBytesPerUser(s);
+        var own = s.Strategies
+            .Select(x => (x.Name, Bytes: StrategyBytesPerUser(x, s.Dim, s.SlateSize, s.Catalog.Items)))
+            .OrderByDescending(x => x.Bytes)
+            .ThenBy(x => x.Name, StringComparer.Ordinal)
+            .ToList();
+        var total = PopulationBytesPerUser(s) + (s.Strategies.Count * world) + own.Sum(x => x.Bytes);
+        var strategies = string.Join(", ", own.Select(x => string.Create(c, $"{x.Name} {x.Bytes:N0}")));
+        return string.Create(c, $"bytes per user: population {PopulationBytesPerUser(s):N0}, world {world:N0} x {s.Strategies.Count}, strategies' own state: {strategies}; {total:N0} in all");
+    }
+
     /// <summary>Host bytes: every column lives in host memory (the truth), whatever the engine.</summary>
     public static long Bytes(Scenario s)
     {
         long n = s.Population.Users;
-        long d = s.Dim;
         long m = s.Catalog.Items;
-        var population = n * ((d * 4 * 3) + 4 + 4 + 1 + Population.TraitBytesPerUser);
-        var catalog = m * ((d * 4) + 4 + 4 + 4 + 4);
+        var population = n * PopulationBytesPerUser(s);
+        var catalog = m * ((s.Dim * 4L) + 4 + 4 + 4 + 4);
         var worlds = s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + StrategyBytes(x, n, s.Dim, s.SlateSize, m));
         worlds += s.Strategies.Count * WorldDynamicsBytes(s);
         var series = (long)s.Strategies.Count * s.SeedCount * s.Ticks * s.Metrics.Count * 8;
@@ -92,7 +126,7 @@ public static class MemoryEstimate
         var population = n * ((d * 4) + 4 + 4 + 1);
         var catalog = m * ((d * 4) + 4 + 4 + 4);
         var scorer = n * ((4L * d) + (4L * s.SlateSize));
-        var worlds = s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + (StrategyBytes(x, n, s.Dim, s.SlateSize, m) >= scorer ? scorer : 0));
+        var worlds = (n * WorldState.SharedBytesPerUser(s.SlateSize)) + s.Strategies.Sum(x => (n * WorldState.BytesPerUser(s.Dim, s.SlateSize)) + (StrategyBytes(x, n, s.Dim, s.SlateSize, m) >= scorer ? scorer : 0));
         return (long)((population + catalog + worlds) * Headroom);
     }
 

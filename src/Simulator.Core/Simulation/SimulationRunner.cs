@@ -35,7 +35,7 @@ public static class SimulationRunner
         var gathered = new RunAccumulators(scenario);
         for (var s = start.SeedIndex; s < seeds.Count; s++)
         {
-            using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook, oneShard);
+            using var simulation = new SimulationTick(scenario, engine, parallel, seeds[s], options.GuardHook, oneShard, sharedTickOutputs: options.Observer is null);
             options.Observer?.SeedStarted(simulation.SeedView(s));
 
             // Example users are followed in the first seed only: a panel, not a statistic.

@@ -19,12 +19,16 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
 {
     private readonly SeedContext _seed;
     private readonly StrategyWorld[] _worlds;
+    private readonly IColumn<float> _idealScores;
+    private readonly IColumn<float>? _probabilities;
 
     /// <summary>
     /// Builds the population, catalog and worlds of one seed: all its users, or with
     /// <paramref name="oneShard"/> (<c>ShardLayout.OneShardOf</c>) one logical shard's users, whose
     /// cross-user reductions then meet the other shards' through its peers. <c>guardHook</c> is a test
-    /// hook called before each numerical guard scan.
+    /// hook called before each numerical guard scan. With <paramref name="sharedTickOutputs"/> (no
+    /// tick observer will read <see cref="TickView"/>), the worlds share one column of choice
+    /// probabilities, which nothing else reads after each world's Respond stage.
     /// </summary>
     public SimulationTick(
         Scenario scenario,
@@ -32,7 +36,8 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         ParallelOptions parallel,
         ulong seed,
         Action<TickStage, string, int, float[]>? guardHook = null,
-        ShardLayout? oneShard = null)
+        ShardLayout? oneShard = null,
+        bool sharedTickOutputs = false)
     {
         var shards = oneShard ?? new ShardLayout(scenario.Population.Users, scenario.Shards);
         _seed = new SeedContext(scenario, engine, parallel, seed, shards, guardHook);
@@ -42,12 +47,14 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         // Exposure counts cost O(M) per world and tick; kept only when a metric reads them. A
         // one-shard process always counts per shard: its counts are what the other shards receive.
         var needsExposure = _seed.NeedsExposure;
+        _idealScores = engine.Bind(new float[users * scenario.SlateSize]);
+        _probabilities = sharedTickOutputs ? engine.Bind(new float[users * scenario.SlateSize]) : null;
         _worlds = scenario.Strategies
             .Select((spec, index) => new StrategyWorld(
                 index,
                 spec.Name,
                 Create(spec, context),
-                new WorldState(engine, users, scenario.Dim, scenario.SlateSize),
+                new WorldState(engine, users, scenario.Dim, scenario.SlateSize, _idealScores, _probabilities),
                 new WorldDynamics(engine, scenario, users),
                 needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null,
                 spec.Resolved?.CheckSlates ?? false,
@@ -124,23 +131,25 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     /// Read-only views of the tick <see cref="Step"/> just finished: every world's slates, click
     /// probabilities, chosen positions and dwell (all downloaded to the host by Respond).
     /// </summary>
-    public TickView TickView(int seedIndex, int tick) => new()
-    {
-        SeedIndex = seedIndex,
-        Seed = _seed.Seed,
-        Tick = tick,
-        K = _seed.Scenario.SlateSize,
-        Active = _seed.Population.Active.Host,
-        Worlds = _worlds.Select(w => new WorldTickView
+    public TickView TickView(int seedIndex, int tick) => _probabilities is not null
+        ? throw new InvalidOperationException("tick views need each world's own tick outputs: build the simulation without sharedTickOutputs")
+        : new()
         {
-            Strategy = w.Name,
-            Active = w.State.Active.Host,
-            Slates = w.State.Slates.Host,
-            Probabilities = w.State.Probabilities.Host,
-            ChosenPosition = w.State.ChosenPosition.Host,
-            Dwell = w.State.Dwell.Host,
-        }).ToArray(),
-    };
+            SeedIndex = seedIndex,
+            Seed = _seed.Seed,
+            Tick = tick,
+            K = _seed.Scenario.SlateSize,
+            Active = _seed.Population.Active.Host,
+            Worlds = _worlds.Select(w => new WorldTickView
+            {
+                Strategy = w.Name,
+                Active = w.State.Active.Host,
+                Slates = w.State.Slates.Host,
+                Probabilities = w.State.Probabilities.Host,
+                ChosenPosition = w.State.ChosenPosition.Host,
+                Dwell = w.State.Dwell.Host,
+            }).ToArray(),
+        };
 
     /// <summary>Names of the strategies that keep an interest estimate (<see cref="IInterestEstimator"/>), in strategy order.</summary>
     public IReadOnlyList<string> EstimatingStrategies =>
@@ -231,6 +240,8 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             world.Dispose();
         }
 
+        _idealScores.Dispose();
+        _probabilities?.Dispose();
         _seed.Dispose();
     }
 

@@ -11,7 +11,17 @@ namespace Simulator.Core.World;
 /// </summary>
 internal sealed class WorldState : IDisposable, ICheckpointable
 {
-    public WorldState(IComputeEngine engine, int users, int dim, int k)
+    /// <summary>
+    /// A world of <paramref name="users"/> x <paramref name="dim"/> topics and slates of
+    /// <paramref name="k"/>, its columns bound on <paramref name="engine"/>.
+    /// <paramref name="idealScores"/>: the oracle's scores [N x k], shared by every world of a
+    /// seed: they are rewritten and checked by each world's Recommend stage and read by nothing
+    /// after it, and the worlds run that stage one after another. Null: this world allocates its
+    /// own (tests). <paramref name="probabilities"/>: the choice probabilities [N x k], shared by
+    /// the seed's worlds when nothing reads them after each world's Respond stage (no tick
+    /// observer); null: this world's own.
+    /// </summary>
+    public WorldState(IComputeEngine engine, int users, int dim, int k, IColumn<float>? idealScores = null, IColumn<float>? probabilities = null)
     {
         Users = users;
         Dim = dim;
@@ -22,18 +32,22 @@ internal sealed class WorldState : IDisposable, ICheckpointable
         LastEngaged = engine.Bind(new int[users * dim]);
         Interest = engine.Bind(new float[users * dim]);
         Slates = engine.Bind(new int[users * k]);
-        SlateScores = engine.Bind(new float[users * k]);
         IdealSlates = engine.Bind(new int[users * k]);
-        IdealScores = engine.Bind(new float[users * k]);
+        _ownsIdealScores = idealScores is null;
+        IdealScores = idealScores ?? engine.Bind(new float[users * k]);
         ChosenPosition = engine.Bind(new int[users]);
         ExpectedCtr = engine.Bind(new float[users]);
-        Probabilities = engine.Bind(new float[users * k]);
+        _ownsProbabilities = probabilities is null;
+        Probabilities = probabilities ?? engine.Bind(new float[users * k]);
         Dwell = engine.Bind(new float[users]);
         Active = engine.Bind(new byte[users]);
         Churn = new ChurnState(users, Active, ExpectedCtr);
         Peak.Upload();
         LastEngaged.Upload();
     }
+
+    private readonly bool _ownsIdealScores;
+    private readonly bool _ownsProbabilities;
 
     public int Users { get; }
 
@@ -53,19 +67,17 @@ internal sealed class WorldState : IDisposable, ICheckpointable
     /// <summary>The strategy's slate per user, best first.</summary>
     public IColumn<int> Slates { get; }
 
-    /// <summary>The strategy's own scores for its slate (where it has scores).</summary>
-    public IColumn<float> SlateScores { get; }
-
     /// <summary>The oracle's slate in this world: top-k by true utility (for metrics and the oracle strategy).</summary>
     public IColumn<int> IdealSlates { get; }
 
-    /// <summary>The oracle's scores (true utility divided by the interest weight).</summary>
+    /// <summary>The oracle's scores (true utility divided by the interest weight); valid during this world's Recommend stage only (shared by the seed's worlds).</summary>
     public IColumn<float> IdealScores { get; }
 
     public IColumn<int> ChosenPosition { get; }
 
     public IColumn<float> ExpectedCtr { get; }
 
+    /// <summary>Choice probabilities of the slate's items; shared by the seed's worlds (valid during this world's Respond stage only) when no tick observer reads them.</summary>
     public IColumn<float> Probabilities { get; }
 
     public IColumn<float> Dwell { get; }
@@ -77,7 +89,11 @@ internal sealed class WorldState : IDisposable, ICheckpointable
     public ChurnState Churn { get; }
 
     /// <summary>Bytes held by this world's columns (for memory estimates).</summary>
-    public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 5) + (4L * 3) + 1 + ChurnState.BytesPerUser;
+    /// <remarks>The oracle's scores are shared by the seed's worlds: counted once, in <see cref="SharedBytesPerUser"/>.</remarks>
+    public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 3) + (4L * 3) + 1 + ChurnState.BytesPerUser;
+
+    /// <summary>Bytes per user of the columns every world of a seed shares (the oracle's scores).</summary>
+    public static long SharedBytesPerUser(int k) => 4L * k;
 
     /// <summary>
     /// Peak and LastEngaged carry forgetting across ticks; the per-tick columns are rewritten
@@ -90,9 +106,7 @@ internal sealed class WorldState : IDisposable, ICheckpointable
         state.KernelOutput("lastEngaged", LastEngaged);
         state.KernelOutput("interest", Interest);
         state.Column("slates", Slates);
-        state.Column("slateScores", SlateScores);
         state.KernelOutput("idealSlates", IdealSlates);
-        state.KernelOutput("idealScores", IdealScores);
         state.KernelOutput("chosenPosition", ChosenPosition);
         state.KernelOutput("expectedCtr", ExpectedCtr);
         state.KernelOutput("probabilities", Probabilities);
@@ -106,12 +120,19 @@ internal sealed class WorldState : IDisposable, ICheckpointable
         LastEngaged.Dispose();
         Interest.Dispose();
         Slates.Dispose();
-        SlateScores.Dispose();
         IdealSlates.Dispose();
-        IdealScores.Dispose();
+        if (_ownsIdealScores)
+        {
+            IdealScores.Dispose();
+        }
+
         ChosenPosition.Dispose();
         ExpectedCtr.Dispose();
-        Probabilities.Dispose();
+        if (_ownsProbabilities)
+        {
+            Probabilities.Dispose();
+        }
+
         Dwell.Dispose();
         Active.Dispose();
     }

@@ -15,7 +15,7 @@ namespace Simulator.Storage.Checkpoints;
 /// </summary>
 public static class CheckpointFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>Conventional file extension.</summary>
     public const string Extension = ".ckpt";

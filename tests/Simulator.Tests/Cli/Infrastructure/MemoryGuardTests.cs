@@ -34,6 +34,11 @@ public sealed class MemoryGuardTests : IDisposable
         Assert.Contains($"needs about {estimate / (1024.0 * 1024 * 1024):F2} GiB of host memory", err, StringComparison.Ordinal);
         Assert.Contains("only 0.06 GiB is available", err, StringComparison.Ordinal);
         Assert.Contains("nothing was allocated", err, StringComparison.Ordinal);
+        Assert.Contains("bytes per user: population ", err, StringComparison.Ordinal);
+        Assert.Contains($"world {MemoryEstimate.WorldBytesPerUser(TestScenarios.Small(_ => json)):N0} x 4", err, StringComparison.Ordinal);
+        var small = TestScenarios.Small(_ => json);
+        var ema = small.Strategies.Single(x => x.Name == "ema");
+        Assert.Contains($"strategies' own state: ema {MemoryEstimate.StrategyBytesPerUser(ema, small.Dim, small.SlateSize, small.Catalog.Items):N0}, ", err, StringComparison.Ordinal);
         Assert.True(allocated < estimate / 10, $"{allocated} B were allocated before the refusal");
         Assert.False(Directory.Exists(results));
     }

@@ -29,5 +29,18 @@ public sealed class MemoryEstimateTests
         }
     }
 
+    [Fact]
+    public void Bytes_per_user_add_up_to_the_estimate_over_users()
+    {
+        // Doubling the users adds exactly the per-user bytes of the summary (times the headroom).
+        var small = TestScenarios.Small(json => json.Replace("\"users\": 300", "\"users\": 10000", StringComparison.Ordinal));
+        var large = TestScenarios.Small(json => json.Replace("\"users\": 300", "\"users\": 20000", StringComparison.Ordinal));
+        var perUser = MemoryEstimate.PopulationBytesPerUser(small)
+                      + (small.Strategies.Count * MemoryEstimate.WorldBytesPerUser(small))
+                      + small.Strategies.Sum(x => MemoryEstimate.StrategyBytesPerUser(x, small.Dim, small.SlateSize, small.Catalog.Items));
+        Assert.Equal(perUser * 10000 * 1.2, MemoryEstimate.Bytes(large) - MemoryEstimate.Bytes(small), 2.0);
+        Assert.EndsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; {perUser:N0} in all"), MemoryEstimate.PerUserSummary(small), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> Strategies() => [.. StrategyCatalog.All.Select(d => d.Name)];
 }
