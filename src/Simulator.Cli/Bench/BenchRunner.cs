@@ -28,35 +28,12 @@ public static class BenchRunner
         long k = w.K;
         var hidden = BenchWorkload.Hidden;
         var tick = 1;
-        StageResult Time(string name, StageBound bound, double flops, double bytes, Action run, Action? untimedAfter = null)
-        {
-            var seconds = new List<double>();
-            var warmUp = Stopwatch.StartNew();
-            for (var r = 0; r < MaxWarmUps && (r == 0 || warmUp.Elapsed < WarmUpTime); r++)
+        StageResult Time(string name, StageBound bound, double flops, double bytes, Action run, Action? untimedAfter = null) =>
+            new(name, bound, flops, bytes, Repetitions(w.Engine, repetitions, run, cancel, () =>
             {
-                Once();
-            }
-
-            for (var r = 0; r < repetitions; r++)
-            {
-                seconds.Add(Once());
-            }
-
-            double Once()
-            {
-                cancel.ThrowIfCancellationRequested();
-                w.Engine.Synchronize();
-                var clock = Stopwatch.StartNew();
-                run();
-                w.Engine.Synchronize();
-                var elapsed = clock.Elapsed.TotalSeconds;
                 untimedAfter?.Invoke();
                 tick++;
-                return elapsed;
-            }
-
-            return new StageResult(name, bound, flops, bytes, seconds, w.Users);
-        }
+            }), w.Users);
 
         // Work counted per stage, as operations and as bytes (transcendentals count as one op).
         // Decay: per element ~8 ops; reads peak, lastEngaged, preference, writes interest (16 B),
@@ -107,5 +84,40 @@ public static class BenchRunner
             ScorePath = cpu?.ScorePath,
             SurvivorShare = survivorShare,
         };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> untimed until <see cref="WarmUpTime"/> has passed (at least once,
+    /// at most <see cref="MaxWarmUps"/> times), then <paramref name="repetitions"/> timed runs, the
+    /// engine synchronised around each; <paramref name="afterEach"/> runs after every run, untimed.
+    /// Returns the timed runs' seconds.
+    /// </summary>
+    public static List<double> Repetitions(IComputeEngine engine, int repetitions, Action run, CancellationToken cancel, Action? afterEach = null)
+    {
+        var seconds = new List<double>();
+        var warmUp = Stopwatch.StartNew();
+        for (var r = 0; r < MaxWarmUps && (r == 0 || warmUp.Elapsed < WarmUpTime); r++)
+        {
+            Once();
+        }
+
+        for (var r = 0; r < repetitions; r++)
+        {
+            seconds.Add(Once());
+        }
+
+        return seconds;
+
+        double Once()
+        {
+            cancel.ThrowIfCancellationRequested();
+            engine.Synchronize();
+            var clock = Stopwatch.StartNew();
+            run();
+            engine.Synchronize();
+            var elapsed = clock.Elapsed.TotalSeconds;
+            afterEach?.Invoke();
+            return elapsed;
+        }
     }
 }

@@ -162,7 +162,8 @@ public sealed class BenchWorkload : IDisposable
 
     private static float Uniform(ulong seed, uint stream, int i) => KeyedRandom.Uniform(seed, RandomStreams.Bench, stream, 0, (uint)i);
 
-    private static float[] Fill(int length, Func<int, float> value)
+    /// <summary>A float array filled in parallel chunks (every value a keyed draw, so the order does not matter).</summary>
+    internal static float[] Fill(int length, Func<int, float> value)
     {
         var a = new float[length];
         Parallel.For(0, (length + 65535) / 65536, c =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -205,45 +204,12 @@ public static class SequenceBench
             columns.Bind(new float[users * layout.Hidden]));
     }
 
-    /// <summary>Warm-up runs for at least 0.5 s (at most 10), then the timed repetitions, the engine synchronised around each.</summary>
-    private static StageResult Time(IComputeEngine engine, string name, double flops, int users, int reps, Action run, CancellationToken cancel)
-    {
-        var warmUp = Stopwatch.StartNew();
-        for (var r = 0; r < 10 && (r == 0 || warmUp.Elapsed.TotalSeconds < 0.5); r++)
-        {
-            cancel.ThrowIfCancellationRequested();
-            run();
-            engine.Synchronize();
-        }
+    private static StageResult Time(IComputeEngine engine, string name, double flops, int users, int reps, Action run, CancellationToken cancel) =>
+        new(name, StageBound.Compute, flops, 0, BenchRunner.Repetitions(engine, reps, run, cancel), users);
 
-        var seconds = new List<double>();
-        for (var r = 0; r < reps; r++)
-        {
-            cancel.ThrowIfCancellationRequested();
-            engine.Synchronize();
-            var clock = Stopwatch.StartNew();
-            run();
-            engine.Synchronize();
-            seconds.Add(clock.Elapsed.TotalSeconds);
-        }
-
-        return new StageResult(name, StageBound.Compute, flops, 0, seconds, users);
-    }
-
-    /// <summary>Keyed uniform draws in [-scale/2, scale/2) (stream offset by 10 from the tick workload's).</summary>
-    private static float[] Fill(int length, uint stream, float scale)
-    {
-        var a = new float[length];
-        Parallel.For(0, (length + 65535) / 65536, c =>
-        {
-            var end = Math.Min(length, (c + 1) * 65536);
-            for (var i = c * 65536; i < end; i++)
-            {
-                a[i] = scale * (KeyedRandom.Uniform(7, RandomStreams.Bench, 10 + stream, 0, (uint)i) - 0.5f);
-            }
-        });
-        return a;
-    }
+    /// <summary>Keyed uniform draws in [-scale/2, scale/2) (streams offset by 10 from the tick workload's).</summary>
+    private static float[] Fill(int length, uint stream, float scale) =>
+        BenchWorkload.Fill(length, i => scale * (KeyedRandom.Uniform(7, RandomStreams.Bench, 10 + stream, 0, (uint)i) - 0.5f));
 }
 
 /// <summary>Columns bound to one engine and uploaded, disposed together.</summary>

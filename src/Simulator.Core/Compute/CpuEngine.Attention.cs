@@ -27,7 +27,7 @@ public sealed partial class CpuEngine
                 var scratch = new float[AttentionMath.ScratchLength(scalar.Layout)];
                 for (var u = start; u < end; u++)
                 {
-                    AttentionUser(scalar, u, scratch);
+                    AttentionMath.Readout(scalar, u, scratch);
                 }
             });
             return;
@@ -35,24 +35,6 @@ public sealed partial class CpuEngine
 
         var operands = op;
         ForEachChunk(op.Users, AttentionChunkUsers, (start, end) => AttentionUsers(operands, start, end));
-    }
-
-    private static void AttentionUser(in AttentionReadoutOperands op, int u, float[] scratch)
-    {
-        var window = op.Layout.Window;
-        var ring = u * window;
-        AttentionMath.Readout(
-            op.Layout,
-            op.Parameters.Host,
-            op.Embeddings.Host,
-            op.Items.Host.AsSpan(ring, window),
-            op.Ticks.Host.AsSpan(ring, window),
-            op.LogDwell.Host.AsSpan(ring, window),
-            op.Positions.Host.AsSpan(ring, window),
-            op.Counts.Host[u],
-            op.Now,
-            op.Hidden.Host.AsSpan(u * op.Layout.Hidden, op.Layout.Hidden),
-            scratch);
     }
 
     private static unsafe void AttentionUsers(in AttentionReadoutOperands op, int start, int end)
@@ -243,14 +225,7 @@ public sealed partial class CpuEngine
                 max = MathF.Max(max, weights[j]);
             }
 
-            var total = 0f;
-            for (var j = 0; j <= t; j++)
-            {
-                weights[j] = MathF.Exp(weights[j] - max);
-                total += weights[j];
-            }
-
-            var inverse = 1f / total;
+            var inverse = 1f / AttentionMath.Exponentiate(weights[..(t + 1)], max);
             var zh = new Span<float>(z + slice, dh);
             zh.Clear();
             bucketWeight.Clear();

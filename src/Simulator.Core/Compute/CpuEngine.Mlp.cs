@@ -102,11 +102,9 @@ public sealed partial class CpuEngine
                 case Activation.Relu:
                     return Vector256.Max(x, Vector256<float>.Zero);
                 case Activation.Sigmoid:
-                    return Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+                    return DenseRows.Sigmoid(x);
                 case Activation.Tanh:
-                    // tanh x = 2 sigmoid(2x) - 1
-                    var two = Vector256.Create(2f);
-                    return (two / (Vector256<float>.One + Vector256.Exp(-two * x))) - Vector256<float>.One;
+                    return DenseRows.Tanh(x);
                 default:
                     return x;
             }

@@ -127,24 +127,10 @@ public sealed class ReferenceEngine : IComputeEngine
 
     public void AttentionReadout(in AttentionReadoutOperands op)
     {
-        var layout = op.Layout;
-        var window = layout.Window;
-        var scratch = new float[AttentionMath.ScratchLength(layout)];
+        var scratch = new float[AttentionMath.ScratchLength(op.Layout)];
         for (var u = 0; u < op.Users; u++)
         {
-            var ring = u * window;
-            AttentionMath.Readout(
-                layout,
-                op.Parameters.Host,
-                op.Embeddings.Host,
-                op.Items.Host.AsSpan(ring, window),
-                op.Ticks.Host.AsSpan(ring, window),
-                op.LogDwell.Host.AsSpan(ring, window),
-                op.Positions.Host.AsSpan(ring, window),
-                op.Counts.Host[u],
-                op.Now,
-                op.Hidden.Host.AsSpan(u * layout.Hidden, layout.Hidden),
-                scratch);
+            AttentionMath.Readout(op, u, scratch);
         }
     }
 

@@ -1,5 +1,6 @@
 using ILGPU;
 using Simulator.Core.Compute;
+using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Gpu.Kernels;
 
@@ -44,7 +45,7 @@ internal struct AttentionScalars
         TimeAware = layout.TimeAware ? 1 : 0,
         K = layout.K,
         Now = now,
-        ScratchLength = Core.Compute.Operators.AttentionMath.ScratchLength(layout),
+        ScratchLength = AttentionMath.ScratchLength(layout),
     };
 }
 
@@ -90,7 +91,7 @@ internal static class AttentionKernel
         var ring = (long)u * window;
         for (var j = 0; j < n; j++)
         {
-            var slot = ring + Slot(count, window, j);
+            var slot = ring + AttentionMath.Slot(count, window, j);
             var item = (long)v.Items[slot];
             var rank = layout.RankOffset + ((n - 1 - j) * h);
             for (var o = 0; o < h; o++)
@@ -138,7 +139,7 @@ internal static class AttentionKernel
             var first = l == s.Layers - 1 ? n : 0;
             for (var t = first; t < tokens; t++)
             {
-                var tickT = t < n ? v.Ticks[ring + Slot(count, window, t)] : s.Now;
+                var tickT = t < n ? v.Ticks[ring + AttentionMath.Slot(count, window, t)] : s.Now;
                 for (var o = 0; o < h; o++)
                 {
                     var sum = 0f;
@@ -232,10 +233,8 @@ internal static class AttentionKernel
         }
     }
 
-    private static int Slot(int count, int window, int j) => ((count <= window ? 0 : count % window) + j) % window;
-
     private static int TokenTick(AttentionViews v, AttentionScalars s, long ring, int count, int n, int j) =>
-        j < n ? v.Ticks[ring + Slot(count, s.Window, j)] : s.Now;
+        j < n ? v.Ticks[ring + AttentionMath.Slot(count, s.Window, j)] : s.Now;
 
     /// <summary>scratch[y..y+h) = scratch[x..x+h) W + b, W [h x h] input-major at w.</summary>
     private static void Dense(ArrayView<float> p, int w, int b, ArrayView<float> scratch, long x, int h, long y)

@@ -1,5 +1,6 @@
 using ILGPU;
 using Simulator.Core.Compute;
+using Simulator.Core.Compute.Operators;
 
 namespace Simulator.Gpu.Kernels;
 
@@ -118,17 +119,17 @@ internal static class RecurrentKernel
             var target = ((long)v.Users[r] * h) + j;
             if (s.Cell == Gru)
             {
-                var reset = Sigmoid(v.Pre[pre + j]);
-                var update = Sigmoid(v.Pre[pre + h + j]);
+                var reset = RecurrentMath.Sigmoid(v.Pre[pre + j]);
+                var update = RecurrentMath.Sigmoid(v.Pre[pre + h + j]);
                 var n = MathF.Tanh(v.Pre[pre + (2 * h) + j] + (reset * v.Pre[pre + (3 * h) + j]));
                 v.State[target] = ((1f - update) * n) + (update * v.State[target]);
             }
             else
             {
-                var input = Sigmoid(v.Pre[pre + j]);
-                var forget = Sigmoid(v.Pre[pre + h + j]);
+                var input = RecurrentMath.Sigmoid(v.Pre[pre + j]);
+                var forget = RecurrentMath.Sigmoid(v.Pre[pre + h + j]);
                 var g = MathF.Tanh(v.Pre[pre + (3 * h) + j]);
-                v.Output[target] = Sigmoid(v.Pre[pre + (2 * h) + j]);
+                v.Output[target] = RecurrentMath.Sigmoid(v.Pre[pre + (2 * h) + j]);
                 v.State[target] = (forget * v.Carried[e]) + (input * g);
             }
         }
@@ -150,8 +151,6 @@ internal static class RecurrentKernel
         }
     }
 
-    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
-
     /// <summary>D = sigma(alpha_j tau + beta_j) for time-lstm, 1 otherwise.</summary>
     private static float Decay(ArrayView<float> p, RecurrentScalars s, int j, float tau)
     {
@@ -160,8 +159,7 @@ internal static class RecurrentKernel
             return 1f;
         }
 
-        var columns = 4 * s.Hidden;
-        var alpha = ((s.Inputs + s.Hidden) * columns) + (2 * columns);
-        return Sigmoid((p[alpha + j] * tau) + p[alpha + s.Hidden + j]);
+        var layout = new RecurrentLayout(RecurrentCell.TimeLstm, s.Inputs, s.Hidden);
+        return RecurrentMath.Sigmoid((p[layout.AlphaOffset + j] * tau) + p[layout.BetaOffset + j]);
     }
 }

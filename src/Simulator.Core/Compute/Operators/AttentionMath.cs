@@ -6,11 +6,30 @@ namespace Simulator.Core.Compute.Operators;
 /// </summary>
 public static class AttentionMath
 {
-    /// <summary>Floats of scratch one user's readout needs (see <see cref="Readout"/>).</summary>
+    /// <summary>Floats of scratch one user's readout needs (either Readout).</summary>
     public static int ScratchLength(in AttentionLayout layout)
     {
         var tokens = layout.Window + 1;
         return (4 * tokens * layout.Hidden) + (4 * layout.Hidden) + layout.Inputs + tokens;
+    }
+
+    /// <summary>The readout of user <paramref name="u"/> of the operands (its ring rows, count and output row).</summary>
+    public static void Readout(in AttentionReadoutOperands op, int u, Span<float> scratch)
+    {
+        var window = op.Layout.Window;
+        var ring = u * window;
+        Readout(
+            op.Layout,
+            op.Parameters.Host,
+            op.Embeddings.Host,
+            op.Items.Host.AsSpan(ring, window),
+            op.Ticks.Host.AsSpan(ring, window),
+            op.LogDwell.Host.AsSpan(ring, window),
+            op.Positions.Host.AsSpan(ring, window),
+            op.Counts.Host[u],
+            op.Now,
+            op.Hidden.Host.AsSpan(u * op.Layout.Hidden, op.Layout.Hidden),
+            scratch);
     }
 
     /// <summary>The slot of event j (0 = the oldest held) of a user's ring, relative to the user's first slot.</summary>
@@ -129,12 +148,7 @@ public static class AttentionMath
                         max = MathF.Max(max, weights[j]);
                     }
 
-                    var total = 0f;
-                    for (var j = 0; j <= t; j++)
-                    {
-                        weights[j] = MathF.Exp(weights[j] - max);
-                        total += weights[j];
-                    }
+                    var total = Exponentiate(weights[..(t + 1)], max);
 
                     for (var c = 0; c < dh; c++)
                     {
@@ -178,6 +192,19 @@ public static class AttentionMath
         }
 
         x.Slice(n * h, h).CopyTo(hidden);
+    }
+
+    /// <summary>Replaces each logit by exp(logit - max), the softmax's numerators, and returns their sum.</summary>
+    public static float Exponentiate(Span<float> logits, float max)
+    {
+        var total = 0f;
+        for (var j = 0; j < logits.Length; j++)
+        {
+            logits[j] = MathF.Exp(logits[j] - max);
+            total += logits[j];
+        }
+
+        return total;
     }
 
     /// <summary>The input vector of one event: [E_item, DwellScale ln(1 + dwell), position / K].</summary>

@@ -93,7 +93,7 @@ internal static class DenseMath
         }
     }
 
-    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+    public static float Sigmoid(float x) => Compute.Operators.RecurrentMath.Sigmoid(x);
 
     /// <summary>ln(1 + e^x) without overflow.</summary>
     public static float Softplus(float x) => x > 20f ? x : MathF.Log(1f + MathF.Exp(x));

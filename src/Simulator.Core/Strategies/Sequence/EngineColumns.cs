@@ -15,6 +15,9 @@ internal sealed class EngineColumns : IDisposable
     private readonly float[] _headWeights;
     private readonly float[] _headBias;
 
+    // The Adam step count the packed columns were written at; -1: not packed yet, or stale.
+    private long _packedAtStep = -1;
+
     public EngineColumns(IComputeEngine engine, SequenceModel model, EventHistory history, int users)
     {
         var hidden = model.Encoder.Hidden;
@@ -79,15 +82,28 @@ internal sealed class EngineColumns : IDisposable
     public static long BytesPerUser(SequenceEncoder encoder, int inputWidth) =>
         (4L * encoder.Hidden) + 8 + (encoder is IRecurrentEncoder ? (4L * inputWidth) + 4 : 0);
 
-    /// <summary>Packs the encoder's parameters and the head into the engine's layout and uploads them.</summary>
+    /// <summary>
+    /// Packs the encoder's parameters and the head into the engine's layout and uploads them, unless
+    /// they were packed since the last Adam step (parameters change only there and when a checkpoint
+    /// is read, which calls <see cref="Invalidate"/>).
+    /// </summary>
     public void Pack(SequenceModel model)
     {
+        if (_packedAtStep == model.Parameters.Steps)
+        {
+            return;
+        }
+
+        _packedAtStep = model.Parameters.Steps;
         model.Encoder.Pack(model.Parameters.Values, Packed.Host);
         Packed.Upload();
         model.HeadWeights(_headWeights, _headBias);
         Head.Weights.Upload();
         Head.Bias.Upload();
     }
+
+    /// <summary>The parameters changed outside an Adam step (a checkpoint was read): pack again before the next use.</summary>
+    public void Invalidate() => _packedAtStep = -1;
 
     public void UploadHistory()
     {

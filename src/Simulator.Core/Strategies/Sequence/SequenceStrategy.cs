@@ -227,6 +227,7 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
         _engine.DownloadState();
         _model.ExchangeState(state);
         _engine.UploadState();
+        _engine.Invalidate();
     }
 
     public void Dispose()
