@@ -29,7 +29,7 @@ public sealed class FitInterruptTests(ITestOutputHelper output) : IDisposable
         }
 
         var log = Path.Combine(_dir, "bursty.csv");
-        File.WriteAllText(log, SyntheticLogs.Bursty(SyntheticLogs.ThreeDayExponential, users: 1500, days: 60).Csv);
+        File.WriteAllText(log, SyntheticLogs.Bursty(SyntheticLogs.ThreeDayExponential, users: 6000, days: 60).Csv);
         var scenario = Path.Combine(_dir, "cal.json");
         var report = Path.Combine(_dir, "report");
         var start = Start("fit", log, "--out", scenario, "--report", report);
@@ -55,7 +55,7 @@ public sealed class FitInterruptTests(ITestOutputHelper output) : IDisposable
         process.BeginOutputReadLine();
 
         Assert.True(fitting.Wait(TimeSpan.FromMinutes(3)) || process.HasExited, "fit never reached the fitting stage");
-        Thread.Sleep(500);
+        Thread.Sleep(200);
         Assert.False(process.HasExited, $"fit ended before the signal; make the log larger\n{stderr}");
         var clock = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
