@@ -187,6 +187,12 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     /// <summary>The users this simulation holds: the whole population, or one shard of it.</summary>
     public ShardLayout Shards => _seed.Shards;
 
+    /// <summary>The state of world <paramref name="index"/> (tests: which columns the worlds share).</summary>
+    internal WorldState WorldStateOf(int index) => _worlds[index].State;
+
+    /// <summary>The strategies' shared scratch of this seed (tests: what it holds).</summary>
+    internal StrategyScratch Scratch => _scratch;
+
     /// <summary>The shared population of this seed (read-only use: example users, exports).</summary>
     public Population Population => _seed.Population;
 

@@ -59,6 +59,18 @@ internal sealed class StrategyScratch : IDisposable
         }
     }
 
+    /// <summary>The keys bound so far, with their bytes.</summary>
+    public IReadOnlyDictionary<string, long> Bytes
+    {
+        get
+        {
+            lock (_floats)
+            {
+                return _floats.ToDictionary(x => x.Key, x => 4L * x.Value.Length, StringComparer.Ordinal);
+            }
+        }
+    }
+
     /// <summary>The scratch columns a built-in strategy asks for, with their bytes per user (for memory estimates; each key counts once per seed).</summary>
     public static IEnumerable<(string Key, long BytesPerUser)> ColumnsOf(string strategy, int dim, int k)
     {
