@@ -98,8 +98,9 @@ internal sealed class WorldState : IDisposable, ICheckpointable
 
     /// <summary>
     /// Peak and LastEngaged carry forgetting across ticks; the per-tick columns are rewritten
-    /// every tick but kept too (strategies may read last tick's slates of inactive users). Kernel
-    /// outputs are downloaded before saving; the slates are written on the host by strategies.
+    /// every tick but saved too (a shared column holds whichever world wrote it last: every world
+    /// rewrites it in its turn before reading it, so a resumed run is unaffected). Kernel outputs
+    /// are downloaded before saving; the slates are written on the host by strategies.
     /// </summary>
     public void ExchangeState(StateExchange state)
     {
