@@ -35,6 +35,9 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
     /// </summary>
     public const int BlockUsers = 16_384;
 
+    /// <summary>Rows of a block one worker takes at a time.</summary>
+    private const int PartRows = 2_048;
+
     /// <summary>Weight of the newest click in the user context v.</summary>
     public const float ContextRate = 0.3f;
 
@@ -191,17 +194,17 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
         });
     }
 
-    /// <summary>Per-user work over rows [0, users) of a block, split over the workers (each row's result depends on that row alone).</summary>
+    /// <summary>Per-user work over rows [0, users) of a block, in parts of <see cref="PartRows"/> rows run on the workers (each row's result depends on that row alone).</summary>
     private void ForEachRange(int users, Action<int, int> body)
     {
-        var parts = users < 2_048 ? 1 : Math.Max(1, Environment.ProcessorCount);
-        if (parts == 1 || _context.Parallel.MaxDegreeOfParallelism == 1)
+        var parts = (users + PartRows - 1) / PartRows;
+        if (parts <= 1 || _context.Parallel.MaxDegreeOfParallelism == 1)
         {
             body(0, users);
             return;
         }
 
-        Parallel.For(0, parts, _context.Parallel, p => body((int)((long)p * users / parts), (int)((long)(p + 1) * users / parts)));
+        Parallel.For(0, parts, _context.Parallel, p => body(p * PartRows, Math.Min(users, (p + 1) * PartRows)));
     }
 
     public void Learn(FeedbackContext ctx)
