@@ -99,12 +99,15 @@ public static class ListCommand
         var defaults = ScenarioParser.Parse("{}", "defaults");
         var c = CultureInfo.InvariantCulture;
         o.WriteLine("strategies (scenario field \"strategies\": a name, or {\"name\": ..., parameter: value}):");
-        o.WriteLine(string.Create(c, $"memory per user at the defaults (d = {defaults.Dim}, k = {defaults.SlateSize}, {defaults.Catalog.Items:N0} items): each strategy's world {MemoryEstimate.WorldBytesPerUser(defaults):N0} bytes, the shared population {MemoryEstimate.PopulationBytesPerUser(defaults):N0} bytes, plus the strategy's own state below"));
+        var alone = defaults with { Strategies = [] };
+        o.WriteLine(string.Create(c, $"memory per user at the defaults (d = {defaults.Dim}, k = {defaults.SlateSize}, {defaults.Catalog.Items:N0} items): each strategy's world {MemoryEstimate.WorldBytesPerUser(defaults):N0} bytes ({MemoryEstimate.WorldBytesPerUser(defaults, sharedTickOutputs: true):N0} without --export, when the worlds share their per-tick outputs: {MemoryEstimate.PopulationBytesPerUser(alone, sharedTickOutputs: true) - MemoryEstimate.PopulationBytesPerUser(alone):N0} once), the shared population {MemoryEstimate.PopulationBytesPerUser(alone):N0} bytes, plus the strategy's own state below and the scratch columns a seed's strategies share (each once)"));
         foreach (var s in StrategyCatalog.All)
         {
             var spec = new StrategySpec(s.Name, s.Parameters.ToDictionary(p => p.Name, p => p.Default));
             var bytes = MemoryEstimate.StrategyBytesPerUser(spec, defaults.Dim, defaults.SlateSize, defaults.Catalog.Items);
-            o.WriteLine(string.Create(c, $"  {s.Name,-12} {s.Description} ({bytes:N0} bytes per user)"));
+            var scratch = MemoryEstimate.ScratchBytesPerUser(spec, defaults.Dim, defaults.SlateSize);
+            var shared = scratch > 0 ? string.Create(c, $", shared scratch {scratch:N0}") : string.Empty;
+            o.WriteLine(string.Create(c, $"  {s.Name,-12} {s.Description} ({bytes:N0} bytes per user{shared})"));
             foreach (var p in s.Parameters)
             {
                 o.WriteLine(string.Create(c, $"      {p.Name} = {p.Default} in [{p.Min}, {p.Max}]: {p.Description}"));

@@ -88,7 +88,7 @@ public static class RunCommand
         var hostAvailable = MemoryGuard.HostAvailable(settings.MemoryLimitMib);
         foreach (var cell in cells)
         {
-            MemoryGuard.CheckHost(cell, hostAvailable);
+            MemoryGuard.CheckHost(cell, hostAvailable, settings.Export);
         }
 
         if (scenario.Sweep.Count > 0 && settings.Export)

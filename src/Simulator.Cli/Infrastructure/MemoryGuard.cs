@@ -22,8 +22,9 @@ public static class MemoryGuard
         return limitMib is int mib ? Math.Min(available, mib * 1024L * 1024) : available;
     }
 
-    public static void CheckHost(Scenario scenario, long availableBytes) =>
-        Refuse(scenario, MemoryEstimate.Bytes(scenario), availableBytes, "host memory");
+    /// <summary>Host memory; <paramref name="export"/>: a tick observer reads every world's outputs, so the worlds keep their own (the upper bound).</summary>
+    public static void CheckHost(Scenario scenario, long availableBytes, bool export = true) =>
+        Refuse(scenario, MemoryEstimate.Bytes(scenario, sharedTickOutputs: !export), availableBytes, "host memory");
 
     /// <summary>Device memory of an accelerator engine; CPU engines use host memory only, already checked.</summary>
     public static void CheckDevice(Scenario scenario, IComputeEngine engine)

@@ -71,34 +71,45 @@ internal sealed class ExposureTally : ICheckpointable
     }
 
     /// <summary>
-    /// Folds every shard's counts in shard order (<paramref name="shardCounts"/>: this process's
-    /// <see cref="ShardCounts"/>, or all shards' when they ran elsewhere), or, without per-shard arrays,
-    /// counts the slates of active users directly; then adds this tick to the cumulative counts and
-    /// refreshes the self-information for the next tick.
+    /// Without per-shard arrays, counts this tick's slates of active users directly (in the world's
+    /// turn of the tick, while its slates are its own); with them, does nothing (the shards counted).
     /// </summary>
-    public void EndTick(IReadOnlyList<long[]?> shardCounts, byte[] active, int[] slates, int k)
+    public void CountSlates(byte[] active, int[] slates, int k)
     {
-        Array.Clear(Tick);
         if (_perShard is not null)
         {
+            return;
+        }
+
+        Array.Clear(Tick);
+        for (var u = 0; u < active.Length; u++)
+        {
+            if (active[u] != 0)
+            {
+                foreach (var item in slates.AsSpan(u * k, k))
+                {
+                    Tick[item]++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds every shard's counts in shard order (<paramref name="shardCounts"/>: this process's
+    /// <see cref="ShardCounts"/>, or all shards' when they ran elsewhere), or, without per-shard
+    /// arrays, keeps what <see cref="CountSlates"/> counted; then adds this tick to the cumulative
+    /// counts and refreshes the self-information for the next tick.
+    /// </summary>
+    public void EndTick(IReadOnlyList<long[]?> shardCounts)
+    {
+        if (_perShard is not null)
+        {
+            Array.Clear(Tick);
             foreach (var counts in shardCounts)
             {
                 for (var i = 0; i < Items; i++)
                 {
                     Tick[i] += counts![i];
-                }
-            }
-        }
-        else
-        {
-            for (var u = 0; u < active.Length; u++)
-            {
-                if (active[u] != 0)
-                {
-                    foreach (var item in slates.AsSpan(u * k, k))
-                    {
-                        Tick[item]++;
-                    }
                 }
             }
         }

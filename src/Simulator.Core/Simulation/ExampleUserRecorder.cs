@@ -81,9 +81,6 @@ internal sealed class ExampleUserRecorder : ICheckpointable
         }
     }
 
-    /// <summary>Records the tick just stepped by <paramref name="simulation"/>.</summary>
-    public void Record(SimulationTick simulation, int tick) => simulation.RecordExamples(this, tick);
-
     /// <summary>The traces recorded so far. Users and profiles are chosen again from the first seed on resume (the same, deterministically).</summary>
     public void ExchangeState(StateExchange state)
     {

@@ -70,12 +70,9 @@ public static class SimulationRunner
                     options.Cancellation.ThrowIfCancellationRequested();
                 }
 
-                var sums = simulation.Step(t);
+                // Example users are recorded during the step, in each world's turn (its per-tick columns may be shared).
+                var sums = simulation.Step(t, s == 0 ? gathered.Examples! : null);
                 options.Observer?.TickCompleted(simulation.TickView(s, t));
-                if (s == 0)
-                {
-                    gathered.Examples!.Record(simulation, t);
-                }
 
                 for (var w = 0; w < sums.Length; w++)
                 {

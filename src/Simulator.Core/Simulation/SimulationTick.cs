@@ -19,16 +19,19 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
 {
     private readonly SeedContext _seed;
     private readonly StrategyWorld[] _worlds;
-    private readonly IColumn<float> _idealScores;
-    private readonly IColumn<float>? _probabilities;
+    private readonly SharedWorldColumns _shared;
+    private readonly StrategyScratch _scratch;
+    private readonly bool _sharedTickOutputs;
 
     /// <summary>
     /// Builds the population, catalog and worlds of one seed: all its users, or with
     /// <paramref name="oneShard"/> (<c>ShardLayout.OneShardOf</c>) one logical shard's users, whose
     /// cross-user reductions then meet the other shards' through its peers. <c>guardHook</c> is a test
     /// hook called before each numerical guard scan. With <paramref name="sharedTickOutputs"/> (no
-    /// tick observer will read <see cref="TickView"/>), the worlds share one column of choice
-    /// probabilities, which nothing else reads after each world's Respond stage.
+    /// tick observer will read <see cref="TickView"/>), the worlds share one column each of true
+    /// interest, ideal slates, choice probabilities, chosen positions and dwell, and when every
+    /// strategy is built in their slates (<see cref="SharedWorldColumns"/>, <see cref="SharesSlates"/>),
+    /// which nothing reads after each world's turn in the tick.
     /// </summary>
     public SimulationTick(
         Scenario scenario,
@@ -42,25 +45,34 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
         var shards = oneShard ?? new ShardLayout(scenario.Population.Users, scenario.Shards);
         _seed = new SeedContext(scenario, engine, parallel, seed, shards, guardHook);
         var users = shards.Users;
-        var context = new StrategyContext(users, scenario.Dim, scenario.SlateSize, _seed.Catalog, engine, seed, shards, parallel);
+        _scratch = new StrategyScratch(engine, users);
+        var context = new StrategyContext(users, scenario.Dim, scenario.SlateSize, _seed.Catalog, engine, seed, shards, parallel) { Scratch = _scratch };
 
         // Exposure counts cost O(M) per world and tick; kept only when a metric reads them. A
         // one-shard process always counts per shard: its counts are what the other shards receive.
         var needsExposure = _seed.NeedsExposure;
-        _idealScores = engine.Bind(new float[users * scenario.SlateSize]);
-        _probabilities = sharedTickOutputs ? engine.Bind(new float[users * scenario.SlateSize]) : null;
+        _sharedTickOutputs = sharedTickOutputs;
+        _shared = new SharedWorldColumns(engine, users, scenario.Dim, scenario.SlateSize, sharedTickOutputs, SharesSlates(scenario));
         _worlds = scenario.Strategies
             .Select((spec, index) => new StrategyWorld(
                 index,
                 spec.Name,
                 Create(spec, context),
-                new WorldState(engine, users, scenario.Dim, scenario.SlateSize, _idealScores, _probabilities),
+                new WorldState(engine, users, scenario.Dim, scenario.SlateSize, _shared),
                 new WorldDynamics(engine, scenario, users),
                 needsExposure ? new ExposureTally(_seed.Catalog.Count, shards.Count, alwaysPerShard: shards.Peers is not null) : null,
                 spec.Resolved?.CheckSlates ?? false,
                 ExplorationOf(spec, context)))
             .ToArray();
     }
+
+    /// <summary>
+    /// Whether the worlds may share one slates column (with the other per-tick outputs): every
+    /// strategy is built in, so each writes every user's slate in its Recommend (a plugin or policy
+    /// server may fill active users' rows only and is handed the whole column in Learn).
+    /// </summary>
+    public static bool SharesSlates(Scenario scenario) =>
+        scenario.Strategies.All(s => StrategyCatalog.Find(s.Name) is not null && !(s.Resolved?.CheckSlates ?? false));
 
     /// <summary>Builds a strategy from its descriptor; an external strategy read without a resolver cannot run.</summary>
     private static IStrategy Create(StrategySpec spec, StrategyContext context)
@@ -92,23 +104,40 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     /// 6. Learn — the strategy updates from what it showed and observed.
     /// 7. Reinforce — consumption restores the consumed topic's strength; satiation and item click counts accumulate.
     /// 8. Score — metrics against ground truth, summed per shard and merged in shard order.
-    /// Stages 3 to 7 run world after world (each engine operation already uses every core). Each
-    /// stage ends with its numerical guard over the columns it wrote (Preference after Drift,
-    /// Interest after Forget, the oracle's scores after Recommend, ExpectedCtr, Probabilities and
-    /// Dwell after Respond, the strategy's interest estimate after Learn, Peak after Reinforce),
-    /// which throws <see cref="NumericalGuardException"/> on the first NaN or infinity.
+    /// Stages 1 and 2 run once for every world; stages 3 to 7 and the per-shard sums of stage 8 run
+    /// world after world, each world to the end of its tick before the next starts (each engine
+    /// operation already uses every core), so what a world writes and reads only within its tick
+    /// can be one column shared by the seed's worlds (<see cref="SharedWorldColumns"/>, strategies'
+    /// scratch); the shard sums of every world are then merged in one reduction. Each stage ends
+    /// with its numerical guard over the columns it wrote (Preference after Drift, Interest after
+    /// Forget, the oracle's scores after Recommend, ExpectedCtr, Probabilities and Dwell after
+    /// Respond, the strategy's interest estimate after Learn, Peak after Reinforce), which throws
+    /// <see cref="NumericalGuardException"/> on the first NaN or infinity. <paramref name="examples"/>:
+    /// the example users' true interest and estimate are recorded in each world's turn.
     /// </summary>
     /// <returns>The metric sums of each world for this tick, in strategy order.</returns>
-    public MetricSums[] Step(int tick)
+    public MetricSums[] Step(int tick, ExampleUserRecorder? examples = null)
     {
         ArriveStage.Run(_seed, _worlds, tick);
         DriftStage.Run(_seed, _worlds, tick);
-        ForEachWorld(ForgetStage.Run, tick);
-        ForEachWorld(RecommendStage.Run, tick);
-        ForEachWorld(RespondStage.Run, tick);
-        ForEachWorld(LearnStage.Run, tick);
-        ForEachWorld(ReinforceStage.Run, tick);
-        return ScoreStage.Run(_seed, _worlds);
+        var partials = new ScorePartial[_worlds.Length][];
+        var estimating = 0;
+        foreach (var world in _worlds)
+        {
+            ForgetStage.Run(_seed, world, tick);
+            RecommendStage.Run(_seed, world, tick);
+            RespondStage.Run(_seed, world, tick);
+            LearnStage.Run(_seed, world, tick);
+            ReinforceStage.Run(_seed, world, tick);
+            if (examples is not null && world.Strategy is IInterestEstimator estimator)
+            {
+                examples.Record(tick, estimating++, world.State.Interest.Host, estimator.InterestEstimate);
+            }
+
+            partials[world.Index] = ScoreStage.Partials(_seed, world);
+        }
+
+        return ScoreStage.Merge(_seed, _worlds, partials);
     }
 
     /// <summary>Read-only views of this seed's per-user forgetting parameters and catalog, for a <see cref="ITickObserver"/>.</summary>
@@ -131,7 +160,7 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     /// Read-only views of the tick <see cref="Step"/> just finished: every world's slates, click
     /// probabilities, chosen positions and dwell (all downloaded to the host by Respond).
     /// </summary>
-    public TickView TickView(int seedIndex, int tick) => _probabilities is not null
+    public TickView TickView(int seedIndex, int tick) => _sharedTickOutputs
         ? throw new InvalidOperationException("tick views need each world's own tick outputs: build the simulation without sharedTickOutputs")
         : new()
         {
@@ -158,6 +187,12 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     /// <summary>The users this simulation holds: the whole population, or one shard of it.</summary>
     public ShardLayout Shards => _seed.Shards;
 
+    /// <summary>The state of world <paramref name="index"/> (tests: which columns the worlds share).</summary>
+    internal WorldState WorldStateOf(int index) => _worlds[index].State;
+
+    /// <summary>The strategies' shared scratch of this seed (tests: what it holds).</summary>
+    internal StrategyScratch Scratch => _scratch;
+
     /// <summary>The shared population of this seed (read-only use: example users, exports).</summary>
     public Population Population => _seed.Population;
 
@@ -166,19 +201,6 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
     /// when no selected metric keeps exposure counts (coverage, gini, novelty).
     /// </summary>
     public long[]? ExposureTotals(int world) => _worlds[world].Exposure?.Cumulative;
-
-    /// <summary>Records the tick just stepped into <paramref name="recorder"/>: each estimating world's true interest and estimate.</summary>
-    public void RecordExamples(ExampleUserRecorder recorder, int tick)
-    {
-        var index = 0;
-        foreach (var world in _worlds)
-        {
-            if (world.Strategy is IInterestEstimator estimator)
-            {
-                recorder.Record(tick, index++, world.State.Interest.Host, estimator.InterestEstimate);
-            }
-        }
-    }
 
     /// <summary>Parameter recovery of this seed: each forgetting estimator's fitted rates against the users' true speed.</summary>
     public IEnumerable<(double Rho, List<Statistics.RecoveryPoint> Points, string Strategy)> MeasureParameterRecovery()
@@ -240,8 +262,8 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
             world.Dispose();
         }
 
-        _idealScores.Dispose();
-        _probabilities?.Dispose();
+        _shared.Dispose();
+        _scratch.Dispose();
         _seed.Dispose();
     }
 
@@ -262,14 +284,5 @@ internal sealed class SimulationTick : IDisposable, ICheckpointable
 
             return sum / population.Users;
         }).ToArray();
-    }
-
-    /// <summary>Runs one stage over every world, one world after another.</summary>
-    private void ForEachWorld(Action<SeedContext, StrategyWorld, int> stage, int tick)
-    {
-        foreach (var world in _worlds)
-        {
-            stage(_seed, world, tick);
-        }
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ActrStrategy : IStrategy, IInterestEstimator
         _ticks = new int[context.Users * Memory];
         _topics = new int[context.Users * Memory];
         _clicks = new int[context.Users];
-        _scorer = new UserVectorScorer(context);
+        _scorer = new UserVectorScorer(context, rebuiltVectors: true);
         var d = context.Dim;
         _noise = new float[context.Users * d];
         for (var u = 0; u < context.Users; u++)

@@ -32,7 +32,18 @@ public sealed record StrategyContext(
     IComputeEngine Engine,
     ulong Seed,
     ShardLayout Shards,
-    ParallelOptions Parallel);
+    ParallelOptions Parallel)
+{
+    /// <summary>Columns shared by the strategies of the seed's worlds (<see cref="StrategyScratch"/>); null: each strategy binds its own.</summary>
+    internal StrategyScratch? Scratch { get; init; }
+
+    /// <summary>The shared scratch column <paramref name="key"/> (<paramref name="width"/> floats per user), or a column of the strategy's own when there is no scratch; <paramref name="owned"/>: whether the strategy disposes it.</summary>
+    internal IColumn<float> ScratchOrOwn(string key, int width, out bool owned)
+    {
+        owned = Scratch is null;
+        return Scratch?.Floats(key, width) ?? Engine.Bind(new float[Users * width]);
+    }
+}
 
 /// <summary>
 /// Ground truth of one world at recommendation time. Oracles only. <see cref="ItemBias"/> is the

@@ -28,6 +28,16 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
     /// <summary>At most this many candidates per user: the ILGPU engine's top-k keeps up to 64 per user.</summary>
     public const int MaxCandidates = 64;
 
+    /// <summary>
+    /// Users whose candidate pools are found at once: the weighted contexts, the pool and its mean
+    /// scores are scratch of this many rows (not one row per user), reused block after block. Each
+    /// user's pool depends on that user's row alone, so the blocks change no result.
+    /// </summary>
+    public const int BlockUsers = 16_384;
+
+    /// <summary>Rows of a block one worker takes at a time.</summary>
+    private const int PartRows = 2_048;
+
     /// <summary>Weight of the newest click in the user context v.</summary>
     public const float ContextRate = 0.3f;
 
@@ -42,6 +52,7 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
     private readonly IColumn<int> _pool;
     private readonly IColumn<float> _poolScores;
     private readonly int _candidates;
+    private readonly int _block;
 
     public LinUcbStrategy(StrategyContext context, double exploration)
     {
@@ -64,9 +75,10 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
         _theta = new float[d];
         _inverse = new float[d * d];
         _candidates = Candidates(context.K);
-        _weighted = context.Engine.Bind(new float[context.Users * d]);
-        _pool = context.Engine.Bind(new int[context.Users * _candidates]);
-        _poolScores = context.Engine.Bind(new float[context.Users * _candidates]);
+        _block = Math.Min(context.Users, BlockUsers);
+        _weighted = context.Engine.Bind(new float[_block * d]);
+        _pool = context.Engine.Bind(new int[_block * _candidates]);
+        _poolScores = context.Engine.Bind(new float[_block * _candidates]);
         Solve();
     }
 
@@ -117,24 +129,35 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
 
     public void Recommend(RecommendContext ctx)
     {
+        for (var first = 0; first < _context.Users; first += _block)
+        {
+            RecommendBlock(ctx, first, Math.Min(_context.Users, first + _block));
+        }
+    }
+
+    /// <summary>Slates of users [first, end): each user's candidate pool by mean score (engine), then the exploration bonus on the pool.</summary>
+    private void RecommendBlock(RecommendContext ctx, int first, int end)
+    {
         var d = _context.Dim;
         var k = _context.K;
         var m = _context.Catalog.LiveCount;
         var candidates = Math.Min(m, _candidates);
+        var users = end - first;
         var weighted = _weighted.Host;
-        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        ForEachRange(users, (start, stop) =>
         {
-            for (var u = start; u < end; u++)
+            for (var r = start; r < stop; r++)
             {
+                var u = first + r;
                 for (var g = 0; g < d; g++)
                 {
-                    weighted[(u * d) + g] = _theta[g] * _contexts[(u * d) + g];
+                    weighted[(r * d) + g] = _theta[g] * _contexts[(u * d) + g];
                 }
             }
         });
         _weighted.Upload();
         _context.Engine.ScoreTopK(new ScoreTopKOperands(
-            _context.Users, m, d, candidates, _weighted, _context.Catalog.Items, null, _pool, _poolScores));
+            users, m, d, candidates, _weighted, _context.Catalog.Items, null, _pool, _poolScores));
         _pool.Download();
         _poolScores.Download();
 
@@ -142,19 +165,20 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
         var pool = _pool.Host;
         var poolScores = _poolScores.Host;
         var slates = ctx.Slates.Host;
-        _context.Shards.ForEach(_context.Parallel, (start, end) =>
+        ForEachRange(users, (start, stop) =>
         {
             Span<int> top = stackalloc int[k];
             Span<float> topScores = stackalloc float[k];
             Span<float> z = stackalloc float[d];
             Span<float> y = stackalloc float[d];
-            for (var u = start; u < end; u++)
+            for (var r = start; r < stop; r++)
             {
+                var u = first + r;
                 var v = _contexts.AsSpan(u * d, d);
                 TopKMath.Clear(top, topScores);
                 for (var c = 0; c < candidates; c++)
                 {
-                    var item = pool[(u * candidates) + c];
+                    var item = pool[(r * candidates) + c];
                     var x = items.AsSpan(item * d, d);
                     for (var g = 0; g < d; g++)
                     {
@@ -162,12 +186,25 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
                     }
 
                     var bonus = _exploration * MathF.Sqrt(MathF.Max(0f, Quadratic(z, y)));
-                    TopKMath.Offer(top, topScores, poolScores[(u * candidates) + c] + bonus, item);
+                    TopKMath.Offer(top, topScores, poolScores[(r * candidates) + c] + bonus, item);
                 }
 
                 top.CopyTo(slates.AsSpan(u * k, k));
             }
         });
+    }
+
+    /// <summary>Per-user work over rows [0, users) of a block, in parts of <see cref="PartRows"/> rows run on the workers (each row's result depends on that row alone).</summary>
+    private void ForEachRange(int users, Action<int, int> body)
+    {
+        var parts = (users + PartRows - 1) / PartRows;
+        if (parts <= 1 || _context.Parallel.MaxDegreeOfParallelism == 1)
+        {
+            body(0, users);
+            return;
+        }
+
+        Parallel.For(0, parts, _context.Parallel, p => body(p * PartRows, Math.Min(users, (p + 1) * PartRows)));
     }
 
     public void Learn(FeedbackContext ctx)

@@ -26,6 +26,7 @@ internal sealed class MatrixFactorizationStrategy : IStrategy, ICheckpointable
     private readonly IColumn<float> _users;
     private readonly IColumn<float> _items;
     private readonly IColumn<float> _scores;
+    private readonly bool _ownsScores;
 
     /// <summary>Builds mf (fade = 1: no forgetting) or mf-forgetting (fade = gamma &lt; 1).</summary>
     public MatrixFactorizationStrategy(StrategyContext context, int factors, double learningRate, double regularization, double fade)
@@ -49,7 +50,7 @@ internal sealed class MatrixFactorizationStrategy : IStrategy, ICheckpointable
 
         _users = context.Engine.Bind(p);
         _items = context.Engine.Bind(q);
-        _scores = context.Engine.Bind(new float[context.Users * context.K]);
+        _scores = context.ScratchOrOwn(StrategyScratch.SlateScores, context.K, out _ownsScores);
     }
 
     public string Name => _fade < 1f ? "mf-forgetting" : "mf";
@@ -118,7 +119,10 @@ internal sealed class MatrixFactorizationStrategy : IStrategy, ICheckpointable
     {
         _users.Dispose();
         _items.Dispose();
-        _scores.Dispose();
+        if (_ownsScores)
+        {
+            _scores.Dispose();
+        }
     }
 
     /// <summary>One ISGD step on the pair (p_u, q_i) toward target y.</summary>

@@ -16,7 +16,7 @@ internal sealed class OracleLaggedStrategy : IStrategy, IInterestEstimator
 
     public OracleLaggedStrategy(StrategyContext context, int lag)
     {
-        _scorer = new UserVectorScorer(context);
+        _scorer = new UserVectorScorer(context, rebuiltVectors: true);
         _ring = new float[lag + 1][];
         for (var i = 0; i < _ring.Length; i++)
         {

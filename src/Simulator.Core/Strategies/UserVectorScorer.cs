@@ -6,18 +6,33 @@ namespace Simulator.Core.Strategies;
 
 /// <summary>
 /// Shared plumbing of strategies that score items by &lt;v_u, x_i&gt; (+ optional item bias): a bound
-/// [N x d] user-vector column and the engine's ScoreTopK (never an N x M score matrix).
+/// [N x d] user-vector column and the engine's ScoreTopK (never an N x M score matrix). The top-k
+/// scores ScoreTopK writes beside the slates are read by nothing: one column shared by the seed's
+/// strategies (<see cref="StrategyScratch.SlateScores"/>); with <c>rebuiltVectors</c> the vectors too
+/// (<see cref="StrategyScratch.Vectors"/>: a strategy that rebuilds them in every Recommend).
 /// </summary>
 internal sealed class UserVectorScorer : IDisposable
 {
     private readonly StrategyContext _context;
     private readonly IColumn<float> _scores;
+    private readonly bool _ownsScores;
+    private readonly bool _ownsVectors;
 
-    public UserVectorScorer(StrategyContext context)
+    /// <summary>A scorer for the users of <paramref name="context"/>; <paramref name="rebuiltVectors"/>: the strategy rewrites every user's vector in each Recommend and reads it only in its world's turn of the tick, so the vectors may be the seed's shared scratch.</summary>
+    public UserVectorScorer(StrategyContext context, bool rebuiltVectors = false)
     {
         _context = context;
-        Vectors = context.Engine.Bind(new float[context.Users * context.Dim]);
-        _scores = context.Engine.Bind(new float[context.Users * context.K]);
+        if (rebuiltVectors)
+        {
+            Vectors = context.ScratchOrOwn(StrategyScratch.Vectors, context.Dim, out _ownsVectors);
+        }
+        else
+        {
+            Vectors = context.Engine.Bind(new float[context.Users * context.Dim]);
+            _ownsVectors = true;
+        }
+
+        _scores = context.ScratchOrOwn(StrategyScratch.SlateScores, context.K, out _ownsScores);
     }
 
     /// <summary>The user vectors [N x d], row-major; fill <c>Vectors.Host</c> before <see cref="Score"/>.</summary>
@@ -56,7 +71,14 @@ internal sealed class UserVectorScorer : IDisposable
 
     public void Dispose()
     {
-        Vectors.Dispose();
-        _scores.Dispose();
+        if (_ownsVectors)
+        {
+            Vectors.Dispose();
+        }
+
+        if (_ownsScores)
+        {
+            _scores.Dispose();
+        }
     }
 }

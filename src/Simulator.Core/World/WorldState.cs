@@ -13,15 +13,12 @@ internal sealed class WorldState : IDisposable, ICheckpointable
 {
     /// <summary>
     /// A world of <paramref name="users"/> x <paramref name="dim"/> topics and slates of
-    /// <paramref name="k"/>, its columns bound on <paramref name="engine"/>.
-    /// <paramref name="idealScores"/>: the oracle's scores [N x k], shared by every world of a
-    /// seed: they are rewritten and checked by each world's Recommend stage and read by nothing
-    /// after it, and the worlds run that stage one after another. Null: this world allocates its
-    /// own (tests). <paramref name="probabilities"/>: the choice probabilities [N x k], shared by
-    /// the seed's worlds when nothing reads them after each world's Respond stage (no tick
-    /// observer); null: this world's own.
+    /// <paramref name="k"/>, its columns bound on <paramref name="engine"/>. <paramref name="shared"/>:
+    /// the columns the seed's worlds share (<see cref="SharedWorldColumns"/>: the oracle's scores,
+    /// and without a tick observer the per-tick outputs, each valid during this world's turn in the
+    /// tick only); null: this world allocates its own (tests).
     /// </summary>
-    public WorldState(IComputeEngine engine, int users, int dim, int k, IColumn<float>? idealScores = null, IColumn<float>? probabilities = null)
+    public WorldState(IComputeEngine engine, int users, int dim, int k, SharedWorldColumns? shared = null)
     {
         Users = users;
         Dim = dim;
@@ -30,24 +27,22 @@ internal sealed class WorldState : IDisposable, ICheckpointable
         Array.Fill(peak, 1f);
         Peak = engine.Bind(peak);
         LastEngaged = engine.Bind(new int[users * dim]);
-        Interest = engine.Bind(new float[users * dim]);
-        Slates = engine.Bind(new int[users * k]);
-        IdealSlates = engine.Bind(new int[users * k]);
-        _ownsIdealScores = idealScores is null;
-        IdealScores = idealScores ?? engine.Bind(new float[users * k]);
-        ChosenPosition = engine.Bind(new int[users]);
+        _shared = shared;
+        Interest = shared?.Interest ?? engine.Bind(new float[users * dim]);
+        Slates = shared?.Slates ?? engine.Bind(new int[users * k]);
+        IdealSlates = shared?.IdealSlates ?? engine.Bind(new int[users * k]);
+        IdealScores = shared?.IdealScores ?? engine.Bind(new float[users * k]);
+        ChosenPosition = shared?.ChosenPosition ?? engine.Bind(new int[users]);
         ExpectedCtr = engine.Bind(new float[users]);
-        _ownsProbabilities = probabilities is null;
-        Probabilities = probabilities ?? engine.Bind(new float[users * k]);
-        Dwell = engine.Bind(new float[users]);
+        Probabilities = shared?.Probabilities ?? engine.Bind(new float[users * k]);
+        Dwell = shared?.Dwell ?? engine.Bind(new float[users]);
         Active = engine.Bind(new byte[users]);
         Churn = new ChurnState(users, Active, ExpectedCtr);
         Peak.Upload();
         LastEngaged.Upload();
     }
 
-    private readonly bool _ownsIdealScores;
-    private readonly bool _ownsProbabilities;
+    private readonly SharedWorldColumns? _shared;
 
     public int Users { get; }
 
@@ -61,10 +56,10 @@ internal sealed class WorldState : IDisposable, ICheckpointable
     /// <summary>Tick of the last engagement per user x topic (time since = tick - value).</summary>
     public IColumn<int> LastEngaged { get; }
 
-    /// <summary>True interest this tick: preference x forgetting strength (output of Forget).</summary>
+    /// <summary>True interest this tick: preference x forgetting strength (output of Forget); shared by the seed's worlds (valid during this world's turn in the tick only) when no tick observer reads them.</summary>
     public IColumn<float> Interest { get; }
 
-    /// <summary>The strategy's slate per user, best first.</summary>
+    /// <summary>The strategy's slate per user, best first; shared by the seed's worlds (valid during this world's turn in the tick only) when every strategy is built in and no tick observer reads them.</summary>
     public IColumn<int> Slates { get; }
 
     /// <summary>The oracle's slate in this world: top-k by true utility (for metrics and the oracle strategy).</summary>
@@ -88,17 +83,24 @@ internal sealed class WorldState : IDisposable, ICheckpointable
     /// <summary>This world's churn state (depends on what its strategy showed).</summary>
     public ChurnState Churn { get; }
 
-    /// <summary>Bytes held by this world's columns (for memory estimates).</summary>
-    /// <remarks>The oracle's scores are shared by the seed's worlds: counted once, in <see cref="SharedBytesPerUser"/>.</remarks>
-    public static long BytesPerUser(int dim, int k) => (4L * dim * 3) + (4L * k * 3) + (4L * 3) + 1 + ChurnState.BytesPerUser;
+    /// <summary>
+    /// Bytes held by this world's own columns (for memory estimates): forgetting state, slates,
+    /// expected CTR, activity and churn, plus the per-tick outputs unless the seed's worlds share
+    /// them (<paramref name="sharedTickOutputs"/>: no tick observer), and the slates unless they
+    /// share those too (<paramref name="sharedSlates"/>: every strategy built in).
+    /// </summary>
+    /// <remarks>The oracle's scores are shared by the seed's worlds: counted once, in <see cref="SharedWorldColumns.BytesPerUser"/>.</remarks>
+    public static long BytesPerUser(int dim, int k, bool sharedTickOutputs = false, bool sharedSlates = false) =>
+        (4L * dim * 2) + (sharedTickOutputs && sharedSlates ? 0L : 4L * k) + 4 + 1 + ChurnState.BytesPerUser + (sharedTickOutputs ? 0L : TickOutputBytesPerUser(dim, k));
 
-    /// <summary>Bytes per user of the columns every world of a seed shares (the oracle's scores).</summary>
-    public static long SharedBytesPerUser(int k) => 4L * k;
+    /// <summary>Bytes per user of the per-tick outputs (true interest, ideal slates, choice probabilities, chosen position, dwell), shared by the seed's worlds without a tick observer.</summary>
+    public static long TickOutputBytesPerUser(int dim, int k) => (4L * dim) + (4L * k * 2) + (4L * 2);
 
     /// <summary>
     /// Peak and LastEngaged carry forgetting across ticks; the per-tick columns are rewritten
-    /// every tick but kept too (strategies may read last tick's slates of inactive users). Kernel
-    /// outputs are downloaded before saving; the slates are written on the host by strategies.
+    /// every tick but saved too (a shared column holds whichever world wrote it last: every world
+    /// rewrites it in its turn before reading it, so a resumed run is unaffected). Kernel outputs
+    /// are downloaded before saving; the slates are written on the host by strategies.
     /// </summary>
     public void ExchangeState(StateExchange state)
     {
@@ -118,22 +120,24 @@ internal sealed class WorldState : IDisposable, ICheckpointable
     {
         Peak.Dispose();
         LastEngaged.Dispose();
-        Interest.Dispose();
-        Slates.Dispose();
-        IdealSlates.Dispose();
-        if (_ownsIdealScores)
-        {
-            IdealScores.Dispose();
-        }
-
-        ChosenPosition.Dispose();
         ExpectedCtr.Dispose();
-        if (_ownsProbabilities)
-        {
-            Probabilities.Dispose();
-        }
-
-        Dwell.Dispose();
+        DisposeOwn(Slates, _shared?.Slates);
         Active.Dispose();
+        DisposeOwn(Interest, _shared?.Interest);
+        DisposeOwn(IdealSlates, _shared?.IdealSlates);
+        DisposeOwn(IdealScores, _shared?.IdealScores);
+        DisposeOwn(ChosenPosition, _shared?.ChosenPosition);
+        DisposeOwn(Probabilities, _shared?.Probabilities);
+        DisposeOwn(Dwell, _shared?.Dwell);
+    }
+
+    /// <summary>Disposes a column unless it is the seed's shared one (the simulation disposes those).</summary>
+    private static void DisposeOwn<T>(IColumn<T> column, IColumn<T>? shared)
+        where T : unmanaged
+    {
+        if (!ReferenceEquals(column, shared))
+        {
+            column.Dispose();
+        }
     }
 }

@@ -43,6 +43,12 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
     private readonly IColumn<float> _output;
     private readonly float[] _estimate;
     private readonly float[] _noise;
+    private readonly IColumn<float> _estimateColumn;
+    private readonly IColumn<float> _noiseColumn;
+    private readonly bool _ownsFeatures;
+    private readonly bool _ownsOutput;
+    private readonly bool _ownsEstimate;
+    private readonly bool _ownsNoise;
     private readonly AlphaGridFit _fit;
     private readonly IColumn<float> _itemBias;
     private readonly float[] _fitted;
@@ -57,11 +63,16 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
         _behaviour = new BehaviourState(n, d, timeBlind: mode == ForgettingMode.TimeBlind);
         _network = new InterestNetwork(context.Engine, _behaviour.FeatureWidth, settings.Hidden, d, context.K, context.Catalog.Count, context.Seed);
         _itemBias = context.Engine.Bind(new float[context.Catalog.Count]);
-        _scorer = new UserVectorScorer(context);
-        _features = context.Engine.Bind(new float[n * _behaviour.FeatureWidth]);
-        _output = context.Engine.Bind(new float[n * d]);
-        _estimate = new float[n * d];
-        _noise = new float[n * d];
+        _scorer = new UserVectorScorer(context, rebuiltVectors: true);
+        // Features, output and estimate are rewritten for every user in each Recommend and read only
+        // until the end of this world's turn in the tick; the cold-start vectors are the same in every
+        // world (keyed by the seed and the user): the seed's mlp strategies share all four.
+        _features = context.ScratchOrOwn(StrategyScratch.MlpFeatures, _behaviour.FeatureWidth, out _ownsFeatures);
+        _output = context.ScratchOrOwn(StrategyScratch.MlpOutput, d, out _ownsOutput);
+        _estimateColumn = context.ScratchOrOwn(StrategyScratch.MlpEstimate, d, out _ownsEstimate);
+        _estimate = _estimateColumn.Host;
+        _noiseColumn = context.ScratchOrOwn(StrategyScratch.ColdStartNoise, d, out _ownsNoise);
+        _noise = _noiseColumn.Host;
         for (var u = 0; u < n; u++)
         {
             UserVectorScorer.ColdStart(context, u, _noise.AsSpan(u * d, d), 0.01f);
@@ -175,9 +186,14 @@ internal sealed class MlpInterestStrategy : IStrategy, IInterestEstimator, IForg
     {
         _network.Dispose();
         _scorer.Dispose();
-        _features.Dispose();
-        _output.Dispose();
         _itemBias.Dispose();
+        foreach (var (column, owned) in new[] { (_features, _ownsFeatures), (_output, _ownsOutput), (_estimateColumn, _ownsEstimate), (_noiseColumn, _ownsNoise) })
+        {
+            if (owned)
+            {
+                column.Dispose();
+            }
+        }
     }
 
     /// <summary>One minibatch: users drawn by keyed hash, gradients per fixed chunk merged in chunk order, one Adam step.</summary>

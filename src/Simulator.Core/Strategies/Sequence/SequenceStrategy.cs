@@ -105,7 +105,8 @@ internal sealed class SequenceStrategy : IStrategy, IRetentionProbe
         var parameters = (long)model.Parameters.Count;
         var statePerUser = 4L * model.Encoder.StateWidth;
         var historyPerUser = (EventHistory.BytesPerEvent * (long)settings.Window) + 4;
-        var scorerPerUser = (4L * dim) + (4L * k);
+        // The scorer's vectors; its top-k scores are the seed's shared scratch (StrategyScratch.SlateScores).
+        var scorerPerUser = 4L * dim;
         var enginePerUser = EngineColumns.BytesPerUser(model.Encoder, model.Inputs.Width);
         return ((long)users * (historyPerUser + statePerUser + scorerPerUser + enginePerUser)) + (12L * parameters) + (4L * model.Encoder.PackedLength) + (4L * items * (dim + 1));
     }

@@ -29,6 +29,26 @@ public sealed class MemoryEstimateTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Estimate_without_an_observer_covers_what_building_a_seed_allocates(string strategy)
+    {
+        var scenario = TestScenarios.Small(json => json
+            .Replace("\"strategies\": [\"random\", \"popularity\", \"ema\", \"oracle\"]", $"\"strategies\": [\"{strategy}\"]", StringComparison.Ordinal)
+            .Replace("\"users\": 300", "\"users\": 4000", StringComparison.Ordinal));
+        using var engine = new CpuEngine(1);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using (new SimulationTick(scenario, engine, parallel, scenario.Seed, sharedTickOutputs: true))
+        {
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            var estimate = MemoryEstimate.Bytes(scenario, sharedTickOutputs: true);
+            Assert.True(estimate >= allocated, $"{strategy}: estimate {estimate} B < allocated {allocated} B");
+            Assert.True(estimate <= (3 * allocated) + (1 << 20), $"{strategy}: estimate {estimate} B is far above the {allocated} B allocated");
+            Assert.True(estimate <= MemoryEstimate.Bytes(scenario), $"{strategy}: sharing the per-tick outputs costs more in the estimate");
+        }
+    }
+
     [Fact]
     public void Bytes_per_user_add_up_to_the_estimate_over_users()
     {
