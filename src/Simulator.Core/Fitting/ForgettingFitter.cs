@@ -201,33 +201,7 @@ public static class ForgettingFitter
                 if (searchStride > 1)
                 {
                     // Coarse to fine, as in FitFamily: the re-fit walks on a subsample of users first.
-                    var coarse = x0.ToArray();
-                    var coarseValue = double.NegativeInfinity;
-                    try
-                    {
-                        NelderMeadSimplex.Minimum(
-                            ObjectiveFunction.Value(v =>
-                            {
-                                var point = v.AsArray() ?? v.ToArray();
-                                var value = Value(point, searchStride);
-                                if (value > coarseValue)
-                                {
-                                    coarseValue = value;
-                                    coarse = (double[])point.Clone();
-                                }
-
-                                return -value;
-                            }),
-                            x0,
-                            Vector<double>.Build.Dense(x0.Count, TimeScaleStep),
-                            1e-6,
-                            TimeScaleIterations);
-                    }
-                    catch (MaximumIterationsException)
-                    {
-                        // The subsample's best point so far is the start.
-                    }
-
+                    var coarse = BestPointOf(v => Value(v, searchStride), [.. start], TimeScaleStep, 1e-6, TimeScaleIterations);
                     x0 = Vector<double>.Build.DenseOfArray(coarse);
                     Value(coarse, 1);
                     step = FineStep;
@@ -328,36 +302,20 @@ public static class ForgettingFitter
         var firstStep = CoarseStep;
         if (searchStride > 1)
         {
-            var coarse = best!;
-            var coarseValue = double.NegativeInfinity;
-            double Coarse(double[] v)
-            {
-                var value = Evaluate(likelihood, curve, v, scale, searchStride);
-                evaluations++;
-                if (value > coarseValue)
+            var coarseBest = double.NegativeInfinity;
+            var coarse = BestPointOf(
+                v =>
                 {
-                    coarseValue = value;
-                    coarse = (double[])v.Clone();
-                }
-
-                progress?.Report(new FitProgress(stage, evaluations, coarseValue));
-                return value;
-            }
-
-            try
-            {
-                NelderMeadSimplex.Minimum(
-                    ObjectiveFunction.Value(v => -Coarse(v.AsArray() ?? v.ToArray())),
-                    Vector<double>.Build.DenseOfArray(best!),
-                    Vector<double>.Build.Dense(best!.Length, CoarseStep),
-                    ConvergenceTolerance,
-                    maxIterations);
-            }
-            catch (MaximumIterationsException)
-            {
-                // The subsample's best point so far is a start like any other.
-            }
-
+                    var value = Evaluate(likelihood, curve, v, scale, searchStride);
+                    evaluations++;
+                    coarseBest = Math.Max(coarseBest, value);
+                    progress?.Report(new FitProgress(stage, evaluations, coarseBest));
+                    return value;
+                },
+                best!,
+                CoarseStep,
+                ConvergenceTolerance,
+                maxIterations);
             best = coarse;
             firstStep = FineStep;
             stage = $"fitting {CurveName(curve)}";
@@ -541,6 +499,43 @@ public static class ForgettingFitter
 
     /// <summary>Initial simplex size of the search on every user when it starts from the coarse search's optimum.</summary>
     public const double FineStep = 0.1;
+
+    /// <summary>
+    /// The best point Nelder-Mead meets maximising <paramref name="value"/> from
+    /// <paramref name="start"/> (the start itself when nothing beats it), whether it converged or
+    /// reached <paramref name="maxIterations"/>.
+    /// </summary>
+    private static double[] BestPointOf(Func<double[], double> value, double[] start, double step, double tolerance, int maxIterations)
+    {
+        var best = start;
+        var bestValue = double.NegativeInfinity;
+        try
+        {
+            NelderMeadSimplex.Minimum(
+                ObjectiveFunction.Value(v =>
+                {
+                    var point = v.AsArray() ?? v.ToArray();
+                    var y = value(point);
+                    if (y > bestValue)
+                    {
+                        bestValue = y;
+                        best = (double[])point.Clone();
+                    }
+
+                    return -y;
+                }),
+                Vector<double>.Build.DenseOfArray(start),
+                Vector<double>.Build.Dense(start.Length, step),
+                tolerance,
+                maxIterations);
+        }
+        catch (MaximumIterationsException)
+        {
+            // The best point met so far is a start like any other.
+        }
+
+        return best;
+    }
 
     /// <summary>Users whose groups the grid start is evaluated on, at least, when the log has more (every Users / GridUsers-th user).</summary>
     public const int GridUsers = 256;
