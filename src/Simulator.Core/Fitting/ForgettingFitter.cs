@@ -143,10 +143,13 @@ public static class ForgettingFitter
     /// A re-fit stops as soon as its drop falls under the threshold, as the answer is then known
     /// (such a drop is the first value met under it, not the profile's minimum).
     /// A short re-fit can only under-maximise, so the drops are upper bounds: the check errs
-    /// towards calling a curve identified, never the other way.
+    /// towards calling a curve identified, never the other way. On a log with more than twice
+    /// <paramref name="searchUsers"/> users each re-fit first walks on a subsample of them, as
+    /// <see cref="FitFamily"/> does.
     /// </summary>
-    public static TimeScaleCheck CheckTimeScale(ForgettingLikelihood likelihood, FamilyFit fit, double factor = TimeScaleFactor)
+    public static TimeScaleCheck CheckTimeScale(ForgettingLikelihood likelihood, FamilyFit fit, double factor = TimeScaleFactor, int searchUsers = SearchUsers)
     {
+        var searchStride = Math.Max(1, likelihood.Users / searchUsers);
         double Drop(double scale)
         {
             var shape = fit.Shape.Scaled(scale);
@@ -158,7 +161,7 @@ public static class ForgettingFitter
 
             start.AddRange(fit.Extra);
             var best = double.NegativeInfinity;
-            double Value(double[] v)
+            double Value(double[] v, int userStride)
             {
                 var offset = likelihood.HasOffset ? Math.Exp(v[0]) : double.NaN;
                 var extra = likelihood.HasOffset ? v[1..] : v;
@@ -167,8 +170,13 @@ public static class ForgettingFitter
                     return -1e300;
                 }
 
-                var ll = likelihood.Total(shape, offset, extra);
+                var ll = likelihood.Total(shape, offset, extra, null, userStride);
                 ll = double.IsFinite(ll) ? ll : -1e300;
+                if (userStride > 1)
+                {
+                    return ll;
+                }
+
                 best = Math.Max(best, ll);
                 if (fit.LogLikelihood - best < TimeScaleCheck.Threshold)
                 {
@@ -183,13 +191,23 @@ public static class ForgettingFitter
             {
                 if (start.Count == 0)
                 {
-                    Value([]);
+                    Value([], 1);
                     return fit.LogLikelihood - best;
                 }
 
+                Value([.. start], 1);
                 var x0 = Vector<double>.Build.DenseOfArray([.. start]);
-                Value([.. start]);
-                NelderMeadSimplex.Minimum(ObjectiveFunction.Value(v => -Value(v.AsArray() ?? v.ToArray())), x0, Vector<double>.Build.Dense(x0.Count, 0.2), 1e-6, TimeScaleIterations);
+                var step = TimeScaleStep;
+                if (searchStride > 1)
+                {
+                    // Coarse to fine, as in FitFamily: the re-fit walks on a subsample of users first.
+                    var coarse = BestPointOf(v => Value(v, searchStride), [.. start], TimeScaleStep, 1e-6, TimeScaleIterations);
+                    x0 = Vector<double>.Build.DenseOfArray(coarse);
+                    Value(coarse, 1);
+                    step = FineStep;
+                }
+
+                NelderMeadSimplex.Minimum(ObjectiveFunction.Value(v => -Value(v.AsArray() ?? v.ToArray(), 1)), x0, Vector<double>.Build.Dense(x0.Count, step), 1e-6, TimeScaleIterations);
             }
             catch (MaximumIterationsException)
             {
@@ -212,12 +230,17 @@ public static class ForgettingFitter
     /// <summary>Nelder-Mead iteration cap of each re-fit of <see cref="CheckTimeScale"/> (started at the best fit's values).</summary>
     public const int TimeScaleIterations = 200;
 
+    /// <summary>Initial simplex size of a re-fit of <see cref="CheckTimeScale"/> from the best fit's values.</summary>
+    public const double TimeScaleStep = 0.2;
+
     /// <summary>
-    /// Fits one family: grid start, then Nelder-Mead on (log p1, [log p2], log offset, extras).
-    /// The result is the best point evaluated, so a simplex stopped by <paramref name="maxIterations"/>
-    /// still reports the furthest it got rather than its grid start.
+    /// Fits one family: grid start, then Nelder-Mead on (log p1, [log p2], log offset, extras),
+    /// on a log with more than twice <paramref name="searchUsers"/> users first on a subsample of
+    /// them and then on all from the subsample's optimum.
+    /// The result is the best point evaluated on every user, so a simplex stopped by
+    /// <paramref name="maxIterations"/> still reports the furthest it got rather than its start.
     /// </summary>
-    public static FamilyFit FitFamily(ForgettingLikelihood likelihood, ForgettingCurve curve, int maxIterations = MaxIterations, IProgress<FitProgress>? progress = null)
+    public static FamilyFit FitFamily(ForgettingLikelihood likelihood, ForgettingCurve curve, int maxIterations = MaxIterations, IProgress<FitProgress>? progress = null, int searchUsers = SearchUsers)
     {
         var shapeCount = CurveShape.ShapeParameters(curve);
         var scale = likelihood.TypicalTime;
@@ -225,7 +248,8 @@ public static class ForgettingFitter
         var best = default(double[]);
         var bestValue = double.NegativeInfinity;
         var evaluations = 0;
-        var stage = $"fitting {CurveName(curve)}";
+        var searchStride = Math.Max(1, likelihood.Users / searchUsers);
+        var stage = searchStride > 1 ? $"fitting {CurveName(curve)} on 1 user in {searchStride}" : $"fitting {CurveName(curve)}";
         progress?.Report(new FitProgress(stage, 0, double.NaN));
         double Track(double[] v)
         {
@@ -271,13 +295,40 @@ public static class ForgettingFitter
             }
         }
 
-        if (stride > 1)
+        // Coarse to fine: on a log with many users, Nelder-Mead first walks from the grid start on a
+        // subsample (every searchStride-th user), where an evaluation costs a fraction of a full one,
+        // and the search on every user then starts from the subsample's optimum with a smaller
+        // simplex: it only has to move by the subsample's sampling error.
+        var firstStep = CoarseStep;
+        if (searchStride > 1)
+        {
+            var coarseBest = double.NegativeInfinity;
+            var coarse = BestPointOf(
+                v =>
+                {
+                    var value = Evaluate(likelihood, curve, v, scale, searchStride);
+                    evaluations++;
+                    coarseBest = Math.Max(coarseBest, value);
+                    progress?.Report(new FitProgress(stage, evaluations, coarseBest));
+                    return value;
+                },
+                best!,
+                CoarseStep,
+                ConvergenceTolerance,
+                maxIterations);
+            best = coarse;
+            firstStep = FineStep;
+            stage = $"fitting {CurveName(curve)}";
+            evaluations = 0;
+        }
+
+        if (stride > 1 || searchStride > 1)
         {
             Track(best!);
         }
 
         var x0 = Vector<double>.Build.DenseOfArray(best!);
-        var step = Vector<double>.Build.Dense(x0.Count, 0.3);
+        var step = Vector<double>.Build.Dense(x0.Count, firstStep);
         var objective = ObjectiveFunction.Value(v => -Track(v.AsArray() ?? v.ToArray()));
         try
         {
@@ -435,6 +486,55 @@ public static class ForgettingFitter
         return hasOffset
             ? (new CurveShape(curve, p1, p2), Math.Exp(v[at]), v[(at + 1)..])
             : (new CurveShape(curve, p1, p2), double.NaN, v[at..]);
+    }
+
+    /// <summary>
+    /// Users the coarse Nelder-Mead search of <see cref="FitFamily"/> runs on, at least, before the
+    /// search on every user (every Users / SearchUsers-th user; no coarse search below twice this).
+    /// </summary>
+    public const int SearchUsers = 500;
+
+    /// <summary>Initial simplex size (in log-parameters) of a search from the grid start.</summary>
+    public const double CoarseStep = 0.3;
+
+    /// <summary>Initial simplex size of the search on every user when it starts from the coarse search's optimum.</summary>
+    public const double FineStep = 0.1;
+
+    /// <summary>
+    /// The best point Nelder-Mead meets maximising <paramref name="value"/> from
+    /// <paramref name="start"/> (the start itself when nothing beats it), whether it converged or
+    /// reached <paramref name="maxIterations"/>.
+    /// </summary>
+    private static double[] BestPointOf(Func<double[], double> value, double[] start, double step, double tolerance, int maxIterations)
+    {
+        var best = start;
+        var bestValue = double.NegativeInfinity;
+        try
+        {
+            NelderMeadSimplex.Minimum(
+                ObjectiveFunction.Value(v =>
+                {
+                    var point = v.AsArray() ?? v.ToArray();
+                    var y = value(point);
+                    if (y > bestValue)
+                    {
+                        bestValue = y;
+                        best = (double[])point.Clone();
+                    }
+
+                    return -y;
+                }),
+                Vector<double>.Build.DenseOfArray(start),
+                Vector<double>.Build.Dense(start.Length, step),
+                tolerance,
+                maxIterations);
+        }
+        catch (MaximumIterationsException)
+        {
+            // The best point met so far is a start like any other.
+        }
+
+        return best;
     }
 
     /// <summary>Users whose groups the grid start is evaluated on, at least, when the log has more (every Users / GridUsers-th user).</summary>

@@ -74,6 +74,27 @@ public sealed class GapLikelihoodTests
     }
 
     /// <summary>
+    /// On a log with many users each family's search first runs on a subsample of users and then
+    /// on all of them from the subsample's optimum (to save full evaluations); it must end where
+    /// the search on all users alone ends: log-likelihood within 0.05 units and the curve within
+    /// 0.01 at dt = 1, 3 and 10 (200 users, the coarse search on every 5th).
+    /// </summary>
+    [Theory]
+    [InlineData(ForgettingCurve.Exponential, 5.0, 0.0)]
+    [InlineData(ForgettingCurve.Sigmoid, 6.0, 1.5)]
+    public void A_search_started_on_a_subsample_ends_where_the_search_on_every_user_ends(ForgettingCurve curve, double p1, double p2)
+    {
+        var likelihood = GapLikelihood.Build(DrawReengagements(new CurveShape(curve, p1, p2), groups: 600), new ParallelOptions());
+        var direct = ForgettingFitter.FitFamily(likelihood, curve, searchUsers: int.MaxValue);
+        var coarseToFine = ForgettingFitter.FitFamily(likelihood, curve, searchUsers: 40);
+        Assert.Equal(direct.LogLikelihood, coarseToFine.LogLikelihood, 0.05);
+        foreach (var dt in new[] { 1.0, 3.0, 10.0 })
+        {
+            Assert.Equal(direct.Shape.Retention(dt), coarseToFine.Shape.Retention(dt), 0.01);
+        }
+    }
+
+    /// <summary>
     /// The caller's thread limit reaches every loop of a fit, and the fit does not depend on it:
     /// group terms are summed in group order and each user is fitted alone, so one thread and
     /// three give the same bits.
