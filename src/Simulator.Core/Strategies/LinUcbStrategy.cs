@@ -54,7 +54,11 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
     private readonly int _candidates;
     private readonly int _block;
 
-    public LinUcbStrategy(StrategyContext context, double exploration)
+    /// <summary>A LinUCB strategy over the context's users and catalog.</summary>
+    /// <param name="context">The seed's strategy context.</param>
+    /// <param name="exploration">c: weight of the exploration bonus.</param>
+    /// <param name="blockUsers">Users whose candidate pools are found at once (tests: several blocks on a small population).</param>
+    public LinUcbStrategy(StrategyContext context, double exploration, int blockUsers = BlockUsers)
     {
         _context = context;
         _exploration = (float)exploration;
@@ -75,7 +79,7 @@ internal sealed class LinUcbStrategy : IStrategy, IInterestEstimator, ICheckpoin
         _theta = new float[d];
         _inverse = new float[d * d];
         _candidates = Candidates(context.K);
-        _block = Math.Min(context.Users, BlockUsers);
+        _block = Math.Clamp(blockUsers, 1, Math.Max(1, context.Users));
         _weighted = context.Engine.Bind(new float[_block * d]);
         _pool = context.Engine.Bind(new int[_block * _candidates]);
         _poolScores = context.Engine.Bind(new float[_block * _candidates]);

@@ -199,13 +199,19 @@ public sealed class StrategyZooLearnedTests
         Assert.Equal([1f, 0.7f], lin.InterestEstimate.ToArray(), Rounded); // 0.7 (1, 1) + 0.3 (1, 0)
     }
 
-    [Fact]
-    public void Linucb_slates_are_the_top_k_of_mean_plus_bonus_among_the_best_means()
+    /// <summary>
+    /// Also with the candidate pools found 7 users at a time (six blocks, the last one partial):
+    /// each user's pool depends on that user's row alone, so the blocks change no slate.
+    /// </summary>
+    [Theory]
+    [InlineData(LinUcbStrategy.BlockUsers)]
+    [InlineData(7)]
+    public void Linucb_slates_are_the_top_k_of_mean_plus_bonus_among_the_best_means(int blockUsers)
     {
         const int users = 40, items = 30, dim = 5, k = 3;
         var vectors = Enumerable.Range(0, items * dim).Select(i => 0.1f + (((i * 37) % 11) / 11f)).ToArray();
         using var kit = new StrategyKit(users, dim, k, vectors, shards: 3);
-        using var lin = new LinUcbStrategy(kit.Context, 0.8);
+        using var lin = new LinUcbStrategy(kit.Context, 0.8, blockUsers);
         for (var t = 0; t < 4; t++)
         {
             var slates = Enumerable.Range(0, users * k).Select(i => ((i * 7) + t) % items).ToArray();
