@@ -8,9 +8,14 @@ namespace Simulator.Tests.Core.Simulation;
 /// <summary>The memory estimate covers what a seed's simulation really allocates, for every strategy, without wild overestimates.</summary>
 public sealed class MemoryEstimateTests
 {
+    /// <summary>
+    /// With <paramref name="sharedTickOutputs"/> (no tick observer: the worlds share their per-tick
+    /// columns and scratch) against the estimate of a run without --export, which must not exceed
+    /// the unshared one.
+    /// </summary>
     [Theory]
-    [MemberData(nameof(Strategies))]
-    public void Estimate_covers_what_building_a_seed_allocates(string strategy)
+    [MemberData(nameof(StrategiesWithAndWithoutSharing))]
+    public void Estimate_covers_what_building_a_seed_allocates(string strategy, bool sharedTickOutputs)
     {
         var scenario = TestScenarios.Small(json => json
             .Replace("\"strategies\": [\"random\", \"popularity\", \"ema\", \"oracle\"]", $"\"strategies\": [\"{strategy}\"]", StringComparison.Ordinal)
@@ -20,29 +25,10 @@ public sealed class MemoryEstimateTests
 
         // Constructors run on this thread: what they allocate is the seed's resident state.
         var before = GC.GetAllocatedBytesForCurrentThread();
-        using (new SimulationTick(scenario, engine, parallel, scenario.Seed))
+        using (new SimulationTick(scenario, engine, parallel, scenario.Seed, sharedTickOutputs: sharedTickOutputs))
         {
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            var estimate = MemoryEstimate.Bytes(scenario);
-            Assert.True(estimate >= allocated, $"{strategy}: estimate {estimate} B < allocated {allocated} B");
-            Assert.True(estimate <= (3 * allocated) + (1 << 20), $"{strategy}: estimate {estimate} B is far above the {allocated} B allocated");
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Strategies))]
-    public void Estimate_without_an_observer_covers_what_building_a_seed_allocates(string strategy)
-    {
-        var scenario = TestScenarios.Small(json => json
-            .Replace("\"strategies\": [\"random\", \"popularity\", \"ema\", \"oracle\"]", $"\"strategies\": [\"{strategy}\"]", StringComparison.Ordinal)
-            .Replace("\"users\": 300", "\"users\": 4000", StringComparison.Ordinal));
-        using var engine = new CpuEngine(1);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 1 };
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        using (new SimulationTick(scenario, engine, parallel, scenario.Seed, sharedTickOutputs: true))
-        {
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            var estimate = MemoryEstimate.Bytes(scenario, sharedTickOutputs: true);
+            var estimate = MemoryEstimate.Bytes(scenario, sharedTickOutputs: sharedTickOutputs);
             Assert.True(estimate >= allocated, $"{strategy}: estimate {estimate} B < allocated {allocated} B");
             Assert.True(estimate <= (3 * allocated) + (1 << 20), $"{strategy}: estimate {estimate} B is far above the {allocated} B allocated");
             Assert.True(estimate <= MemoryEstimate.Bytes(scenario), $"{strategy}: sharing the per-tick outputs costs more in the estimate");
@@ -62,5 +48,15 @@ public sealed class MemoryEstimateTests
         Assert.EndsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; {perUser:N0} in all"), MemoryEstimate.PerUserSummary(small), StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> Strategies() => [.. StrategyCatalog.All.Select(d => d.Name)];
+    public static TheoryData<string, bool> StrategiesWithAndWithoutSharing()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var descriptor in StrategyCatalog.All)
+        {
+            data.Add(descriptor.Name, false);
+            data.Add(descriptor.Name, true);
+        }
+
+        return data;
+    }
 }
