@@ -101,8 +101,10 @@ public static class FitCommand
           --force             write the scenario and report even when the curve is not identified
           --threads N         CPU worker threads of the fit (default: all cores); the fit is the same for any N
           --quiet             no progress on stderr (on a terminal one line is redrawn: rows read, the
-                              family being fitted with its likelihood evaluations; otherwise one line
-                              per finished stage with its time)
+                              family being fitted with its likelihood evaluations, on logs of 1,000
+                              users or more first on a subsample of users, then on all of them from
+                              the subsample's optimum; otherwise one line per finished stage with
+                              its time)
 
         fit_curves.png: observed rate by time since the last engagement with the topic, on a log
         axis spanning the gaps seen (re-engagement hazard, or click rate for exports), with 95%
