@@ -791,30 +791,6 @@ public sealed partial class CpuEngine
         }
     }
 
-    /// <summary>
-    /// The fp32 path's insertion of one lane (<see cref="InsertLanes"/>) behind its vector filter:
-    /// a score enters only when strictly above the last kept one (never NaN or -infinity) and
-    /// moves up only past strictly lower scores.
-    /// </summary>
-    private static unsafe void Offer(float* topScores, int* topItems, int k, float score, int item)
-    {
-        if (!(score > topScores[k - 1]))
-        {
-            return;
-        }
-
-        var j = k - 1;
-        while (j > 0 && topScores[j - 1] < score)
-        {
-            topScores[j] = topScores[j - 1];
-            topItems[j] = topItems[j - 1];
-            j--;
-        }
-
-        topScores[j] = score;
-        topItems[j] = item;
-    }
-
     /// <summary>Tag of the int8 item tiles of one call.</summary>
     private readonly struct PackedInt8;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Simulator.Core.Compute.Operators;
 
@@ -321,23 +322,33 @@ public sealed partial class CpuEngine
         {
             var lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
             mask &= mask - 1;
-            var score = lanes[lane];
-            if (score <= scores[k - 1])
-            {
-                continue;
-            }
-
-            var j = k - 1;
-            while (j > 0 && scores[j - 1] < score)
-            {
-                scores[j] = scores[j - 1];
-                items[j] = items[j - 1];
-                j--;
-            }
-
-            scores[j] = score;
-            items[j] = column + lane;
+            Offer(scores, items, k, lanes[lane], column + lane);
         }
+    }
+
+    /// <summary>
+    /// The fp32 path's insertion of one candidate (each lane of <see cref="InsertLanes"/>, and the
+    /// prefilter's rescored survivors): a score enters only when strictly above the last kept one
+    /// (never NaN or -infinity) and moves up only past strictly lower scores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Offer(float* topScores, int* topItems, int k, float score, int item)
+    {
+        if (!(score > topScores[k - 1]))
+        {
+            return;
+        }
+
+        var j = k - 1;
+        while (j > 0 && topScores[j - 1] < score)
+        {
+            topScores[j] = topScores[j - 1];
+            topItems[j] = topItems[j - 1];
+            j--;
+        }
+
+        topScores[j] = score;
+        topItems[j] = item;
     }
 
     /// <summary>Tag of the score chunk buffer.</summary>
