@@ -24,6 +24,8 @@ public sealed class PtxCompileTests
         { nameof(ScoreTopKKernel), nameof(ScoreTopKKernel.TileItemsKernel) },
         { nameof(ScoreTopK32Kernel), "Kernel" },
         { nameof(ScoreTopK32Kernel), nameof(ScoreTopK32Kernel.PadItemsKernel) },
+        { nameof(Int8Prefilter32Kernel), "Kernel" },
+        { nameof(Int8Prefilter32Kernel), nameof(Int8Prefilter32Kernel.UsersKernel) },
         { nameof(ChoiceKernel), "Kernel" },
         { nameof(ReinforceKernel), "Kernel" },
         { nameof(CopyKernel), "Kernel" },
@@ -53,6 +55,21 @@ public sealed class PtxCompileTests
             Directory.CreateDirectory(dump);
             File.WriteAllText(Path.Combine(dump, $"{kernelClass}.{entryPoint}.ptx"), ptx);
         }
+    });
+
+    [Fact(Timeout = 120_000)]
+    public Task The_prefilter_kernel_takes_its_int8_products_from_dp4a_on_cuda() => TestData.Run(() =>
+    {
+        var method = typeof(Int8Prefilter32Kernel).GetMethod(nameof(Int8Prefilter32Kernel.Kernel), BindingFlags.Public | BindingFlags.Static)!;
+        using var context = IlgpuSession.CreateContext();
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
+        var compiled = backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization());
+        var ptx = Assert.IsType<PTXCompiledKernel>(compiled).PTXAssembly;
+
+        // Eight per (user, item) pair, two users per thread. The integer emulation stays in the
+        // PTX behind a predicate set from two constants (setp.ne 1, 1), which ptxas removes.
+        var count = ptx.Split("dp4a.s32.s32").Length - 1;
+        Assert.True(count >= 16, $"{count} dp4a instructions");
     });
 
     [Fact(Timeout = 120_000)]
