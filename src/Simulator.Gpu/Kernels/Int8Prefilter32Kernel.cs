@@ -105,8 +105,8 @@ internal struct PrefilteredScoreTopKViews
 /// <para><b>The filter.</b> worst is the user's current k-th best fp32 score (-infinity until k
 /// items are in). An item can enter only if S_i &gt; worst, and S_i &lt;= Shat_i + off_u, so an item
 /// with Shat_i &lt;= t, t &lt;= worst - off_u, is skipped: it would have been rejected. t is worst -
-/// off_u in float, lowered by |t| 2^-22 + 2^-126 (more than the two roundings of its evaluation),
-/// so t never exceeds the exact difference; with worst = -infinity, t = -infinity and every finite
+/// off_u in float, lowered by |t| 2^-22 + 2^-120 (more than the roundings of its evaluation, each
+/// at most 2^-24 relative or 2^-126 absolute when flushed), so t never exceeds the exact difference; with worst = -infinity, t = -infinity and every finite
 /// item is rescored. worst only rises, so a threshold from earlier in the scan is still safe.
 /// Survivors wait in a queue of <see cref="QueueLength"/> per user and are rescored in item order
 /// at the end of the tile or when the queue fills, so the top-k sees the same items in the same
@@ -126,7 +126,7 @@ internal static class Int8Prefilter32Kernel
 
     private const double Eps = 5.9604644775390625e-8; // 2^-24
     private const double Flushed = 1.1754943508222875e-38; // 2^-126
-    private const float FlushedF = 1.17549435e-38f; // 2^-126
+    private const float ThresholdFloor = 7.52316385e-37f; // 2^-120
     private const double UserError = 0.50004;
     private const double MaxProduct = 1.2676506002282294e30; // 2^100
     private const double MinScale = 7.888609052210118e-31; // 2^-100
@@ -355,7 +355,7 @@ internal static class Int8Prefilter32Kernel
     private static float Threshold(float worst, float offset)
     {
         var t = worst - offset;
-        return float.IsFinite(t) ? t - (Math.Abs(t) * 2.38418579e-7f) - FlushedF : t; // 2^-22
+        return float.IsFinite(t) ? t - (Math.Abs(t) * 2.38418579e-7f) - ThresholdFloor : t; // 2^-22
     }
 
     /// <summary>Rescores the queued items of this tile in order and offers them to the row's top-k.</summary>
