@@ -41,11 +41,7 @@ public sealed class PtxCompileTests
     public Task Kernel_compiles_to_ptx_for_sm90(string kernelClass, string entryPoint) => TestData.Run(() =>
     {
         var type = typeof(DecayKernel).Assembly.GetType($"Simulator.Gpu.Kernels.{kernelClass}", throwOnError: true)!;
-        var method = type.GetMethod(entryPoint, BindingFlags.Public | BindingFlags.Static)!;
-        using var context = IlgpuSession.CreateContext();
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
-        var compiled = backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization());
-        var ptx = Assert.IsType<PTXCompiledKernel>(compiled).PTXAssembly;
+        var ptx = CompileToPtx(type.GetMethod(entryPoint, BindingFlags.Public | BindingFlags.Static)!);
         Assert.Contains(".entry", ptx, StringComparison.Ordinal);
 
         // Set SIMULATOR_PTX_DUMP to a folder to inspect the generated PTX (registers, local memory).
@@ -60,11 +56,7 @@ public sealed class PtxCompileTests
     [Fact(Timeout = 120_000)]
     public Task The_prefilter_kernel_takes_its_int8_products_from_dp4a_on_cuda() => TestData.Run(() =>
     {
-        var method = typeof(Int8Prefilter32Kernel).GetMethod(nameof(Int8Prefilter32Kernel.Kernel), BindingFlags.Public | BindingFlags.Static)!;
-        using var context = IlgpuSession.CreateContext();
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
-        var compiled = backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization());
-        var ptx = Assert.IsType<PTXCompiledKernel>(compiled).PTXAssembly;
+        var ptx = CompileToPtx(typeof(Int8Prefilter32Kernel).GetMethod(nameof(Int8Prefilter32Kernel.Kernel), BindingFlags.Public | BindingFlags.Static)!);
 
         // Eight per (user, item) pair, two users per thread. The integer emulation stays in the
         // PTX behind a predicate set from two constants (setp.ne 1, 1), which ptxas removes.
@@ -87,4 +79,12 @@ public sealed class PtxCompileTests
             Assert.True(tile >= ScoreTopKKernel.ItemsPerStep && tile % ScoreTopKKernel.ItemsPerStep == 0 && tile * dp <= ScoreTopKKernel.ItemTileFloats);
         }
     });
+
+    private static string CompileToPtx(MethodInfo kernel)
+    {
+        using var context = IlgpuSession.CreateContext();
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
+        var compiled = backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), new KernelSpecialization());
+        return Assert.IsType<PTXCompiledKernel>(compiled).PTXAssembly;
+    }
 }
