@@ -2,7 +2,9 @@
 # GPU check in one go, sized to finish in under 5 minutes on one CUDA GPU:
 #   1. build (when a .NET SDK is present) and run the CUDA parity tests (tests/Simulator.Gpu.Tests, Category=Gpu);
 #   2. `simulator check --device cuda`: every kernel against the scalar reference engine;
-#   3. `simulator bench --device cuda` at tick-1M (1M users x 1K items) and at 10M users x 10K items;
+#   3. `simulator bench --device cuda` at tick-1M (1M users x 1K items) and at 10M users x 10K items,
+#      each with score_topk_prefiltered (the int8 dp4a prefilter) beside the tick, checked bit for bit
+#      against score_topk (gpu_prefilter_matches_fp32 in bench.json);
 #   4. the quickstart scenario on cuda and on cpu, and the difference of their summaries.
 # Results go to one folder: $1, else $OUT/gpu-check (device machines), else results/gpu-check-<time>.
 # Set SIMULATOR to a command that runs a prebuilt simulator (e.g. "dotnet /opt/app/simulator.dll")
@@ -34,6 +36,9 @@ step "bench tick-1M on cuda"
 sim bench --device cuda --users 1e6 --items 1000 --reps 5 --quiet --out "$dest/bench-1m" 2>&1 | tee -a "$dest/log.txt" || status=1
 step "bench 10M users x 10K items on cuda"
 sim bench --device cuda --users 1e7 --items 1e4 --reps 3 --quiet --out "$dest/bench-10m" 2>&1 | tee -a "$dest/log.txt" || status=1
+step "int8 prefilter on cuda"
+grep -h "score_topk\(_prefiltered\)\? \|score_topk_prefiltered (" "$dest"/bench-1m/bench.md "$dest"/bench-10m/bench.md 2>/dev/null | tee -a "$dest/log.txt"
+grep -q '"gpu_prefilter_matches_fp32": false' "$dest"/bench-*/bench.json 2>/dev/null && status=1
 step "quickstart on cuda and cpu"
 sim run scenarios/quickstart.json --device cuda --quiet --out "$dest/quickstart-cuda" > "$dest/quickstart-cuda.txt" 2>&1 || status=1
 sim run scenarios/quickstart.json --device cpu --quiet --out "$dest/quickstart-cpu" > "$dest/quickstart-cpu.txt" 2>&1 || status=1

@@ -56,7 +56,8 @@ public sealed partial class IlgpuEngine
         }
     }
 
-    private void Free(ref MemoryBuffer1D<float, Stride1D.Dense>? buffer)
+    private void Free<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer)
+        where T : unmanaged
     {
         if (buffer is not null)
         {

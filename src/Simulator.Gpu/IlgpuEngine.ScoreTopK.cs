@@ -117,6 +117,10 @@ public sealed partial class IlgpuEngine
         };
         padItemsKernel ??= Accelerator.LoadStreamKernel<PadItemsViews, int, int, int>(ScoreTopK32Kernel.PadItemsKernel);
         padItemsKernel(StrideConfig(rowFloats), padViews, op.ItemCount, op.Dim, op.ItemBias is null ? 0 : 1);
+        if (TryPrefilteredScoreTopK32(op, padded, itemRows, paddedBias))
+        {
+            return;
+        }
 
         var views = new ScoreTopK32Views
         {

@@ -87,6 +87,7 @@ public sealed partial class IlgpuEngine : IComputeEngine
         recurrentPre?.Dispose();
         recurrentCarried?.Dispose();
         attentionScratch?.Dispose();
+        DisposePrefilterBuffers();
         dummyFloat.Dispose();
         dummyByte.Dispose();
         dummyInt.Dispose();

@@ -16,4 +16,16 @@ public sealed class CudaParityTests(CudaEngineFixture fixture) : ParityChecks, I
         var bias = TestData.Floats(73, items, -0.5f, 0.5f);
         CheckScoreTopK(engine, users, items, dim, k, u, it, bias, exactScores: false);
     });
+
+    [SkippableFact(Timeout = 300_000)]
+    public Task Prefiltered_score_topk_equals_the_fp32_kernel_at_100k_users_by_10k_items() => TestData.Run(() =>
+    {
+        var engine = RequireEngine();
+        const int users = 100_000, items = 10_000, dim = 32, k = 10;
+        var u = TestData.Floats(74, users * dim, -1f, 1f);
+        var it = TestData.Floats(75, items * dim, 0f, 1f);
+        var bias = TestData.Floats(76, items, -0.5f, 0.5f);
+        var (survivors, pairs) = AssertPrefilterMatches(engine, users, items, dim, k, u, it, bias);
+        Assert.True(survivors < pairs / 10, $"{survivors} of {pairs} rescored");
+    });
 }

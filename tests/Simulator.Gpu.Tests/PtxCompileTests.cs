@@ -24,6 +24,8 @@ public sealed class PtxCompileTests
         { nameof(ScoreTopKKernel), nameof(ScoreTopKKernel.TileItemsKernel) },
         { nameof(ScoreTopK32Kernel), "Kernel" },
         { nameof(ScoreTopK32Kernel), nameof(ScoreTopK32Kernel.PadItemsKernel) },
+        { nameof(Int8Prefilter32Kernel), "Kernel" },
+        { nameof(Int8Prefilter32Kernel), nameof(Int8Prefilter32Kernel.UsersKernel) },
         { nameof(ChoiceKernel), "Kernel" },
         { nameof(ReinforceKernel), "Kernel" },
         { nameof(CopyKernel), "Kernel" },
@@ -39,11 +41,7 @@ public sealed class PtxCompileTests
     public Task Kernel_compiles_to_ptx_for_sm90(string kernelClass, string entryPoint) => TestData.Run(() =>
     {
         var type = typeof(DecayKernel).Assembly.GetType($"Simulator.Gpu.Kernels.{kernelClass}", throwOnError: true)!;
-        var method = type.GetMethod(entryPoint, BindingFlags.Public | BindingFlags.Static)!;
-        using var context = IlgpuSession.CreateContext();
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
-        var compiled = backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization());
-        var ptx = Assert.IsType<PTXCompiledKernel>(compiled).PTXAssembly;
+        var ptx = CompileToPtx(type.GetMethod(entryPoint, BindingFlags.Public | BindingFlags.Static)!);
         Assert.Contains(".entry", ptx, StringComparison.Ordinal);
 
         // Set SIMULATOR_PTX_DUMP to a folder to inspect the generated PTX (registers, local memory).
@@ -53,6 +51,17 @@ public sealed class PtxCompileTests
             Directory.CreateDirectory(dump);
             File.WriteAllText(Path.Combine(dump, $"{kernelClass}.{entryPoint}.ptx"), ptx);
         }
+    });
+
+    [Fact(Timeout = 120_000)]
+    public Task The_prefilter_kernel_takes_its_int8_products_from_dp4a_on_cuda() => TestData.Run(() =>
+    {
+        var ptx = CompileToPtx(typeof(Int8Prefilter32Kernel).GetMethod(nameof(Int8Prefilter32Kernel.Kernel), BindingFlags.Public | BindingFlags.Static)!);
+
+        // Eight per (user, item) pair, two users per thread. The integer emulation stays in the
+        // PTX behind a predicate set from two constants (setp.ne 1, 1), which ptxas removes.
+        var count = ptx.Split("dp4a.s32.s32").Length - 1;
+        Assert.True(count >= 16, $"{count} dp4a instructions");
     });
 
     [Fact(Timeout = 120_000)]
@@ -70,4 +79,12 @@ public sealed class PtxCompileTests
             Assert.True(tile >= ScoreTopKKernel.ItemsPerStep && tile % ScoreTopKKernel.ItemsPerStep == 0 && tile * dp <= ScoreTopKKernel.ItemTileFloats);
         }
     });
+
+    private static string CompileToPtx(MethodInfo kernel)
+    {
+        using var context = IlgpuSession.CreateContext();
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
+        var compiled = backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), new KernelSpecialization());
+        return Assert.IsType<PTXCompiledKernel>(compiled).PTXAssembly;
+    }
 }

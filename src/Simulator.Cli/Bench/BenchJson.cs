@@ -85,7 +85,7 @@ public static class BenchJson
             return null;
         }
 
-        return size.Stages.Where(s => s.Name is not ("tick" or "population" or BenchRunner.PrefilterStage))
+        return size.Stages.Where(s => s.Name != "tick" && !BenchRunner.OutsideTick(s.Name))
             .Sum(s => Math.Max(s.Bytes / (probes.CopyGbPerSecond * 1e9), s.Flops / (flops * 1e9)));
     }
 
@@ -124,6 +124,21 @@ public static class BenchJson
         if (size.SurvivorShare is double share)
         {
             w.WriteNumber("survivor_share", share);
+        }
+
+        if (size.GpuPrefilterPath is { } gpuPath)
+        {
+            w.WriteString("gpu_prefilter_path", gpuPath);
+        }
+
+        if (size.GpuPrefilterMatchesFp32 is bool matches)
+        {
+            w.WriteBoolean("gpu_prefilter_matches_fp32", matches);
+        }
+
+        if (size.GpuPrefilterError is { } error)
+        {
+            w.WriteString("gpu_prefilter_error", error);
         }
 
         if (size.Stages.FirstOrDefault(s => s.Name == BenchRunner.PrefilterStage) is { } prefilter)

@@ -22,10 +22,19 @@ public static class BenchMarkdown
             b.AppendLine(c, $"## N = {size.Users:N0} users, M = {size.Items:N0} items, d = {size.Dim}, k = {size.K}");
             if (size.ScorePath is { } path)
             {
-                var share = size.SurvivorShare is double s0 ? $"; survivors of the int8 prefilter: {s0.ToString("P2", c)} of (user, item) pairs" : string.Empty;
+                var share = size.SurvivorShare is double s0 && size.GpuPrefilterPath is null ? $"; survivors of the int8 prefilter: {s0.ToString("P2", c)} of (user, item) pairs" : string.Empty;
                 var gops = size.Stages.FirstOrDefault(s1 => s1.Name == BenchRunner.PrefilterStage) is { } p ? $"; prefilter alone {p.Rate.ToString("F1", c)} GOPS (int8, beside the FMA probe's {(probes.GflopPerSecond is double g0 ? g0.ToString("F1", c) : "n/a")} GFLOP/s)" : string.Empty;
                 b.AppendLine();
                 b.AppendLine(c, $"Score + top-k: {path}{share}{gops}.");
+            }
+
+            if (size.GpuPrefilterPath is { } gpuPath)
+            {
+                var outcome = size.GpuPrefilterError is { } error
+                    ? $"did not run: {error}"
+                    : $"{(size.GpuPrefilterMatchesFp32 == true ? "slates and scores identical to score_topk's" : "slates or scores DIFFER from score_topk's")}; survivors {size.SurvivorShare?.ToString("P2", c) ?? "n/a"} of (user, item) pairs";
+                b.AppendLine();
+                b.AppendLine(c, $"score_topk_prefiltered ({gpuPath}, beside the tick): {outcome}.");
             }
 
             b.AppendLine();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Simulator.Core.Compute;
 
 using Simulator.Core.Results;
+using Simulator.Gpu;
 
 namespace Simulator.Cli.Bench;
 
@@ -19,6 +20,12 @@ public static class BenchRunner
 
     /// <summary>The stage timing the CPU engine's int8 prefilter alone: not part of the tick, its rate in int8 GOPS.</summary>
     public const string PrefilterStage = "prefilter_int8";
+
+    /// <summary>The stage timing an ILGPU engine's int8-prefiltered score + top-k (d &lt;= 32): not part of the tick.</summary>
+    public const string GpuPrefilterStage = "score_topk_prefiltered";
+
+    /// <summary>Stages timed beside the tick rather than in it.</summary>
+    public static bool OutsideTick(string stage) => stage is PrefilterStage or GpuPrefilterStage or "population";
 
     public static SizeResult Measure(BenchWorkload w, int repetitions, CancellationToken cancel)
     {
@@ -67,6 +74,10 @@ public static class BenchRunner
             stages.Add(Time(PrefilterStage, StageBound.Compute, scoreFlops, (n * d * 4.0) + (m * d), () => w.Prefilter()));
         }
 
+        // Not part of the tick, on an ILGPU engine: the same score + top-k behind the int8
+        // prefilter, checked bit for bit against the fp32 kernel's slates and scores.
+        var gpu = w.Engine is IlgpuEngine g && w.Dim <= 32 ? GpuPrefilter(w, g, stages, repetitions, scoreFlops, (n * d * 4.0) + (n * k * 8.0), cancel) : null;
+
         // Not part of the tick: building a population (initial logits, preferences, per-user
         // traits, all keyed draws) for a run. Bytes are the columns it writes. Each finished
         // population is collected outside the timing, so at most one is alive next to the
@@ -81,9 +92,50 @@ public static class BenchRunner
             () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false)));
         return new SizeResult(w.Users, w.Items, w.Dim, w.K, stages)
         {
-            ScorePath = cpu?.ScorePath,
-            SurvivorShare = survivorShare,
+            ScorePath = cpu?.ScorePath ?? (w.Engine is IlgpuEngine ? "fp32" : null),
+            SurvivorShare = survivorShare ?? gpu?.SurvivorShare,
+            GpuPrefilterPath = gpu?.Path,
+            GpuPrefilterMatchesFp32 = gpu?.Matches,
+            GpuPrefilterError = gpu?.Error,
         };
+    }
+
+    private sealed record GpuPrefilterOutcome(string Path, double? SurvivorShare, bool? Matches, string? Error);
+
+    /// <summary>
+    /// Times score + top-k with the engine's int8 prefilter on (the fp32 kernel's slates and scores
+    /// downloaded first, compared after). A failure (a driver refusing the kernel) is recorded, not
+    /// thrown: the rest of the bench stands.
+    /// </summary>
+    private static GpuPrefilterOutcome GpuPrefilter(BenchWorkload w, IlgpuEngine gpu, List<StageResult> stages, int repetitions, double flops, double bytes, CancellationToken cancel)
+    {
+        w.ScoreTopK();
+        w.TopItems.Download();
+        w.TopScores.Download();
+        var fp32Items = (int[])w.TopItems.Host.Clone();
+        var fp32Scores = (float[])w.TopScores.Host.Clone();
+        gpu.Int8Prefilter = true;
+        try
+        {
+            gpu.ResetPrefilterCounters();
+            stages.Add(new StageResult(GpuPrefilterStage, StageBound.Compute, flops, bytes, Repetitions(gpu, repetitions, w.ScoreTopK, cancel), w.Users));
+            double? share = gpu.PrefilterPairs > 0 ? (double)gpu.PrefilterSurvivors / gpu.PrefilterPairs : null;
+            w.TopItems.Download();
+            w.TopScores.Download();
+            var matches = fp32Items.AsSpan().SequenceEqual(w.TopItems.Host)
+                && MemoryExtensions.SequenceEqual<int>(
+                    System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(fp32Scores),
+                    System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(w.TopScores.Host));
+            return new GpuPrefilterOutcome(gpu.ScorePath, share, share is null ? null : matches, share is null ? "the prefilter did not run at this size" : null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new GpuPrefilterOutcome(gpu.ScorePath, null, null, ex.Message);
+        }
+        finally
+        {
+            gpu.Int8Prefilter = false;
+        }
     }
 
     /// <summary>

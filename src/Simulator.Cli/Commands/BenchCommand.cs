@@ -23,6 +23,11 @@ public static class BenchCommand
         (default results/bench/<timestamp>), with plots/ (throughput vs N, roofline); the last stdout
         line is that folder. An experiment file (scenarios/bench-*.json) records the sizes and
         settings; options given on the command line override it.
+        On the CPU engine bench.json records score_path and survivor_share, and times the int8
+        prefilter alone (prefilter_int8). On an ILGPU engine (cuda, opencl, ilgpu-cpu) with
+        d <= 32 it also times score_topk_prefiltered beside the tick: the same score + top-k
+        behind the GPU's int8 prefilter (off in runs), with gpu_prefilter_path, survivor_share
+        and gpu_prefilter_matches_fp32 (slates and scores bit-identical to score_topk's).
 
         Options:
           --users LIST    users, or a comma list for a sweep (1e6 notation allowed; default 1e6)

@@ -41,8 +41,20 @@ public sealed record SizeResult(int Users, int Items, int Dim, int K, IReadOnlyL
     /// <summary>How score + top-k ran (the CPU engine's <c>ScorePath</c>); null where the engine does not say.</summary>
     public string? ScorePath { get; init; }
 
-    /// <summary>Share of (user, item) pairs the int8 prefilter kept for fp32 rescoring during score_topk; null where it did not run.</summary>
+    /// <summary>
+    /// Share of (user, item) pairs the int8 prefilter kept for fp32 rescoring: during score_topk on
+    /// the CPU engine, during score_topk_prefiltered on an ILGPU engine; null where it did not run.
+    /// </summary>
     public double? SurvivorShare { get; init; }
+
+    /// <summary>On an ILGPU engine: how score_topk_prefiltered ran (the engine's prefilter path); null elsewhere.</summary>
+    public string? GpuPrefilterPath { get; init; }
+
+    /// <summary>On an ILGPU engine: whether score_topk_prefiltered's slates and scores equal score_topk's bit for bit.</summary>
+    public bool? GpuPrefilterMatchesFp32 { get; init; }
+
+    /// <summary>On an ILGPU engine: why score_topk_prefiltered could not run (for example a driver refusing its PTX); null when it ran or was not tried.</summary>
+    public string? GpuPrefilterError { get; init; }
 }
 
 /// <summary>The machine's limits measured in the same run: copy bandwidth and FMA rate (null where not measured).</summary>

@@ -182,7 +182,7 @@ internal static class ScoreTopK32Kernel
     /// Offers a score to a row's top-k when it beats the row's worst, and returns the new worst
     /// (returned rather than passed by reference, so the worst stays in a register).
     /// </summary>
-    private static float Consider(bool live, float score, int item, ArrayView<float> scores, ArrayView<int> items, int row, int k, float worst)
+    internal static float Consider(bool live, float score, int item, ArrayView<float> scores, ArrayView<int> items, int row, int k, float worst)
     {
         if (!live || score <= worst)
         {
@@ -193,10 +193,23 @@ internal static class ScoreTopK32Kernel
         return scores[row + k - 1];
     }
 
+    /// <summary>
+    /// One user's score of tile item <paramref name="i"/> by the expression of <see cref="Kernel"/>
+    /// (the same Dot nesting, dims 0-15 from the bias, dims 16-31 from zero, then their sum), so a
+    /// rescored item gets the kernel's score bit for bit.
+    /// </summary>
+    internal static float ExactScore(Vector32 a, ArrayView<Float4> tile, int i, float bias)
+    {
+        var row = i * 8;
+        var low = Dot(a.Q0, tile[row], Dot(a.Q1, tile[row + 1], Dot(a.Q2, tile[row + 2], Dot(a.Q3, tile[row + 3], bias))));
+        var high = Dot(a.Q4, tile[row + 4], Dot(a.Q5, tile[row + 5], Dot(a.Q6, tile[row + 6], Dot(a.Q7, tile[row + 7], 0f))));
+        return low + high;
+    }
+
     /// <summary>acc + u . x over four lanes, in ascending lane order.</summary>
     private static float Dot(Float4 u, Float4 x, float acc) => acc + (u.X * x.X) + (u.Y * x.Y) + (u.Z * x.Z) + (u.W * x.W);
 
-    private static Vector32 LoadUser(ArrayView<float> users, long user, int dim)
+    internal static Vector32 LoadUser(ArrayView<float> users, long user, int dim)
     {
         var row = user * dim;
         return new Vector32

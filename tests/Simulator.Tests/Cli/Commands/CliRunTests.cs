@@ -217,6 +217,24 @@ public sealed class CliRunTests : IDisposable
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void Bench_on_an_ilgpu_engine_times_the_int8_prefiltered_score_topk_beside_the_tick_and_checks_it()
+    {
+        var outDir = Path.Combine(_temp, "bench-ilgpu");
+        var (code, _, err) = Cli("bench", "--users", "300", "--items", "2000", "--dim", "16", "--k", "10", "--reps", "1", "--device", "ilgpu-cpu", "--no-sequence", "--out", outDir, "--quiet");
+        Assert.True(code == 0, err);
+        using var bench = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "bench.json")));
+        var root = bench.RootElement;
+        Assert.Equal("fp32", root.GetProperty("score_path").GetString());
+        Assert.Equal("int8 prefilter (integer emulation) + exact fp32 rescoring of survivors", root.GetProperty("gpu_prefilter_path").GetString());
+        Assert.True(root.GetProperty("gpu_prefilter_matches_fp32").GetBoolean());
+        Assert.InRange(root.GetProperty("survivor_share").GetDouble(), 0.005, 0.2);
+        Assert.False(root.TryGetProperty("gpu_prefilter_error", out _));
+        Assert.True(root.GetProperty("stages").GetProperty("score_topk_prefiltered").GetProperty("median_s").GetDouble() > 0);
+        Assert.Contains("score_topk_prefiltered (int8 prefilter", File.ReadAllText(Path.Combine(outDir, "bench.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void Bench_writes_bench_json_with_every_stage()
     {
         var outDir = Path.Combine(_temp, "bench");
