@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Simulator.Core.Compute;
 
 using Simulator.Core.Results;
@@ -123,9 +124,7 @@ public static class BenchRunner
             w.TopItems.Download();
             w.TopScores.Download();
             var matches = fp32Items.AsSpan().SequenceEqual(w.TopItems.Host)
-                && MemoryExtensions.SequenceEqual<int>(
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(fp32Scores),
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(w.TopScores.Host));
+                && MemoryMarshal.Cast<float, int>(fp32Scores).SequenceEqual(MemoryMarshal.Cast<float, int>(w.TopScores.Host));
             return new GpuPrefilterOutcome(gpu.ScorePath, share, share is null ? null : matches, share is null ? "the prefilter did not run at this size" : null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -38,13 +38,26 @@ internal static class RemoteStrategies
         };
     }
 
-    /// <summary>Says hello to every policy server of the scenario (each within its timeout); the first that does not answer stops the run before it starts (exit 2).</summary>
+    /// <summary>
+    /// The least time the hello may take, whatever the strategy's timeout: the first call also
+    /// opens the connection, which a cold or busy server (a Python interpreter still importing
+    /// numpy, a loaded machine) can take longer than a per-call timeout meant for Recommend.
+    /// A refused connection still fails at once.
+    /// </summary>
+    public static readonly TimeSpan HelloMinimum = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Says hello to every policy server of the scenario (each within its timeout, or
+    /// <see cref="HelloMinimum"/> where that is longer); the first that does not answer stops the
+    /// run before it starts (exit 2).
+    /// </summary>
     public static void CheckReachable(Scenario scenario)
     {
         foreach (var spec in scenario.Strategies.Where(s => s.External?.Endpoint is not null))
         {
             var endpoint = spec.External!.Endpoint!;
-            var timeout = TimeSpan.FromSeconds(spec.Parameters.TryGetValue("timeout", out var t) ? t : 30);
+            var callTimeout = TimeSpan.FromSeconds(spec.Parameters.TryGetValue("timeout", out var t) ? t : 30);
+            var timeout = callTimeout > HelloMinimum ? callTimeout : HelloMinimum;
             using var channel = RemoteStrategy.Channel(endpoint);
             var client = new Policy.PolicyClient(channel);
             HelloReply reply;
