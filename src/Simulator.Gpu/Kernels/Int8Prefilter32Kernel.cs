@@ -106,8 +106,9 @@ internal struct PrefilteredScoreTopKViews
 /// items are in). An item can enter only if S_i &gt; worst, and S_i &lt;= Shat_i + off_u, so an item
 /// with Shat_i &lt;= t, t &lt;= worst - off_u, is skipped: it would have been rejected. t is worst -
 /// off_u in float, lowered by |t| 2^-22 + 2^-120 (more than the roundings of its evaluation, each
-/// at most 2^-24 relative or 2^-126 absolute when flushed), so t never exceeds the exact difference; with worst = -infinity, t = -infinity and every finite
-/// item is rescored. worst only rises, so a threshold from earlier in the scan is still safe.
+/// at most 2^-24 relative or 2^-126 absolute when flushed), so t never exceeds the exact
+/// difference; with worst = -infinity, t = -infinity and every finite item is rescored. worst
+/// only rises, so a threshold from earlier in the scan is still safe.
 /// Survivors wait in a queue of <see cref="QueueLength"/> per user and are rescored in item order
 /// at the end of the tile or when the queue fills, so the top-k sees the same items in the same
 /// order as the fp32 kernel, less items it would have rejected: the same answer.</para>
