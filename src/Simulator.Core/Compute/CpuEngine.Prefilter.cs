@@ -295,8 +295,13 @@ public sealed partial class CpuEngine
         var topScores = stackalloc float[k];
         var topItems = stackalloc int[k];
         var lanes = stackalloc float[64 + (2 * MaxRanked)];
+        var sparseScores = ThreadScratch<SparseScores>.For(padded + MaxRanked);
+        var sparseItems = ThreadScratch<SparseItems, int>.For(padded + MaxRanked);
         long survivors = 0;
         fixed (float* users = op.UserVectors.Host)
+        fixed (float* rowItems = op.Items.Host)
+        fixed (float* sparse = sparseScores)
+        fixed (int* sparseList = sparseItems)
         fixed (float* packedItems = p.Packed)
         fixed (sbyte* qItems = p.Quantised)
         fixed (int* offset = p.Offset)
@@ -404,7 +409,16 @@ public sealed partial class CpuEngine
                     }
 
                     TopKMath.Clear(new Span<int>(topItems, k), new Span<float>(topScores, k));
-                    Rescore(users + ((long)(u + r) * d), d, packedItems, biasPtr, list, halves, topScores, topItems, k, lanes);
+                    var user = users + ((long)(u + r) * d);
+                    if (!keepAll[r] && (d & 7) == 0 && SurvivorCount(list, halves) is var n && n <= 2 * halves)
+                    {
+                        RescoreSparse(user, d, rowItems, biasPtr, list, halves, n, topScores, topItems, k, sparse, sparseList);
+                    }
+                    else
+                    {
+                        Rescore(user, d, packedItems, biasPtr, list, halves, topScores, topItems, k, lanes);
+                    }
+
                     new Span<float>(topScores, k).CopyTo(op.TopScores.Host.AsSpan((u + r) * k, k));
                     new Span<int>(topItems, k).CopyTo(op.TopItems.Host.AsSpan((u + r) * k, k));
                 }
@@ -725,6 +739,102 @@ public sealed partial class CpuEngine
         }
     }
 
+    /// <summary>
+    /// The survivors of scattered half tiles (at most two per half tile on average, d a multiple
+    /// of 8), rescored one item per lane: eight survivors' rows (row-major items) transposed eight
+    /// dimensions at a time, so lane j runs exactly the fp32 path's sequence for its item (a = 0;
+    /// a = fma(u_g, x_g, a) for g = 0..d-1; a + bias) and the scores are the same bits, at an eighth
+    /// of the products a half tile per survivor costs. Then ranked (up to 32) or offered in order.
+    /// </summary>
+    private static unsafe void RescoreSparse(float* u, int d, float* items, float* bias, int* halves, int count, int n, float* topScores, int* topItems, int k, float* scores, int* survivors)
+    {
+        var s = 0;
+        for (var h = 0; h < count; h++)
+        {
+            var mask = (uint)(halves[h] & 0xFF);
+            var first = (halves[h] >> 8) * 8;
+            while (mask != 0)
+            {
+                survivors[s++] = first + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+            }
+        }
+
+        for (var b = 0; b < n; b += 8)
+        {
+            var last = Math.Min(8, n - b) - 1;
+            var r0 = items + ((long)survivors[b] * d);
+            var r1 = items + ((long)survivors[b + Math.Min(1, last)] * d);
+            var r2 = items + ((long)survivors[b + Math.Min(2, last)] * d);
+            var r3 = items + ((long)survivors[b + Math.Min(3, last)] * d);
+            var r4 = items + ((long)survivors[b + Math.Min(4, last)] * d);
+            var r5 = items + ((long)survivors[b + Math.Min(5, last)] * d);
+            var r6 = items + ((long)survivors[b + Math.Min(6, last)] * d);
+            var r7 = items + ((long)survivors[b + Math.Min(7, last)] * d);
+            var a = Vector256<float>.Zero;
+            for (var g = 0; g < d; g += 8)
+            {
+                // 8 x 8 transpose: column j holds dimension g + j of the eight rows.
+                var t0 = Avx.UnpackLow(Vector256.Load(r0 + g), Vector256.Load(r1 + g));
+                var t1 = Avx.UnpackHigh(Vector256.Load(r0 + g), Vector256.Load(r1 + g));
+                var t2 = Avx.UnpackLow(Vector256.Load(r2 + g), Vector256.Load(r3 + g));
+                var t3 = Avx.UnpackHigh(Vector256.Load(r2 + g), Vector256.Load(r3 + g));
+                var t4 = Avx.UnpackLow(Vector256.Load(r4 + g), Vector256.Load(r5 + g));
+                var t5 = Avx.UnpackHigh(Vector256.Load(r4 + g), Vector256.Load(r5 + g));
+                var t6 = Avx.UnpackLow(Vector256.Load(r6 + g), Vector256.Load(r7 + g));
+                var t7 = Avx.UnpackHigh(Vector256.Load(r6 + g), Vector256.Load(r7 + g));
+                var s0 = Avx.Shuffle(t0, t2, 0x44);
+                var s1 = Avx.Shuffle(t0, t2, 0xEE);
+                var s2 = Avx.Shuffle(t1, t3, 0x44);
+                var s3 = Avx.Shuffle(t1, t3, 0xEE);
+                var s4 = Avx.Shuffle(t4, t6, 0x44);
+                var s5 = Avx.Shuffle(t4, t6, 0xEE);
+                var s6 = Avx.Shuffle(t5, t7, 0x44);
+                var s7 = Avx.Shuffle(t5, t7, 0xEE);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g]), Avx.Permute2x128(s0, s4, 0x20), a);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g + 1]), Avx.Permute2x128(s1, s5, 0x20), a);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g + 2]), Avx.Permute2x128(s2, s6, 0x20), a);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g + 3]), Avx.Permute2x128(s3, s7, 0x20), a);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g + 4]), Avx.Permute2x128(s0, s4, 0x31), a);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g + 5]), Avx.Permute2x128(s1, s5, 0x31), a);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g + 6]), Avx.Permute2x128(s2, s6, 0x31), a);
+                a = Tile4x16.Fmadd(Vector256.Create(u[g + 7]), Avx.Permute2x128(s3, s7, 0x31), a);
+            }
+
+            var itemBias = Vector256.Create(
+                bias[survivors[b]],
+                bias[survivors[b + Math.Min(1, last)]],
+                bias[survivors[b + Math.Min(2, last)]],
+                bias[survivors[b + Math.Min(3, last)]],
+                bias[survivors[b + Math.Min(4, last)]],
+                bias[survivors[b + Math.Min(5, last)]],
+                bias[survivors[b + Math.Min(6, last)]],
+                bias[survivors[b + Math.Min(7, last)]]);
+            (a + itemBias).Store(scores + b);
+        }
+
+        if (n <= MaxRanked)
+        {
+            Rank(scores, survivors, n, topScores, topItems, k);
+        }
+        else
+        {
+            OfferAll(topScores, topItems, k, scores, survivors, n);
+        }
+    }
+
+    /// <summary>The surviving lanes of a half-tile list.</summary>
+    private static unsafe int SurvivorCount(int* halves, int count)
+    {
+        var n = 0;
+        for (var h = 0; h < count; h++)
+        {
+            n += System.Numerics.BitOperations.PopCount((uint)(halves[h] & 0xFF));
+        }
+
+        return n;
+    }
+
     /// <summary>The first float of half tile h (entry h * 256 + mask) in the packed fp32 tiles [tile][d][16].</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static unsafe float* HalfTile(float* packed, int d, int entry)
@@ -808,4 +918,10 @@ public sealed partial class CpuEngine
 
     /// <summary>Tag of a user's survivor indices.</summary>
     private readonly struct SurvivorList;
+
+    /// <summary>Tag of the fp32 scores of a user's scattered survivors.</summary>
+    private readonly struct SparseScores;
+
+    /// <summary>Tag of the item indices of a user's scattered survivors.</summary>
+    private readonly struct SparseItems;
 }
