@@ -391,6 +391,7 @@ public sealed partial class CpuEngine
                     var row = scores + (r * padded);
                     var rowMax = tileMax + (r * tileStride);
                     int halves;
+                    var kept = 0;
                     if (keepAll[r])
                     {
                         halves = AllHalves(list, 2 * tiles);
@@ -399,8 +400,8 @@ public sealed partial class CpuEngine
                     else
                     {
                         var floor = tiles >= k ? PrefilterFloor(rowMax, tileStride, k) : PrefilterFloor(row, padded, k);
-                        halves = Survivors(row, rowMax, tiles, op.ItemCount, Threshold(floor, bound[r]), list, out var count);
-                        survivors += count;
+                        halves = Survivors(row, rowMax, tiles, op.ItemCount, Threshold(floor, bound[r]), list, out kept);
+                        survivors += kept;
                     }
 
                     if (!rescore)
@@ -410,9 +411,10 @@ public sealed partial class CpuEngine
 
                     TopKMath.Clear(new Span<int>(topItems, k), new Span<float>(topScores, k));
                     var user = users + ((long)(u + r) * d);
-                    if (!keepAll[r] && (d & 7) == 0 && SurvivorCount(list, halves) is var n && n <= 2 * halves)
+                    // kept counts exactly the lanes in the list (Survivors masks both by the live items).
+                    if (!keepAll[r] && (d & 7) == 0 && kept <= 2 * halves)
                     {
-                        RescoreSparse(user, d, rowItems, biasPtr, list, halves, n, topScores, topItems, k, sparse, sparseList);
+                        RescoreSparse(user, d, rowItems, biasPtr, list, halves, kept, topScores, topItems, k, sparse, sparseList);
                     }
                     else
                     {
@@ -821,18 +823,6 @@ public sealed partial class CpuEngine
         {
             OfferAll(topScores, topItems, k, scores, survivors, n);
         }
-    }
-
-    /// <summary>The surviving lanes of a half-tile list.</summary>
-    private static unsafe int SurvivorCount(int* halves, int count)
-    {
-        var n = 0;
-        for (var h = 0; h < count; h++)
-        {
-            n += System.Numerics.BitOperations.PopCount((uint)(halves[h] & 0xFF));
-        }
-
-        return n;
     }
 
     /// <summary>The first float of half tile h (entry h * 256 + mask) in the packed fp32 tiles [tile][d][16].</summary>

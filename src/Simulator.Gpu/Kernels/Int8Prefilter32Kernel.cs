@@ -216,11 +216,7 @@ internal static class Int8Prefilter32Kernel
             var offsetB = v.UserOffset[liveB ? userB : 0];
             var keepAllA = float.IsNaN(offsetA);
             var keepAllB = float.IsNaN(offsetB);
-            for (var j = 0; j < 2 * maxK; j++)
-            {
-                topScores[j] = float.NegativeInfinity;
-                topItems[j] = int.MaxValue;
-            }
+            ScoreTopK32Kernel.ClearTopK(topScores, topItems);
 
             var worstA = float.NegativeInfinity;
             var worstB = float.NegativeInfinity;
@@ -228,11 +224,7 @@ internal static class Int8Prefilter32Kernel
             var thresholdB = float.NegativeInfinity;
             for (var tileStart = 0; tileStart < paddedItems; tileStart += tileItems)
             {
-                for (var x = t; x < tileItems * 8; x += groupSize)
-                {
-                    tile[x] = v.Exact.ItemRows[((long)tileStart * 8) + x];
-                }
-
+                ScoreTopK32Kernel.LoadTile(v.Exact, tile, tileBias, tileStart, t, groupSize);
                 for (var x = t; x < tileItems * 2; x += groupSize)
                 {
                     tileCodes[x] = v.ItemCodes[((long)tileStart * 2) + x];
@@ -240,7 +232,6 @@ internal static class Int8Prefilter32Kernel
 
                 for (var x = t; x < tileItems; x += groupSize)
                 {
-                    tileBias[x] = v.Exact.ItemBias[tileStart + x];
                     tilePrefilterBias[x] = v.PrefilterBias[tileStart + x];
                 }
 
@@ -303,20 +294,7 @@ internal static class Int8Prefilter32Kernel
                 Group.Barrier();
             }
 
-            for (var j = 0; j < k; j++)
-            {
-                if (liveA)
-                {
-                    v.Exact.TopItems[(userA * k) + j] = topItems[j];
-                    v.Exact.TopScores[(userA * k) + j] = topScores[j];
-                }
-
-                if (liveB)
-                {
-                    v.Exact.TopItems[(userB * k) + j] = topItems[maxK + j];
-                    v.Exact.TopScores[(userB * k) + j] = topScores[maxK + j];
-                }
-            }
+            ScoreTopK32Kernel.StoreTopK(v.Exact, userA, userB, liveA, liveB, k, topScores, topItems);
         }
 
         if (survivors > 0)

@@ -95,27 +95,13 @@ internal static class ScoreTopK32Kernel
             var liveB = userB < users;
             var a = LoadUser(v.UserVectors, liveA ? userA : 0, dim);
             var b = LoadUser(v.UserVectors, liveB ? userB : 0, dim);
-            for (var j = 0; j < UsersPerThread * ScoreTopKKernel.MaxK; j++)
-            {
-                topScores[j] = float.NegativeInfinity;
-                topItems[j] = int.MaxValue;
-            }
+            ClearTopK(topScores, topItems);
 
             var worstA = float.NegativeInfinity;
             var worstB = float.NegativeInfinity;
             for (var tileStart = 0; tileStart < paddedItems; tileStart += TileItems)
             {
-                // A straight coalesced copy of the tile (8 Float4 per item) and its bias.
-                for (var x = t; x < TileItems * 8; x += groupSize)
-                {
-                    tile[x] = v.ItemRows[((long)tileStart * 8) + x];
-                }
-
-                for (var x = t; x < TileItems; x += groupSize)
-                {
-                    tileBias[x] = v.ItemBias[tileStart + x];
-                }
-
+                LoadTile(v, tile, tileBias, tileStart, t, groupSize);
                 Group.Barrier();
 
                 // Two items per step: eight independent sums (2 users x 2 items x 2 halves)
@@ -161,19 +147,49 @@ internal static class ScoreTopK32Kernel
                 Group.Barrier();
             }
 
-            for (var j = 0; j < k; j++)
-            {
-                if (liveA)
-                {
-                    v.TopItems[(userA * k) + j] = topItems[j];
-                    v.TopScores[(userA * k) + j] = topScores[j];
-                }
+            StoreTopK(v, userA, userB, liveA, liveB, k, topScores, topItems);
+        }
+    }
 
-                if (liveB)
-                {
-                    v.TopItems[(userB * k) + j] = topItems[ScoreTopKKernel.MaxK + j];
-                    v.TopScores[(userB * k) + j] = topScores[ScoreTopKKernel.MaxK + j];
-                }
+    /// <summary>Empties both users' top-k rows (score -infinity, item int.MaxValue).</summary>
+    internal static void ClearTopK(ArrayView<float> topScores, ArrayView<int> topItems)
+    {
+        for (var j = 0; j < UsersPerThread * ScoreTopKKernel.MaxK; j++)
+        {
+            topScores[j] = float.NegativeInfinity;
+            topItems[j] = int.MaxValue;
+        }
+    }
+
+    /// <summary>A straight coalesced copy of one tile (8 Float4 per item) and its bias into shared memory.</summary>
+    internal static void LoadTile(ScoreTopK32Views v, ArrayView<Float4> tile, ArrayView<float> tileBias, int tileStart, int t, int groupSize)
+    {
+        for (var x = t; x < TileItems * 8; x += groupSize)
+        {
+            tile[x] = v.ItemRows[((long)tileStart * 8) + x];
+        }
+
+        for (var x = t; x < TileItems; x += groupSize)
+        {
+            tileBias[x] = v.ItemBias[tileStart + x];
+        }
+    }
+
+    /// <summary>Writes the live users' top-k rows (user A's at row 0, user B's at row MaxK).</summary>
+    internal static void StoreTopK(ScoreTopK32Views v, long userA, long userB, bool liveA, bool liveB, int k, ArrayView<float> topScores, ArrayView<int> topItems)
+    {
+        for (var j = 0; j < k; j++)
+        {
+            if (liveA)
+            {
+                v.TopItems[(userA * k) + j] = topItems[j];
+                v.TopScores[(userA * k) + j] = topScores[j];
+            }
+
+            if (liveB)
+            {
+                v.TopItems[(userB * k) + j] = topItems[ScoreTopKKernel.MaxK + j];
+                v.TopScores[(userB * k) + j] = topScores[ScoreTopKKernel.MaxK + j];
             }
         }
     }

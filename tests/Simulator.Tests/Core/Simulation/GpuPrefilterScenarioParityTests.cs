@@ -1,8 +1,6 @@
-using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
 using Simulator.Gpu;
 using Simulator.Storage.RunFolders;
-using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Core.Simulation;
 
@@ -20,14 +18,7 @@ public sealed class GpuPrefilterScenarioParityTests
     [MemberData(nameof(Scenarios))]
     public void Bundled_scenarios_give_the_same_summary_with_and_without_the_gpu_prefilter(string file)
     {
-        var text = File.ReadAllText(Path.Combine(TestScenarios.RepoRoot(), "scenarios", file));
-        List<KeyValuePair<string, string>> smaller = [new("population.users", "80"), new("seeds", "1"), new("ticks", "4")];
-        if (text.Contains("\"events\"", StringComparison.Ordinal))
-        {
-            smaller.Add(new("drift.events", "[2]"));
-        }
-
-        var scenario = ScenarioParser.Parse(ScenarioOverrides.Apply(text, smaller), Path.GetFileNameWithoutExtension(file), text, smaller);
+        var scenario = PrefilterScenarioParityTests.Shortened(file, users: 80, seeds: 1, ticks: 4);
         Assert.True(IlgpuEngineFactory.TryCreate("ilgpu-cpu", out var engine, out var error), error);
         using (engine)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Simulator.Core.Compute;
 using Simulator.Core.Scenarios;
 using Simulator.Core.Simulation;
@@ -32,15 +33,7 @@ public sealed class PrefilterScenarioParityTests
     [MemberData(nameof(Scenarios))]
     public void Bundled_scenarios_give_the_same_summary_with_and_without_the_prefilter(string file)
     {
-        var text = File.ReadAllText(Path.Combine(TestScenarios.RepoRoot(), "scenarios", file));
-        List<KeyValuePair<string, string>> smaller = [new("population.users", "150"), new("seeds", "2"), new("ticks", "6")];
-        if (text.Contains("\"events\"", StringComparison.Ordinal))
-        {
-            // Population-wide drift events move inside the shortened run.
-            smaller.Add(new("drift.events", "[3]"));
-        }
-
-        var scenario = ScenarioParser.Parse(ScenarioOverrides.Apply(text, smaller), Path.GetFileNameWithoutExtension(file), text, smaller);
+        var scenario = Shortened(file, users: 150, seeds: 2, ticks: 6);
         using var fp32 = new CpuEngine(2, prefilter: false);
         using var fast = new CpuEngine(2);
         var expected = SummaryJson.Write(SimulationRunner.Run(scenario, fp32, new RunOptions { Threads = 2 }));
@@ -50,5 +43,24 @@ public sealed class PrefilterScenarioParityTests
         {
             Assert.True(fast.PrefilterPairs > 0, "the prefilter did not run");
         }
+    }
+
+    /// <summary>A bundled scenario with fewer users, seeds and ticks (drift events moved to half the run).</summary>
+    internal static Scenario Shortened(string file, int users, int seeds, int ticks)
+    {
+        var text = File.ReadAllText(Path.Combine(TestScenarios.RepoRoot(), "scenarios", file));
+        List<KeyValuePair<string, string>> smaller =
+        [
+            new("population.users", users.ToString(CultureInfo.InvariantCulture)),
+            new("seeds", seeds.ToString(CultureInfo.InvariantCulture)),
+            new("ticks", ticks.ToString(CultureInfo.InvariantCulture)),
+        ];
+        if (text.Contains("\"events\"", StringComparison.Ordinal))
+        {
+            // Population-wide drift events move inside the shortened run.
+            smaller.Add(new("drift.events", $"[{ticks / 2}]"));
+        }
+
+        return ScenarioParser.Parse(ScenarioOverrides.Apply(text, smaller), Path.GetFileNameWithoutExtension(file), text, smaller);
     }
 }
